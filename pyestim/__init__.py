@@ -1,0 +1,44 @@
+"""pyestim: the tfestimators API over tf.estimator from TensorFlow 2.15.
+
+    from pyestim import estimator, estimator_spec, hook_logging_tensor, train, evaluate
+    from pyestim import tf   # the TensorFlow 1 namespace the tutorials are written in
+"""
+
+from . import _compat
+
+_compat.patch_deprecation_call_location()
+_compat.default_logging_to_info()
+_compat.quiet_tf_layers_warnings()
+
+from . import tf  # noqa: E402
+from .config import (graph_keys, metric_keys, mode_keys, prediction_keys,  # noqa: E402
+                     run_config, session_config)
+from .errors import (ChecksumError, DatasetError, EstimatorSpecError, HookError,  # noqa: E402
+                     InputFnError, ModelFnError, PyestimError, PyestimTypeError,
+                     PyestimValueError, StepsError)
+from .estimator import (Estimator, estimator, estimator_spec, evaluate,  # noqa: E402
+                        export_savedmodel, latest_checkpoint, model_dir, predict, train,
+                        variable_names, variable_value)
+from .history import History  # noqa: E402
+from .hooks import (hook_checkpoint_saver, hook_global_step_waiter,  # noqa: E402
+                    hook_history_saver, hook_logging_tensor, hook_nan_tensor,
+                    hook_progress_bar, hook_step_counter, hook_stop_at_step,
+                    hook_summary_saver, session_run_args, session_run_hook)
+from .inputs import input_fn, numpy_input_fn  # noqa: E402
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "tf",
+    "estimator", "estimator_spec", "Estimator",
+    "train", "evaluate", "predict", "export_savedmodel",
+    "input_fn", "numpy_input_fn",
+    "hook_logging_tensor", "hook_checkpoint_saver", "hook_step_counter", "hook_stop_at_step",
+    "hook_summary_saver", "hook_nan_tensor", "hook_global_step_waiter", "hook_history_saver",
+    "hook_progress_bar", "session_run_hook", "session_run_args",
+    "run_config", "session_config", "mode_keys", "metric_keys", "prediction_keys",
+    "graph_keys", "latest_checkpoint", "model_dir", "variable_names", "variable_value",
+    "History",
+    "PyestimError", "PyestimValueError", "PyestimTypeError", "InputFnError", "ModelFnError",
+    "EstimatorSpecError", "HookError", "StepsError", "DatasetError", "ChecksumError",
+]

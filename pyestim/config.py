@@ -1,0 +1,150 @@
+"""Run configuration and the key sets: ``run_config()``, ``session_config()``, ``mode_keys()``..."""
+
+import tensorflow as tf
+from tensorflow_estimator.python.estimator.canned import metric_keys as _metric_keys
+from tensorflow_estimator.python.estimator.canned import prediction_keys as _prediction_keys
+
+from ._utils import as_count
+from .errors import PyestimTypeError, PyestimValueError
+
+_COUNT_ARGS = (
+    "tf_random_seed",
+    "save_summary_steps",
+    "save_checkpoints_steps",
+    "keep_checkpoint_max",
+    "log_step_count_steps",
+    "session_creation_timeout_secs",
+)
+
+
+def run_config(model_dir=None, tf_random_seed=None, save_summary_steps=100,
+               save_checkpoints_steps=None, save_checkpoints_secs=None, session_config=None,
+               keep_checkpoint_max=5, keep_checkpoint_every_n_hours=10000,
+               log_step_count_steps=100, train_distribute=None, device_fn=None,
+               protocol=None, eval_distribute=None, experimental_distribute=None,
+               experimental_max_worker_delay_secs=None, session_creation_timeout_secs=7200,
+               checkpoint_save_graph_def=True):
+    """Run configuration: where and how an estimator runs.
+
+    Builds a ``tf.estimator.RunConfig``. Counts may be given as R numbers (``100`` arrives
+    as ``100.0``); a non-integral or negative count is an error.
+
+    Parameters
+    ----------
+    model_dir : str, optional
+        Directory for checkpoints and summaries.
+    tf_random_seed : int, optional
+        Random seed. When set, pyestim also seeds Python's and NumPy's generators and turns
+        on TensorFlow's op determinism for every ``train()``, ``evaluate()`` and
+        ``predict()``, so runs are bit-identical.
+    save_summary_steps : int
+        Save summaries every this many steps.
+    save_checkpoints_steps, save_checkpoints_secs : int, optional
+        Save checkpoints every this many steps or seconds (at most one of them). When both
+        are ``None``, TensorFlow's default applies: every 600 seconds.
+    session_config : ConfigProto, optional
+        Session options, from :func:`session_config`.
+    keep_checkpoint_max : int
+        How many recent checkpoints to keep (0 or ``None`` keeps all).
+    keep_checkpoint_every_n_hours : float
+        Keep one checkpoint every this many hours in addition.
+    log_step_count_steps : int
+        Log the loss and the global step every this many steps.
+    train_distribute, eval_distribute, experimental_distribute, device_fn, protocol,
+    experimental_max_worker_delay_secs, session_creation_timeout_secs,
+    checkpoint_save_graph_def
+        As for ``tf.estimator.RunConfig``.
+
+    Returns
+    -------
+    tf.estimator.RunConfig
+    """
+    args = dict(model_dir=model_dir, tf_random_seed=tf_random_seed,
+                save_summary_steps=save_summary_steps,
+                save_checkpoints_steps=save_checkpoints_steps,
+                save_checkpoints_secs=save_checkpoints_secs,
+                session_config=session_config, keep_checkpoint_max=keep_checkpoint_max,
+                keep_checkpoint_every_n_hours=keep_checkpoint_every_n_hours,
+                log_step_count_steps=log_step_count_steps, train_distribute=train_distribute,
+                device_fn=device_fn, protocol=protocol, eval_distribute=eval_distribute,
+                experimental_distribute=experimental_distribute,
+                experimental_max_worker_delay_secs=experimental_max_worker_delay_secs,
+                session_creation_timeout_secs=session_creation_timeout_secs,
+                checkpoint_save_graph_def=checkpoint_save_graph_def)
+    for name in _COUNT_ARGS:
+        args[name] = as_count(args[name], name)
+    if args["save_checkpoints_secs"] is not None:
+        args["save_checkpoints_secs"] = as_count(args["save_checkpoints_secs"],
+                                                 "save_checkpoints_secs")
+    if (args["save_checkpoints_steps"] is not None
+            and args["save_checkpoints_secs"] is not None):
+        raise PyestimValueError(
+            "Give at most one of save_checkpoints_steps and save_checkpoints_secs "
+            f"(got {save_checkpoints_steps!r} and {save_checkpoints_secs!r}).")
+    if args["save_checkpoints_steps"] is None and args["save_checkpoints_secs"] is None:
+        # Leave TensorFlow's default (a checkpoint every 600 s) in place.
+        del args["save_checkpoints_steps"], args["save_checkpoints_secs"]
+    if model_dir is not None and not isinstance(model_dir, str):
+        args["model_dir"] = _as_path(model_dir)
+    if session_config is not None and not isinstance(session_config,
+                                                     tf.compat.v1.ConfigProto):
+        raise PyestimTypeError(
+            f"session_config must come from session_config(), got {type(session_config).__name__}.")
+    return tf.estimator.RunConfig(**args)
+
+
+def _as_path(value):
+    import os
+
+    try:
+        return os.fspath(value)
+    except TypeError:
+        raise PyestimTypeError(
+            f"model_dir must be a path (a string), got {type(value).__name__} {value!r}.") from None
+
+
+def session_config(**kwargs):
+    """Session options (a ``tf.compat.v1.ConfigProto``).
+
+    Parameters
+    ----------
+    **kwargs
+        Fields of ``ConfigProto``, e.g. ``intra_op_parallelism_threads=2``,
+        ``inter_op_parallelism_threads=2``, ``allow_soft_placement=True``,
+        ``log_device_placement=False``, ``device_count={"CPU": 1}``. Counts may be R numbers.
+
+    Returns
+    -------
+    tf.compat.v1.ConfigProto
+    """
+    fields = tf.compat.v1.ConfigProto.DESCRIPTOR.fields_by_name
+    for key, value in list(kwargs.items()):
+        if key not in fields:
+            raise PyestimValueError(
+                f"session_config() has no option {key!r}; known options: "
+                + ", ".join(sorted(fields)) + ".")
+        if key.endswith("_threads") or key.endswith("_in_ms"):
+            kwargs[key] = as_count(value, key)
+        elif key == "device_count":
+            kwargs[key] = {str(k): as_count(v, f"device_count[{k!r}]") for k, v in dict(value).items()}
+    return tf.compat.v1.ConfigProto(**kwargs)
+
+
+def mode_keys():
+    """The model modes: ``TRAIN`` ("train"), ``EVAL`` ("eval"), ``PREDICT`` ("infer")."""
+    return tf.estimator.ModeKeys
+
+
+def metric_keys():
+    """Keys of the metrics canned estimators report (``ACCURACY``, ``LOSS_MEAN``, ...)."""
+    return _metric_keys.MetricKeys
+
+
+def prediction_keys():
+    """Keys of canned estimators' predictions (``CLASSES``, ``PROBABILITIES``, ...)."""
+    return _prediction_keys.PredictionKeys
+
+
+def graph_keys():
+    """Standard names of graph collections (``GLOBAL_STEP``, ``LOSSES``, ...)."""
+    return tf.compat.v1.GraphKeys

@@ -1,0 +1,518 @@
+"""Session run hooks: the ``hook_*`` constructors, ``session_run_hook()``, and the
+history-saver and progress-bar hooks that ``train()`` attaches by default.
+
+A hook sees the life cycle of one ``train()``, ``evaluate()`` or ``predict()`` call:
+``begin()`` once the graph is built, ``after_create_session(session, coord)`` once,
+``before_run(run_context)`` / ``after_run(run_context, run_values)`` around every step, and
+``end(session)`` once at the end. Exceptions raised in a callback reach the caller unchanged.
+"""
+
+import sys
+import time
+
+import numpy as np
+import tensorflow as tf
+from tensorflow.python.training import training_util
+
+from ._utils import as_count, as_list, check_bool
+from .errors import HookError, PyestimValueError
+from .history import History
+
+SessionRunHook = tf.compat.v1.train.SessionRunHook
+SessionRunArgs = tf.compat.v1.train.SessionRunArgs
+
+
+# --------------------------------------------------------------------------------------------
+# Wrappers of TensorFlow's hooks
+
+
+def hook_logging_tensor(tensors, every_n_iter=None, every_n_secs=None, formatter=None,
+                        at_end=False):
+    """Prints given tensors every N local steps, every N seconds, or at the end.
+
+    The tensors are printed to the log with INFO severity, as
+    ``INFO:tensorflow:<tag> = <value>``.
+
+    Parameters
+    ----------
+    tensors : dict or list
+        A dict that maps string-valued tags to tensors / tensor names, or a list of tensor
+        names (each then its own tag).
+    every_n_iter : int, optional
+        Print the values once every N local steps taken on the current worker.
+    every_n_secs : int or float, optional
+        Print the values once every N seconds. Exactly one of ``every_n_iter`` and
+        ``every_n_secs`` should be provided (unless ``at_end`` is True).
+    formatter : callable, optional
+        Takes ``dict(tag -> value)`` and returns a string. ``None`` prints all tensors.
+    at_end : bool
+        Whether to print the values of ``tensors`` at the end of the run.
+    """
+    if isinstance(tensors, str):
+        tensors = [tensors]
+    if not isinstance(tensors, (dict, list, tuple)):
+        raise HookError(
+            "hook_logging_tensor(tensors=) must map tags to tensor names, e.g. "
+            f"{{'predicted_classes': 'predicted_classes'}}; got {type(tensors).__name__}.")
+    if isinstance(tensors, tuple):
+        tensors = list(tensors)
+    every_n_iter = as_count(every_n_iter, "every_n_iter", minimum=1)
+    if every_n_secs is not None:
+        if isinstance(every_n_secs, bool) or not isinstance(every_n_secs, (int, float, np.number)) \
+                or every_n_secs <= 0:
+            raise PyestimValueError(f"every_n_secs must be a positive number, got {every_n_secs!r}.")
+    at_end = check_bool(at_end, "at_end")
+    if not at_end and (every_n_iter is None) == (every_n_secs is None):
+        raise PyestimValueError(
+            "hook_logging_tensor() needs exactly one of every_n_iter and every_n_secs "
+            f"(got every_n_iter={every_n_iter!r}, every_n_secs={every_n_secs!r}), "
+            "or at_end=True.")
+    if formatter is not None and not callable(formatter):
+        raise HookError(f"formatter must be a function, got {type(formatter).__name__}.")
+    return tf.compat.v1.train.LoggingTensorHook(
+        tensors=tensors, every_n_iter=every_n_iter, every_n_secs=every_n_secs,
+        formatter=formatter, at_end=at_end)
+
+
+def _at_most_one(a_name, a, b_name, b):
+    if a is not None and b is not None:
+        raise PyestimValueError(f"Give at most one of {a_name} and {b_name} (got both).")
+
+
+def hook_checkpoint_saver(checkpoint_dir, save_secs=None, save_steps=None, saver=None,
+                          checkpoint_basename="model.ckpt", scaffold=None, listeners=None):
+    """Saves checkpoints every N steps or seconds.
+
+    Parameters
+    ----------
+    checkpoint_dir : str
+        The base directory for the checkpoint files.
+    save_secs : int, optional
+        Save a checkpoint every N seconds.
+    save_steps : int, optional
+        Save a checkpoint every N steps.
+    saver : Saver, optional
+        Saver object used for saving.
+    checkpoint_basename : str
+        The base name for the checkpoint files.
+    scaffold : Scaffold, optional
+        A scaffold, used to get the saver object.
+    listeners : list, optional
+        ``CheckpointSaverListener`` objects called around each save.
+    """
+    _at_most_one("save_secs", save_secs, "save_steps", save_steps)
+    return tf.compat.v1.train.CheckpointSaverHook(
+        checkpoint_dir=str(checkpoint_dir), save_secs=as_count(save_secs, "save_secs", minimum=1),
+        save_steps=as_count(save_steps, "save_steps", minimum=1), saver=saver,
+        checkpoint_basename=checkpoint_basename, scaffold=scaffold,
+        listeners=as_list(listeners) or None)
+
+
+def hook_step_counter(every_n_steps=100, every_n_secs=None, output_dir=None,
+                      summary_writer=None):
+    """Counts steps per second and logs / summarises them.
+
+    Parameters
+    ----------
+    every_n_steps : int
+        Run this counter every N steps.
+    every_n_secs : int, optional
+        Run this counter every N seconds (then ``every_n_steps`` is ignored).
+    output_dir : str, optional
+        The output directory for the summaries.
+    summary_writer : SummaryWriter, optional
+        The summary writer.
+    """
+    every_n_secs = as_count(every_n_secs, "every_n_secs", minimum=1)
+    every_n_steps = None if every_n_secs is not None else as_count(
+        every_n_steps, "every_n_steps", minimum=1)
+    return tf.compat.v1.train.StepCounterHook(
+        every_n_steps=every_n_steps, every_n_secs=every_n_secs, output_dir=output_dir,
+        summary_writer=summary_writer)
+
+
+def hook_stop_at_step(num_steps=None, last_step=None):
+    """Requests a stop at a given step.
+
+    Parameters
+    ----------
+    num_steps : int, optional
+        Number of steps to execute.
+    last_step : int, optional
+        Step after which to stop.
+    """
+    _at_most_one("num_steps", num_steps, "last_step", last_step)
+    if num_steps is None and last_step is None:
+        raise PyestimValueError("hook_stop_at_step() needs num_steps or last_step.")
+    return tf.compat.v1.train.StopAtStepHook(
+        num_steps=as_count(num_steps, "num_steps"), last_step=as_count(last_step, "last_step"))
+
+
+def hook_summary_saver(save_steps=None, save_secs=None, output_dir=None, summary_writer=None,
+                       scaffold=None, summary_op=None):
+    """Saves summaries every N steps or seconds.
+
+    Parameters
+    ----------
+    save_steps : int, optional
+        Save summaries every N steps. Exactly one of ``save_secs`` and ``save_steps``.
+    save_secs : int, optional
+        Save summaries every N seconds.
+    output_dir : str, optional
+        The directory to save the summaries to (when no ``summary_writer`` is given).
+    summary_writer : SummaryWriter, optional
+        The summary writer.
+    scaffold : Scaffold, optional
+        A scaffold to get ``summary_op`` from when it is not given.
+    summary_op : Tensor or list of Tensor, optional
+        Serialized summary protocol buffers, e.g. from ``tf.summary.merge_all()``.
+    """
+    _at_most_one("save_secs", save_secs, "save_steps", save_steps)
+    return tf.compat.v1.train.SummarySaverHook(
+        save_steps=as_count(save_steps, "save_steps", minimum=1),
+        save_secs=as_count(save_secs, "save_secs", minimum=1), output_dir=output_dir,
+        summary_writer=summary_writer, scaffold=scaffold, summary_op=summary_op)
+
+
+def hook_nan_tensor(loss_tensor, fail_on_nan_loss=True):
+    """Monitors the loss and stops training if it is NaN.
+
+    Parameters
+    ----------
+    loss_tensor : Tensor or str
+        The loss tensor (or its name).
+    fail_on_nan_loss : bool
+        Raise an error when the loss is NaN (True), or only request a stop (False).
+    """
+    return _NanLossHook(loss_tensor, check_bool(fail_on_nan_loss, "fail_on_nan_loss"))
+
+
+class _NanLossHook(tf.compat.v1.train.NanTensorHook):
+    """TensorFlow's NanTensorHook, taking the loss by name too and naming the step."""
+
+    def __init__(self, loss_tensor, fail_on_nan_loss=True):
+        super().__init__(loss_tensor, fail_on_nan_loss)
+        self._step_read = None
+
+    def begin(self):
+        if isinstance(self._loss_tensor, str):
+            self._loss_tensor = _graph_element(self._loss_tensor)
+        self._step_read = _global_step_read()
+
+    def before_run(self, run_context):
+        fetches = {"loss": self._loss_tensor}
+        if self._step_read is not None:
+            fetches["step"] = self._step_read
+        return SessionRunArgs(fetches)
+
+    def after_run(self, run_context, run_values):
+        loss = run_values.results["loss"]
+        if np.isnan(loss):
+            step = run_values.results.get("step")
+            where = f" at step {int(step) + 1}" if step is not None else ""
+            message = f"Model diverged with loss = NaN{where}."
+            if self._fail_on_nan_loss:
+                tf.compat.v1.logging.error(message)
+                raise tf.compat.v1.train.NanLossDuringTrainingError(message)
+            tf.compat.v1.logging.warning(message + " Requesting a stop.")
+            run_context.request_stop()
+
+
+def hook_global_step_waiter(wait_until_step):
+    """Delays execution until the global step reaches ``wait_until_step``.
+
+    Parameters
+    ----------
+    wait_until_step : int
+        The global step to wait for.
+    """
+    return tf.compat.v1.train.GlobalStepWaiterHook(
+        wait_until_step=as_count(wait_until_step, "wait_until_step", allow_none=False))
+
+
+# --------------------------------------------------------------------------------------------
+# Custom hooks
+
+
+def session_run_args(*args, **kwargs):
+    """Fetches for a ``before_run`` callback: ``session_run_args(loss=loss_tensor)`` makes
+    ``run_values.results`` a dict ``{"loss": value}``; positional tensors make it a list.
+    """
+    if args and kwargs:
+        raise PyestimValueError(
+            "session_run_args() takes either named tensors (a dict of results) or unnamed "
+            "ones (a list of results), not both.")
+    return SessionRunArgs(dict(kwargs) if kwargs else list(args))
+
+
+_CALLBACKS = ("begin", "after_create_session", "before_run", "after_run", "end")
+
+
+class CallbackHook(SessionRunHook):
+    """A SessionRunHook built from functions (see :func:`session_run_hook`)."""
+
+    def __init__(self, begin=None, after_create_session=None, before_run=None,
+                 after_run=None, end=None):
+        given = dict(begin=begin, after_create_session=after_create_session,
+                     before_run=before_run, after_run=after_run, end=end)
+        for name, fn in given.items():
+            if fn is not None and not callable(fn):
+                raise HookError(
+                    f"session_run_hook({name}=) must be a function, got {type(fn).__name__}.")
+        self.callbacks = given
+
+    def begin(self):
+        if self.callbacks["begin"] is not None:
+            self.callbacks["begin"]()
+
+    def after_create_session(self, session, coord):
+        if self.callbacks["after_create_session"] is not None:
+            self.callbacks["after_create_session"](session, coord)
+
+    def before_run(self, run_context):
+        fn = self.callbacks["before_run"]
+        if fn is None:
+            return None
+        result = fn(run_context)
+        if result is None or isinstance(result, SessionRunArgs):
+            return result
+        if isinstance(result, (dict, list, tuple)) or hasattr(result, "graph"):
+            return SessionRunArgs(result)
+        raise HookError(
+            "A before_run callback must return session_run_args(...) or nothing; got "
+            f"{type(result).__name__}.")
+
+    def after_run(self, run_context, run_values):
+        if self.callbacks["after_run"] is not None:
+            self.callbacks["after_run"](run_context, run_values)
+
+    def end(self, session):
+        if self.callbacks["end"] is not None:
+            self.callbacks["end"](session)
+
+
+def session_run_hook(begin=None, after_create_session=None, before_run=None, after_run=None,
+                     end=None):
+    """Creates a custom session run hook from functions.
+
+    Parameters
+    ----------
+    begin : callable, optional
+        ``begin()``: called once before using the session.
+    after_create_session : callable, optional
+        ``after_create_session(session, coord)``: called once the session is created.
+    before_run : callable, optional
+        ``before_run(run_context)``: called before each step; may return
+        :func:`session_run_args` to request tensor values.
+    after_run : callable, optional
+        ``after_run(run_context, run_values)``: called after each step;
+        ``run_values.results`` holds the requested values.
+    end : callable, optional
+        ``end(session)``: called at the end of the session.
+
+    Exceptions raised by these functions reach the caller of ``train()`` / ``evaluate()``
+    / ``predict()`` unchanged.
+    """
+    return CallbackHook(begin=begin, after_create_session=after_create_session,
+                        before_run=before_run, after_run=after_run, end=end)
+
+
+def _graph_element(name):
+    graph = tf.compat.v1.get_default_graph()
+    try:
+        return graph.as_graph_element(name if ":" in name else name + ":0")
+    except (KeyError, ValueError) as err:
+        raise PyestimValueError(f"No tensor named {name!r} in the model's graph ({err}).") from None
+
+
+def _global_step_read():
+    graph = tf.compat.v1.get_default_graph()
+    if tf.compat.v1.train.get_global_step(graph) is None:
+        return None
+    return training_util._get_or_create_global_step_read(graph)
+
+
+def _distinct_losses():
+    seen, losses = set(), []
+    for t in tf.compat.v1.get_collection(tf.compat.v1.GraphKeys.LOSSES):
+        if id(t) not in seen:
+            seen.add(id(t))
+            losses.append(t)
+    return losses
+
+
+class HistorySaverHook(SessionRunHook):
+    """Records the losses every ``every_n_step`` global steps into a :class:`History`.
+
+    ``mean_losses`` and ``total_losses`` are the mean and the sum of the distinct tensors in
+    the graph's LOSSES collection (the model's loss, and any other loss the model added).
+    The last step of a call is always recorded.
+    """
+
+    def __init__(self, every_n_step=10):
+        self.every_n_step = as_count(every_n_step, "every_n_step", minimum=1, allow_none=False)
+        self.history = History()
+        self._fetches = None
+        self._last = None
+
+    def begin(self):
+        losses = _distinct_losses()
+        step = _global_step_read()
+        if not losses or step is None:
+            self._fetches = None
+            return
+        self._fetches = {"losses": losses, "step": step}
+
+    def before_run(self, run_context):
+        if self._fetches is None:
+            return None
+        return SessionRunArgs(self._fetches)
+
+    def after_run(self, run_context, run_values):
+        if self._fetches is None:
+            return
+        results = run_values.results
+        step = int(results["step"]) + 1  # the read precedes the step's increment
+        losses = np.asarray([np.asarray(v, dtype=np.float64).mean() for v in results["losses"]])
+        self._last = (step, float(losses.mean()), float(losses.sum()))
+        if step % self.every_n_step == 0:
+            self.history.append(*self._last)
+            self._last = None
+
+    def end(self, session):
+        if self._last is not None:
+            self.history.append(*self._last)
+            self._last = None
+
+
+def hook_history_saver(every_n_step=10):
+    """Saves the training history (losses by step) every ``every_n_step`` steps.
+
+    ``train()`` attaches one by default and returns its :class:`History`.
+
+    Parameters
+    ----------
+    every_n_step : int
+        Record the losses every this many global steps.
+    """
+    return HistorySaverHook(every_n_step=every_n_step)
+
+
+class ProgressBarHook(SessionRunHook):
+    """A text progress bar: ``step/total [=====.....] - ETA: 12s - loss: 0.53``.
+
+    Quiet unless the stream is a terminal (or ``enabled=True``).
+    """
+
+    def __init__(self, steps=None, enabled=None, stream=None, width=30, min_interval=0.1):
+        self.steps = as_count(steps, "steps")
+        self.enabled = enabled if enabled is None else check_bool(enabled, "enabled")
+        self.stream = stream
+        self.last_step = None  # set by train(max_steps=): the bar then counts up to it
+        self.width = width
+        self.min_interval = min_interval
+        self._fetches = None
+
+    def _out(self):
+        return self.stream if self.stream is not None else sys.stdout
+
+    def _active(self):
+        if self.enabled is not None:
+            return self.enabled
+        out = self._out()
+        try:
+            return bool(out.isatty())
+        except (AttributeError, ValueError):
+            return False
+
+    def begin(self):
+        self._on = self._active()
+        losses = _distinct_losses()
+        self._fetches = {"loss": losses[0]} if (self._on and losses) else None
+        self._n = 0
+        self._start = None
+        self._last_draw = 0.0
+        self._loss = None
+
+    def after_create_session(self, session, coord):
+        if self._on and self.steps is None and self.last_step is not None:
+            step = tf.compat.v1.train.get_global_step()
+            if step is not None:
+                self.steps = max(0, self.last_step - int(session.run(step)))
+
+    def before_run(self, run_context):
+        if self._start is None:
+            self._start = time.monotonic()
+        return SessionRunArgs(self._fetches) if self._fetches else None
+
+    def after_run(self, run_context, run_values):
+        if not self._on:
+            return
+        self._n += 1
+        if self._fetches:
+            self._loss = float(np.mean(run_values.results["loss"]))
+        now = time.monotonic()
+        if now - self._last_draw >= self.min_interval or self._n == self.steps:
+            self._draw(now)
+            self._last_draw = now
+
+    def _draw(self, now, final=False):
+        elapsed = now - (self._start or now)
+        loss = "" if self._loss is None else f" - loss: {self._loss:.4f}"
+        if self.steps:
+            done = min(self._n, self.steps)
+            filled = int(self.width * done / self.steps)
+            bar = "=" * filled + "." * (self.width - filled)
+            rate = elapsed / self._n if self._n else 0.0
+            eta = rate * (self.steps - done)
+            text = f"{done}/{self.steps} [{bar}] - ETA: {_fmt_secs(eta)}{loss}"
+        else:
+            text = f"step {self._n} - {_fmt_secs(elapsed)}{loss}"
+        out = self._out()
+        out.write("\r" + text)
+        out.flush()
+
+    def end(self, session):
+        if self._on and self._n:
+            self._draw(time.monotonic(), final=True)
+            out = self._out()
+            out.write("\n")
+            out.flush()
+
+
+def _fmt_secs(secs):
+    secs = int(round(secs))
+    if secs < 60:
+        return f"{secs}s"
+    if secs < 3600:
+        return f"{secs // 60}m{secs % 60:02d}s"
+    return f"{secs // 3600}h{(secs % 3600) // 60:02d}m"
+
+
+def hook_progress_bar(steps=None, enabled=None):
+    """A progress bar with step count, ETA and current loss for ``train()``.
+
+    ``train()`` attaches one by default. It is quiet when standard output is not a terminal.
+
+    Parameters
+    ----------
+    steps : int, optional
+        The number of steps expected (``train()`` fills it in from its own arguments).
+    enabled : bool, optional
+        Force the bar on (True) or off (False); ``None`` shows it only on a terminal.
+    """
+    return ProgressBarHook(steps=steps, enabled=enabled)
+
+
+def normalize_hooks(hooks, name="hooks"):
+    """One hook, a list of hooks or None -> a list of SessionRunHook, checked."""
+    out = []
+    for i, hook in enumerate(as_list(hooks)):
+        if not isinstance(hook, SessionRunHook):
+            where = f"{name}[{i}]" if isinstance(hooks, (list, tuple)) else name
+            raise HookError(
+                f"{where} is a {type(hook).__name__} ({hook!r:.60}), not a session run hook. "
+                "Create hooks with hook_logging_tensor(), the other hook_*() functions or "
+                "session_run_hook().")
+        out.append(hook)
+    return out

@@ -1,0 +1,374 @@
+"""Input functions: ``numpy_input_fn()``, ``input_fn()``, and the rules that turn the
+closures R users write into the zero-argument functions tf.estimator calls.
+
+``numpy_input_fn`` keeps the signature of ``tf.estimator.inputs.numpy_input_fn`` but is built
+on ``tf.data`` with a Python generator instead of threads feeding a shuffling queue, so that
+with a graph seed (``run_config(tf_random_seed=)``) the order of examples is the same on every
+run. The arrays stay in NumPy: nothing is copied into the graph, and a batch costs one fancy
+index per feature.
+"""
+
+import collections
+import contextlib
+import contextvars
+import inspect
+import math
+
+import numpy as np
+import tensorflow as tf
+
+from ._utils import as_count
+from .errors import InputFnError, PyestimTypeError, PyestimValueError
+
+#: The arguments tf.estimator itself passes to an input function, by name.
+TF_INPUT_FN_ARGS = frozenset({"params", "config", "mode", "input_context"})
+
+# The mode of the estimator call that is resolving an input function ("train", "eval",
+# "infer"), read by input_fn(shuffle="auto").
+_CALL_MODE = contextvars.ContextVar("pyestim_call_mode", default=None)
+
+
+@contextlib.contextmanager
+def call_mode(mode):
+    token = _CALL_MODE.set(mode)
+    try:
+        yield
+    finally:
+        _CALL_MODE.reset(token)
+
+
+def _as_array(value, name):
+    if isinstance(value, np.ndarray):
+        arr = value
+    else:
+        try:
+            arr = np.asarray(value)
+        except Exception as err:  # noqa: BLE001 - report what could not be converted
+            raise PyestimTypeError(f"{name} could not be turned into an array: {err}") from None
+    if arr.ndim == 0:
+        raise PyestimValueError(
+            f"{name} is a single value (shape ()); numpy_input_fn needs one row per example.")
+    if arr.dtype.kind in "US" or (arr.dtype == object and arr.size and
+                                  isinstance(arr.flat[0], (str, bytes))):
+        arr = np.array([s.encode() if isinstance(s, str) else s for s in arr.reshape(-1)],
+                       dtype=object).reshape(arr.shape)
+    elif arr.dtype == object:
+        raise PyestimTypeError(
+            f"{name} holds Python objects (dtype object) that are not strings; give numbers "
+            "or strings.")
+    elif arr.dtype.kind not in "biuf":
+        raise PyestimTypeError(
+            f"{name} has dtype {arr.dtype}, which TensorFlow cannot feed; give numbers or "
+            "strings.")
+    return arr
+
+
+def _tf_dtype(arr):
+    return tf.string if arr.dtype == object else tf.as_dtype(arr.dtype)
+
+
+def _collect(x, y):
+    if isinstance(x, dict):
+        if not x:
+            raise PyestimValueError("x is an empty dict; give at least one feature array.")
+        features = collections.OrderedDict(
+            (str(k), _as_array(v, f"x[{k!r}]")) for k, v in x.items())
+        single_x = False
+    elif x is None:
+        raise PyestimTypeError("x is None; numpy_input_fn needs a dict of feature arrays.")
+    else:
+        features = collections.OrderedDict([("__x__", _as_array(x, "x"))])
+        single_x = True
+    if y is None:
+        targets, single_y = None, False
+    elif isinstance(y, dict):
+        if not y:
+            raise PyestimValueError("y is an empty dict; use None for no labels.")
+        targets = collections.OrderedDict(
+            (str(k), _as_array(v, f"y[{k!r}]")) for k, v in sorted(y.items()))
+        clash = sorted(set(targets) & set(features))
+        if clash:
+            raise PyestimValueError(f"Keys {clash} are in both x and y; rename one of them.")
+        single_y = False
+    else:
+        targets = collections.OrderedDict([("__y__", _as_array(y, "y"))])
+        single_y = True
+    lengths = {k: v.shape[0] for k, v in features.items()}
+    if targets:
+        lengths.update({k: v.shape[0] for k, v in targets.items()})
+    if len(set(lengths.values())) != 1:
+        described = ", ".join(
+            f"{'x' if k == '__x__' else 'y' if k == '__y__' else k}: {n}"
+            for k, n in lengths.items())
+        raise PyestimValueError(
+            f"x and y must have the same number of rows (examples), got {described}. "
+            "Check that features and labels come from the same rows.")
+    n = next(iter(lengths.values()))
+    if n == 0:
+        raise PyestimValueError(
+            "The input has no rows (0 examples); nothing to train or evaluate on.")
+    return features, single_x, targets, single_y, n
+
+
+def _seeded_rng():
+    """A RandomState seeded from the graph seed and the op count, as TensorFlow seeds its
+    own random ops; fresh entropy when the graph has no seed."""
+    graph_seed, op_seed = tf.compat.v1.get_seed(None)
+    if graph_seed is None:
+        return np.random.RandomState()
+    words = []
+    for s in (int(graph_seed), int(op_seed or 0)):
+        s &= (1 << 64) - 1
+        words += [s & 0xFFFFFFFF, s >> 32]
+    return np.random.RandomState(words)
+
+
+def _index_batches(n, batch_size, num_epochs, shuffle, rng):
+    """Batches of row indices: epochs follow each other without a gap (as the stock queue
+    does); a final short batch only when the number of epochs is finite."""
+    carry = np.empty(0, dtype=np.int64)
+    epoch = 0
+    while num_epochs is None or epoch < num_epochs:
+        order = rng.permutation(n) if shuffle else np.arange(n, dtype=np.int64)
+        epoch += 1
+        stream = np.concatenate([carry, order]) if carry.size else order
+        full = (stream.size // batch_size) * batch_size
+        for start in range(0, full, batch_size):
+            yield stream[start:start + batch_size]
+        carry = stream[full:]
+    if carry.size:
+        yield carry
+
+
+def numpy_input_fn(x, y=None, batch_size=128, num_epochs=1, shuffle=None,
+                   queue_capacity=1000, num_threads=1):
+    """Input function that feeds a dict of NumPy arrays into the model.
+
+    Parameters
+    ----------
+    x : dict of numpy.ndarray, or numpy.ndarray
+        Features, one array per feature, all with the same number of rows. A single array
+        is fed as one feature tensor.
+    y : numpy.ndarray or dict of numpy.ndarray, optional
+        Labels; ``None`` if absent (prediction).
+    batch_size : int
+        Size of the batches to return.
+    num_epochs : int, optional
+        Number of passes over the data; ``None`` repeats forever.
+    shuffle : bool
+        Whether to shuffle the rows (a new order every epoch). Must be given, as in
+        TensorFlow: True for training, False for evaluation and prediction.
+    queue_capacity : int
+        Number of examples to keep ready ahead of the model (rounded up to whole batches).
+    num_threads : int
+        Accepted for compatibility; reading is single-threaded so that the order of examples
+        is reproducible (the arrays are in memory, so threads would add nothing).
+
+    Returns
+    -------
+    callable
+        A zero-argument input function returning a ``tf.data.Dataset`` of
+        ``(features, labels)`` (``features`` alone when ``y`` is None).
+
+    Notes
+    -----
+    With a graph seed (``run_config(tf_random_seed=...)``) the shuffled order is derived
+    from the seed, so every call that builds the same graph reads the same order.
+    """
+    if not isinstance(shuffle, (bool, np.bool_)):
+        raise PyestimValueError(
+            "shuffle must be given explicitly as TRUE/FALSE (True/False); it is recommended "
+            f"to set it to True for training and False for evaluation. Got {shuffle!r}.")
+    shuffle = bool(shuffle)
+    batch_size = as_count(batch_size, "batch_size", minimum=1, allow_none=False)
+    num_epochs = as_count(num_epochs, "num_epochs", minimum=1)
+    queue_capacity = as_count(queue_capacity, "queue_capacity", minimum=1, allow_none=False)
+    as_count(num_threads, "num_threads", minimum=1, allow_none=False)
+    features, single_x, targets, single_y, n = _collect(x, y)
+    prefetch = max(1, math.ceil(queue_capacity / batch_size))
+    rows = batch_size if num_epochs is None else None
+    columns = list(features.items()) + (list(targets.items()) if targets else [])
+
+    def spec(arr):
+        return tf.TensorSpec(shape=(rows,) + arr.shape[1:], dtype=_tf_dtype(arr))
+
+    f_spec = {k: spec(v) for k, v in features.items()}
+    signature = f_spec["__x__"] if single_x else f_spec
+    if targets:
+        t_spec = {k: spec(v) for k, v in targets.items()}
+        signature = (signature, t_spec["__y__"] if single_y else t_spec)
+
+    def shape(batch):
+        f = {k: batch[k] for k in features}
+        out = f["__x__"] if single_x else f
+        if not targets:
+            return out
+        t = {k: batch[k] for k in targets}
+        return out, (t["__y__"] if single_y else t)
+
+    def input_fn():
+        rng = _seeded_rng() if shuffle else None
+
+        def generate():
+            for idx in _index_batches(n, batch_size, num_epochs, shuffle, rng):
+                if not shuffle:
+                    sl = slice(int(idx[0]), int(idx[-1]) + 1)
+                    if sl.stop - sl.start == idx.size:
+                        yield shape({k: v[sl] for k, v in columns})
+                        continue
+                yield shape({k: v[idx] for k, v in columns})
+
+        dataset = tf.data.Dataset.from_generator(generate, output_signature=signature)
+        return dataset.prefetch(prefetch)
+
+    input_fn.pyestim_numpy_input = {"n": n, "batch_size": batch_size,
+                                    "num_epochs": num_epochs, "shuffle": shuffle}
+    return input_fn
+
+
+def _columns_of(data, name):
+    try:
+        import pandas as pd
+    except ImportError:  # pragma: no cover - pandas is a dependency
+        pd = None
+    if pd is not None and isinstance(data, pd.DataFrame):
+        return {str(c): data[c] for c in data.columns}
+    if isinstance(data, dict):
+        return {str(k): v for k, v in data.items()}
+    raise PyestimTypeError(
+        f"{name} must be a pandas DataFrame or a dict of arrays, got {type(data).__name__}.")
+
+
+def _column_values(col, name):
+    try:
+        import pandas as pd
+    except ImportError:  # pragma: no cover
+        pd = None
+    if pd is not None and isinstance(col, pd.Series):
+        if isinstance(col.dtype, pd.CategoricalDtype):
+            return np.asarray(col.cat.codes, dtype=np.int64)
+        if col.dtype == bool:
+            return col.to_numpy(dtype=np.int64)
+        return col.to_numpy()
+    return np.asarray(col)
+
+
+def _select(names, available, what):
+    if isinstance(names, str):
+        names = [names]
+    names = [str(n) for n in names]
+    missing = [n for n in names if n not in available]
+    if missing:
+        raise PyestimValueError(
+            f"{what} {missing} not found in the data; its columns are {sorted(available)}.")
+    return names
+
+
+def input_fn(data, features, response=None, batch_size=128, shuffle="auto", num_epochs=1,
+             queue_capacity=1000, num_threads=1):
+    """Input function for a data frame (pandas DataFrame) or a dict of arrays.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame or dict of array-like
+        The input source.
+    features : str or list of str
+        The names of the feature columns.
+    response : str, optional
+        The name of the response (label) column.
+    batch_size : int
+        The size of batches.
+    shuffle : bool or "auto"
+        Whether to shuffle. ``"auto"`` shuffles except when ``predict()`` calls this input
+        function.
+    num_epochs : int, optional
+        Passes over the data; ``None`` repeats forever.
+    queue_capacity, num_threads : int
+        As for :func:`numpy_input_fn`.
+
+    Returns
+    -------
+    callable
+        A one-argument function ``f(estimator)`` returning the input function:
+        for an ``estimator()`` (custom model) the features arrive as one matrix
+        ``[batch, n_features]``; for canned estimators as a dict of columns.
+    """
+    columns = _columns_of(data, "data")
+    feature_names = _select(features, columns, "Feature column(s)")
+    response_name = None
+    if response is not None:
+        response_name = _select(response, columns, "Response column")
+        if len(response_name) != 1:
+            raise PyestimValueError(f"response must name one column, got {response_name}.")
+        response_name = response_name[0]
+    if not (shuffle == "auto" or isinstance(shuffle, (bool, np.bool_))):
+        raise PyestimValueError(f'shuffle must be TRUE, FALSE or "auto", got {shuffle!r}.')
+    values = {name: _column_values(columns[name], name) for name in feature_names}
+    labels = _column_values(columns[response_name], response_name) if response_name else None
+
+    def make(estimator):
+        from .estimator import Estimator
+
+        do_shuffle = shuffle
+        if shuffle == "auto":
+            do_shuffle = _CALL_MODE.get() != tf.estimator.ModeKeys.PREDICT
+        if isinstance(estimator, Estimator):
+            matrix = np.column_stack([np.asarray(values[n]) for n in feature_names])
+            x = matrix
+        else:
+            x = dict(values)
+        return numpy_input_fn(x, labels, batch_size=batch_size, num_epochs=num_epochs,
+                              shuffle=bool(do_shuffle), queue_capacity=queue_capacity,
+                              num_threads=num_threads)
+
+    return make
+
+
+def _declared_args(fn):
+    """Names of the parameters ``fn`` needs, or None if its signature is unknown."""
+    try:
+        sig = inspect.signature(fn)
+    except (TypeError, ValueError):
+        return None
+    names = []
+    for p in sig.parameters.values():
+        if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
+            continue
+        names.append(p.name)
+    return names
+
+
+def resolve_input_fn(fn, estimator, mode, name="input_fn"):
+    """Turn what the user passed as ``input_fn`` into what tf.estimator can call.
+
+    * a zero-argument function (or one whose arguments are among params, config, mode,
+      input_context, which tf.estimator fills in by name) is used as it is;
+    * a one-argument function is called with the estimator (``function(features_as_named_list)``
+      in R) and must return an input function;
+    * anything else is an error.
+    """
+    if not callable(fn):
+        raise InputFnError(
+            f"{name} must be a function, got {type(fn).__name__} ({fn!r:.60}). Pass an input "
+            "function such as numpy_input_fn(x, y, shuffle=True).")
+    args = _declared_args(fn)
+    if args is None or not args or set(args) <= TF_INPUT_FN_ARGS:
+        return fn
+    if len(args) == 1:
+        with call_mode(mode):
+            produced = fn(estimator)
+        if not callable(produced):
+            raise InputFnError(
+                f"{name} takes one argument, so it was called with the estimator to produce "
+                f"the input function, but it returned {type(produced).__name__}, not a function.")
+        inner = _declared_args(produced)
+        if inner and not set(inner) <= TF_INPUT_FN_ARGS:
+            raise InputFnError(
+                f"The input function returned by {name}(estimator) takes arguments {inner}; it "
+                "must take none (or only params, config, mode, input_context).")
+        return produced
+    raise InputFnError(
+        f"{name} should accept 0 or 1 arguments, but it takes {len(args)} ({', '.join(args)}). "
+        "Write function() returning the input, or function(estimator) returning an input "
+        "function.")
+

@@ -1,0 +1,101 @@
+"""``pyestim.tf``: the TensorFlow 1 namespace the tutorials' model functions are written in.
+
+Every name of ``tf.compat.v1`` (``tf.layers``, ``tf.losses``, ``tf.train``, ``tf.metrics``,
+``tf.logging``, ``tf.reshape`` ...) is here, plus what TensorFlow 2 dropped and the tutorials
+use:
+
+* ``tf.estimator.inputs.numpy_input_fn`` is pyestim's :func:`pyestim.numpy_input_fn`
+  (same signature, reproducible under a seed);
+* ``tf.contrib.learn.datasets.load_dataset("mnist")`` and
+  ``tf.contrib.learn.datasets.mnist.read_data_sets()`` read MNIST with the legacy
+  55,000 / 5,000 / 10,000 split (see :mod:`pyestim.datasets`);
+* ``tf.contrib.layers.flatten`` (the Layers API tutorial's), which is ``tf.layers.flatten``.
+
+Use it as ``from pyestim import tf`` (Python) or ``tf`` (the R package exports it).
+TensorFlow 2 keeps eager execution on; the estimator builds graphs of its own, so model
+functions need nothing more. Scripts written for TensorFlow 1 sessions and placeholders call
+``tf.disable_v2_behavior()`` first, as they would with ``tf.compat.v1``.
+"""
+
+import types
+
+import tensorflow as _tf
+
+from . import _compat
+
+_v1 = _tf.compat.v1
+_compat.patch_deprecation_call_location()
+
+
+class Namespace(types.ModuleType):
+    """A module that answers with its own names first, then with ``base``'s."""
+
+    def __init__(self, name, base=None, doc=None, missing=None, **names):
+        super().__init__(name, doc)
+        self.__dict__.update(names)
+        self.__dict__["_pyestim_base"] = base
+        self.__dict__["_pyestim_missing"] = missing
+
+    def __getattr__(self, attr):
+        base = self.__dict__.get("_pyestim_base")
+        if base is not None and not attr.startswith("__"):
+            try:
+                return getattr(base, attr)
+            except AttributeError:
+                pass
+        hint = self.__dict__.get("_pyestim_missing")
+        raise AttributeError(
+            f"module {self.__name__!r} has no attribute {attr!r}" + (f". {hint}" if hint else ""))
+
+    def __dir__(self):
+        names = {k for k in self.__dict__ if not k.startswith("_pyestim")}
+        base = self.__dict__.get("_pyestim_base")
+        if base is not None:
+            names.update(dir(base))
+        return sorted(names)
+
+
+def _contrib():
+    from . import datasets as _datasets
+    from .datasets import mnist as _mnist
+
+    gone = ("tf.contrib was removed in TensorFlow 2. pyestim.tf.contrib keeps only what the "
+            "tutorials use: learn.datasets.load_dataset() and learn.datasets.mnist. Most of "
+            "the rest lives on in tf.compat.v1 (e.g. tf.layers, tf.losses, tf.metrics).")
+    datasets = Namespace("pyestim.tf.contrib.learn.datasets", missing=gone,
+                         load_dataset=_datasets.load_dataset, mnist=_mnist,
+                         base=_datasets)
+    learn = Namespace("pyestim.tf.contrib.learn", missing=gone, datasets=datasets)
+    # tf.contrib.layers.flatten (used by the Layers API tutorial) became tf.layers.flatten.
+    layers = Namespace("pyestim.tf.contrib.layers", missing=gone, flatten=_v1.layers.flatten)
+    return Namespace("pyestim.tf.contrib", missing=gone, learn=learn, layers=layers)
+
+
+def _estimator():
+    from .inputs import numpy_input_fn
+
+    inputs = Namespace("pyestim.tf.estimator.inputs", base=_v1.estimator.inputs,
+                       numpy_input_fn=numpy_input_fn)
+    return Namespace("pyestim.tf.estimator", base=_v1.estimator, inputs=inputs)
+
+
+_LAZY = {"contrib": _contrib, "estimator": _estimator}
+_built = {}
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        if name not in _built:
+            _built[name] = _LAZY[name]()
+        return _built[name]
+    if name.startswith("__"):
+        raise AttributeError(name)
+    try:
+        return getattr(_v1, name)
+    except AttributeError:
+        raise AttributeError(
+            f"pyestim.tf (tf.compat.v1) has no attribute {name!r}.") from None
+
+
+def __dir__():
+    return sorted(set(dir(_v1)) | set(_LAZY) | {"Namespace"})
