@@ -1,0 +1,144 @@
+"""The main job: ``pyestim mnist`` trains the tutorial's CNN on MNIST, evaluates it on the
+10,000 test images, prints the metrics and writes the loss plot.
+
+    pyestim mnist --steps 200
+    python -m pyestim mnist --steps 20000 --model-dir /tmp/mnist_convnet_model
+"""
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+
+
+def _positive_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number >= 1, got {value}")
+    return value
+
+
+def _positive_float(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"expected a number > 0, got {value}")
+    return value
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(
+        prog="pyestim", description="pyestim: the tfestimators tutorials on tf.estimator.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    mnist = sub.add_parser(
+        "mnist", help="train and evaluate the tutorial CNN on MNIST",
+        description="Train the tf.layers CNN of the estimator tutorial on the 55,000 MNIST "
+                    "training images, log the predicted classes, evaluate on the 10,000 test "
+                    "images, print the metrics and write the loss plot.")
+    from .models import MODELS
+
+    mnist.add_argument("--steps", type=_positive_int, default=20000,
+                       help="training steps in this run (default: 20000, as the tutorial)")
+    mnist.add_argument("--batch-size", type=_positive_int, default=100,
+                       help="training batch size (default: 100)")
+    mnist.add_argument("--learning-rate", type=_positive_float, default=None,
+                       help="learning rate (default: the model's: 0.001 for the tutorial CNN)")
+    mnist.add_argument("--model", choices=sorted(MODELS), default="cnn",
+                       help="which seed network to train (default: cnn, the tutorial's)")
+    mnist.add_argument("--model-dir", default=None,
+                       help="checkpoint directory; training resumes from it "
+                            "(default: a new temporary directory)")
+    mnist.add_argument("--data-dir", default=None,
+                       help="folder with the four MNIST .gz files (default: $PYESTIM_DATA_DIR, "
+                            "then the per-user cache, then a download)")
+    mnist.add_argument("--log-every", type=_positive_int, default=50,
+                       help="log predicted_classes every N steps (default: 50)")
+    mnist.add_argument("--seed", type=int, default=None,
+                       help="tf_random_seed: makes the run reproducible bit for bit")
+    mnist.add_argument("--plot", default=None,
+                       help="where to write the loss plot (default: MODEL_DIR/loss.png; "
+                            "'none' to skip)")
+    mnist.add_argument("--json", default=None,
+                       help="also write the metrics and timings to this JSON file")
+    return parser
+
+
+def run_mnist(args, out=sys.stdout):
+    from . import (estimator, evaluate, hook_logging_tensor, numpy_input_fn, run_config, tf,
+                   train)
+    from .datasets import read_data_sets
+    from .models import MODELS
+
+    model_dir = args.model_dir or tempfile.mkdtemp(prefix="pyestim_mnist_")
+    mnist = read_data_sets(data_dir=args.data_dir)
+    train_data = mnist.train.images
+    train_labels = mnist.train.labels.astype("int32")
+    eval_data = mnist.test.images
+    eval_labels = mnist.test.labels.astype("int32")
+
+    params = {} if args.learning_rate is None else {"learning_rate": args.learning_rate}
+    classifier = estimator(MODELS[args.model], model_dir=model_dir,
+                           config=run_config(tf_random_seed=args.seed), params=params)
+    logging_hook = hook_logging_tensor(tensors={"predicted_classes": "predicted_classes"},
+                                       every_n_iter=args.log_every)
+    train_input_fn = numpy_input_fn(x={"x": train_data}, y=train_labels,
+                                    batch_size=args.batch_size, num_epochs=None, shuffle=True)
+    started = time.monotonic()
+    history = train(classifier, input_fn=train_input_fn, steps=args.steps, hooks=logging_hook)
+    train_secs = time.monotonic() - started
+
+    eval_input_fn = numpy_input_fn(x={"x": eval_data}, y=eval_labels, num_epochs=1,
+                                   shuffle=False)
+    started = time.monotonic()
+    metrics = evaluate(classifier, input_fn=eval_input_fn, simplify=False)
+    eval_secs = time.monotonic() - started
+
+    print(f"model_dir: {model_dir}", file=out)
+    print(f"trained {args.steps} steps in {train_secs:.1f} s "
+          f"({args.steps / train_secs:.2f} steps/s, including graph build and checkpoints)",
+          file=out)
+    print("evaluation on the 10,000 test images: "
+          + ", ".join(f"{k} = {v:.4f}" if isinstance(v, float) else f"{k} = {v}"
+                      for k, v in metrics.items()), file=out)
+    print(metrics, file=out)
+
+    plot_path = args.plot or os.path.join(model_dir, "loss.png")
+    if plot_path.lower() != "none" and len(history):
+        try:
+            history.plot(path=plot_path)
+            print(f"loss plot: {plot_path}", file=out)
+        except ImportError as err:
+            print(f"loss plot skipped: {err}", file=out)
+    if args.json:
+        with open(args.json, "w") as fh:
+            json.dump({"metrics": metrics, "steps": args.steps, "train_secs": train_secs,
+                       "eval_secs": eval_secs, "model_dir": model_dir,
+                       "history": history.to_dict()}, fh, indent=2)
+    return metrics
+
+
+def main(argv=None):
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    from .errors import PyestimError
+
+    try:
+        run_mnist(args)
+    except PyestimError as err:
+        print(f"pyestim: error: {err}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
