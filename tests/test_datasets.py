@@ -201,7 +201,8 @@ def test_real_first_labels_match_an_independent_decode(real, raw):
     train_buf, test_buf = raw[TRAIN_LABELS], raw[TEST_LABELS]
     assert int.from_bytes(train_buf[:4], "big") == 2049
     assert int.from_bytes(train_buf[4:8], "big") == 60000
-    assert real.train.labels[0] == train_buf[8] == 5
+    assert real.validation.labels[0] == train_buf[8] == 5  # TF1: validation is the head
+    assert real.train.labels[0] == train_buf[8 + 5000]
     assert real.test.labels[0] == test_buf[8] == 7
 
 
@@ -218,23 +219,25 @@ def test_real_pixel_values_match_raw_bytes(real, raw):
     buf = raw[TRAIN_IMAGES]
     # first non-zero pixel of image 0, and a fixed position in image 123
     first = next(i for i in range(784) if buf[16 + i])
-    for image, row, col in ((0, first // 28, first % 28), (123, 14, 14), (54999, 20, 9)):
+    for image, row, col in ((0, first // 28, first % 28), (123, 14, 14), (59999, 20, 9)):
         byte = buf[16 + image * 784 + row * 28 + col]
-        assert real.train.images[image, row * 28 + col] == np.float32(byte) / np.float32(255)
-    assert real.train.images[0, first] > 0
+        part, index = (real.validation, image) if image < 5000 else (real.train, image - 5000)
+        assert part.images[index, row * 28 + col] == np.float32(byte) / np.float32(255)
+    assert real.validation.images[0, first] > 0
     tbuf = raw[TEST_IMAGES]
     byte = tbuf[16 + 9999 * 784 + 13 * 28 + 15]
     assert real.test.images[9999, 13 * 28 + 15] == np.float32(byte) / np.float32(255)
 
 
-def test_real_split_train_is_head_validation_is_tail(real, raw):
+def test_real_split_is_tf1s_validation_is_head_train_is_tail(real, raw):
+    # TF1's mnist.read_data_sets: validation = train_images[:5000], train = the rest.
     images = raw_images(raw[TRAIN_IMAGES])
     labels = raw_labels(raw[TRAIN_LABELS])
     expected = images.astype(np.float32) / np.float32(255)
-    assert np.array_equal(real.train.images, expected[:55000])
-    assert np.array_equal(real.validation.images, expected[55000:60000])
-    assert np.array_equal(real.train.labels, labels[:55000])
-    assert np.array_equal(real.validation.labels, labels[55000:60000])
+    assert np.array_equal(real.train.images, expected[5000:])
+    assert np.array_equal(real.validation.images, expected[:5000])
+    assert np.array_equal(real.train.labels, labels[5000:])
+    assert np.array_equal(real.validation.labels, labels[:5000])
     assert np.array_equal(real.test.labels, raw_labels(raw[TEST_LABELS]))
 
 
@@ -250,7 +253,7 @@ def test_real_uint8_not_reshaped(real, raw, real_dir):
     assert d.train.images.dtype == np.uint8
     assert d.train.images.shape == (55000, 28, 28, 1)
     assert d.test.images.shape == (10000, 28, 28, 1)
-    assert np.array_equal(d.validation.images.reshape(5000, 784), raw_images(raw[TRAIN_IMAGES])[55000:])
+    assert np.array_equal(d.validation.images.reshape(5000, 784), raw_images(raw[TRAIN_IMAGES])[:5000])
     d2 = ds.read_data_sets(data_dir=real_dir, reshape=False, download=False)
     assert d2.train.images.shape == (55000, 28, 28, 1) and d2.train.images.dtype == np.float32
 
@@ -294,11 +297,11 @@ def test_arrays_are_read_only_and_the_cache_cannot_be_corrupted(real, real_dir):
 def test_cache_is_invalidated_when_the_file_changes(tmp_path):
     folder = tmp_path / "data"
     make_mnist(folder, marker=1)
-    assert ds.read_data_sets(data_dir=folder, verify=False, validation_size=2).train.labels[0] == 1
+    assert ds.read_data_sets(data_dir=folder, verify=False, validation_size=0).train.labels[0] == 1
     make_mnist(folder, marker=4)
     st_ = (folder / TRAIN_LABELS).stat()
     os.utime(folder / TRAIN_LABELS, ns=(st_.st_atime_ns, st_.st_mtime_ns + 2_000_000_000))
-    assert ds.read_data_sets(data_dir=folder, verify=False, validation_size=2).train.labels[0] == 4
+    assert ds.read_data_sets(data_dir=folder, verify=False, validation_size=0).train.labels[0] == 4
 
 
 def test_verify_still_applies_to_a_file_cached_without_verification(tmp_path):
@@ -324,7 +327,7 @@ def three_places(tmp_path, monkeypatch):
 
 
 def first_label(**kwargs) -> int:
-    d = ds.read_data_sets(verify=False, download=False, validation_size=2, **kwargs)
+    d = ds.read_data_sets(verify=False, download=False, validation_size=0, **kwargs)
     return int(d.train.labels[0])
 
 
@@ -332,7 +335,7 @@ def test_argument_beats_env_beats_cache(three_places, tmp_path, monkeypatch):
     arg, env = three_places
     assert first_label(data_dir=arg) == 1
     assert first_label(train_dir=str(arg)) == 1  # TF1's name, as a string
-    assert ds.read_data_sets(arg, verify=False, download=False, validation_size=2).train.labels[0] == 1
+    assert ds.read_data_sets(arg, verify=False, download=False, validation_size=0).train.labels[0] == 1
     assert first_label() == 2
     assert ds.locate() == str(env)
     monkeypatch.setenv("PYESTIM_DATA_DIR", str(tmp_path / "empty"))
@@ -446,8 +449,9 @@ def test_read_data_sets_downloads_when_needed(tmp_path):
     arrays = make_mnist(mirror, marker=5)
     with serve(mirror) as (url, _):
         d = ds.read_data_sets(source_url=url, verify=False, validation_size=3)
-    assert d.train.labels[0] == 5
-    assert np.array_equal(d.validation.labels, arrays[TRAIN_LABELS][-3:])
+    assert d.validation.labels[0] == 5
+    assert d.train.labels[0] == (3 + 5) % 10
+    assert np.array_equal(d.validation.labels, arrays[TRAIN_LABELS][:3])
     assert sorted(p.name for p in cache_dir(tmp_path).iterdir()) == sorted(FILES)
 
 
@@ -600,8 +604,8 @@ def test_validation_size_edges(small):
     d = ds.read_data_sets(data_dir=folder, verify=False, validation_size=12)
     assert d.train.num_examples == 0 and d.validation.num_examples == 12
     d = ds.read_data_sets(data_dir=folder, verify=False, validation_size=np.int64(4), dtype="uint8")
-    assert np.array_equal(d.train.images, arrays[TRAIN_IMAGES][:8].reshape(8, 6))
-    assert np.array_equal(d.validation.images, arrays[TRAIN_IMAGES][8:].reshape(4, 6))
+    assert np.array_equal(d.validation.images, arrays[TRAIN_IMAGES][:4].reshape(4, 6))
+    assert np.array_equal(d.train.images, arrays[TRAIN_IMAGES][4:].reshape(8, 6))
     with pytest.raises(DatasetError, match="empty"):
         ds.read_data_sets(data_dir=folder, verify=False, validation_size=0).validation.next_batch(1)
 
@@ -804,3 +808,15 @@ def test_public_callables_have_numpy_docstrings(name):
         for p in params:
             if p not in ("args", "kwargs"):
                 assert p in doc, f"{name} does not describe {p}"
+
+
+def test_tf1_train_dir_without_the_files_falls_back_to_the_usual_places(three_places, tmp_path):
+    # TF1 tutorials call read_data_sets("MNIST_data/"): TF1 downloaded into that folder.
+    # Here the files are found where pyestim looks ($PYESTIM_DATA_DIR, marker 2) instead.
+    missing = tmp_path / "MNIST_data"
+    assert first_label(train_dir=str(missing)) == 2
+    assert ds.read_data_sets(str(missing), verify=False, download=False,
+                             validation_size=0).train.labels[0] == 2
+    # pyestim's own data_dir stays strict: a folder without the files is an error
+    with pytest.raises(DatasetError, match="MNIST_data"):
+        first_label(data_dir=missing)

@@ -10,9 +10,9 @@ differences:
 - each file's SHA-256 is checked against the published digest before it is parsed
   (``verify=False`` turns this off for your own IDX files), and a damaged file raises
   :class:`~pyestim.errors.DatasetError` naming the file and the fix;
-- the split is the legacy one of this project's data notes: the first 55,000 training
-  images are ``train``, the last ``validation_size`` (5,000) are ``validation``, and the
-  10,000 test images are ``test``;
+- the split is TF1's: the first ``validation_size`` (5,000) training images are
+  ``validation``, the remaining 55,000 are ``train``, and the 10,000 test images are
+  ``test`` (as ``tensorflow/contrib/learn/python/learn/datasets/mnist.py`` cut them);
 - shuffling uses a random generator of each ``DataSet``'s own, seeded from ``seed``,
   instead of reseeding NumPy's global generator;
 - one-hot labels are float32 (TF1 gave float64);
@@ -504,6 +504,28 @@ class DataSet:
 # ------------------------------------------------------------------ read_data_sets
 
 
+def _tf1_folder(train_dir, data_dir, download, source_url, verify):
+    """TF1 tutorials pass a download folder of their own (``read_data_sets("MNIST_data/")``).
+
+    TF1 downloaded into it when it was empty; these files may be elsewhere already. So when
+    only ``train_dir`` is given and it lacks the files, the usual places
+    (``$PYESTIM_DATA_DIR``, the per-user cache) are searched instead of failing; ``None``
+    means "search as usual". ``data_dir``, pyestim's own argument, stays strict.
+    """
+    if train_dir is None or data_dir is not None:
+        return None
+    folder = Path(os.fspath(train_dir)).expanduser()
+    candidates = [folder, folder / "mnist"]
+    for candidate in candidates:
+        if all((candidate / name).is_file() for name in MNIST_FILES.files):
+            return candidate
+    elsewhere = _find_or_download(MNIST_FILES, data_dir=None, download=download,
+                                  source_url=source_url, verify=verify)
+    _log.info("MNIST is not in %s (the folder this script names); using %s", folder,
+                elsewhere)
+    return Path(elsewhere)
+
+
 def _folder_argument(train_dir, data_dir):
     if train_dir is None or data_dir is None:
         return data_dir if train_dir is None else train_dir
@@ -597,15 +619,17 @@ def read_data_sets(
             f"validation_size must be a whole number, got {validation_size!r}."
         )
     validation_size = int(validation_size)
-    folder = Path(
-        _find_or_download(
-            MNIST_FILES,
-            data_dir=_folder_argument(train_dir, data_dir),
-            download=download,
-            source_url=source_url,
-            verify=verify,
+    folder = _tf1_folder(train_dir, data_dir, download, source_url, verify)
+    if folder is None:
+        folder = Path(
+            _find_or_download(
+                MNIST_FILES,
+                data_dir=_folder_argument(train_dir, data_dir),
+                download=download,
+                source_url=source_url,
+                verify=verify,
+            )
         )
-    )
     paths = {name: folder / name for name in MNIST_FILES.files}
 
     splits = {}
@@ -634,11 +658,11 @@ def read_data_sets(
             f"validation_size must be between 0 and {n_train} (the number of training "
             f"images), got {validation_size}."
         )
-    cut = n_train - validation_size
+    cut = validation_size  # TF1: validation is the head of the training file
     options = dict(dtype=dtype, reshape=reshape, seed=seed)
     return Datasets(
-        train=DataSet(train_images[:cut], train_labels[:cut], **options),
-        validation=DataSet(train_images[cut:], train_labels[cut:], **options),
+        train=DataSet(train_images[cut:], train_labels[cut:], **options),
+        validation=DataSet(train_images[:cut], train_labels[:cut], **options),
         test=DataSet(*splits["test"], **options),
     )
 
