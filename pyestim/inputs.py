@@ -38,13 +38,10 @@ def call_mode(mode):
 
 
 def _as_array(value, name):
-    if isinstance(value, np.ndarray):
-        arr = value
-    else:
-        try:
-            arr = np.asarray(value)
-        except Exception as err:  # noqa: BLE001 - report what could not be converted
-            raise PyestimTypeError(f"{name} could not be turned into an array: {err}") from None
+    try:
+        arr = np.asarray(value)  # also turns np.matrix (np$asmatrix in the R tutorial) into an array
+    except Exception as err:  # noqa: BLE001 - report what could not be converted
+        raise PyestimTypeError(f"{name} could not be turned into an array: {err}") from None
     if arr.ndim == 0:
         raise PyestimValueError(
             f"{name} is a single value (shape ()); numpy_input_fn needs one row per example.")
