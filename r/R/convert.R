@@ -1,0 +1,215 @@
+# Every R <-> Python conversion of the package, and the one place where Python errors become
+# R conditions.
+
+`%||%` <- function(x, y) if (is.null(x)) y else x
+
+is_py <- function(x) inherits(x, "python.builtin.object")
+
+is_py_none <- function(x) is.null(x) || (is_py(x) && reticulate::py_is_null_xptr(x)) ||
+  (is_py(x) && identical(class(x)[[1]], "python.builtin.NoneType"))
+
+# ---------------------------------------------------------------------------------------------
+# Calling pyestim
+
+# Call the pyestim function `name` with the (already converted) arguments `args`, a named
+# list; NULL elements are passed as None. Python errors become R conditions (see
+# python_condition()).
+pycall <- function(name, args = list(), convert = FALSE, call = sys.call(-1)) {
+  fn <- pyestim_module(convert)[[name]]
+  with_python_errors(do.call(fn, args), call = call)
+}
+
+# Evaluate `expr` (which calls Python); re-signal a failure as the R condition it stands for.
+with_python_errors <- function(expr, call = sys.call(-1)) {
+  reticulate::py_clear_last_error()
+  tryCatch(expr, error = function(e) stop(python_condition(e, call)))
+}
+
+# The Python exception behind an R error raised by reticulate, or NULL if there is none.
+python_exception <- function(e) {
+  if (is_py(e)) return(e)  # newer reticulate: the condition is the exception
+  exc <- e$exception %||% NULL
+  if (is_py(exc)) return(exc)
+  err <- tryCatch(reticulate::py_last_error(), error = function(err) NULL)
+  if (is.null(err)) return(NULL)
+  msg <- conditionMessage(e)
+  if (!startsWith(msg, err$type) && !grepl(err$type, msg, fixed = TRUE)) return(NULL)
+  exc <- attr(err, "exception")
+  if (is_py(exc)) exc else NULL
+}
+
+# Turn an error from a Python call into the R condition it stands for:
+# * an R error raised inside an R function that Python called (model_fn, input_fn, hook
+#   callbacks): that very R condition;
+# * a Python exception: an error of class c("pyestim_error", <Python class and its bases>,
+#   "error", "condition") with message "<PythonClass>: <message>";
+# * anything else: unchanged.
+python_condition <- function(e, call = NULL) {
+  if (inherits(e, "pyestim_error") || !inherits(e, "error")) return(e)
+  exc <- python_exception(e)
+  if (is.null(exc) || is.null(.pyestim$bridge)) return(e)
+  b <- .pyestim$bridge
+  r_err <- tryCatch(b$find_r_error(exc), error = function(err) NULL)
+  if (!is.null(r_err) && !is_py_none(r_err)) {
+    token <- reticulate::py_to_r(r_err$r_token)
+    kept <- recall_condition(token)
+    if (!is.null(kept)) return(kept)
+    return(simpleError(reticulate::py_to_r(reticulate::py_str(r_err)), call))
+  }
+  info <- tryCatch(reticulate::py_to_r(b$exception_info(exc)), error = function(err) NULL)
+  if (is.null(info)) return(e)
+  class_name <- info[[1]]
+  message <- info[[3]]
+  err <- reticulate::py_last_error()
+  structure(
+    class = unique(c("pyestim_error", unlist(info[[2]]), "error", "condition")),
+    list(message = if (nzchar(message)) paste0(class_name, ": ", message) else class_name,
+         call = call,
+         python_class = class_name,
+         python_exception = exc,
+         python_traceback = if (!is.null(err)) err$traceback else NULL)
+  )
+}
+
+# R conditions signalled in R functions that Python called, kept until the Python call that
+# led there returns. A handful at most are pending at any time.
+remember_condition <- function(cond) {
+  .pyestim$counter <- (.pyestim$counter %||% 0) + 1
+  token <- paste0("r", .pyestim$counter)
+  kept <- .pyestim$conditions %||% list()
+  kept[[token]] <- cond
+  if (length(kept) > 20) kept <- kept[seq.int(length(kept) - 19, length(kept))]
+  .pyestim$conditions <- kept
+  token
+}
+
+recall_condition <- function(token) {
+  kept <- .pyestim$conditions %||% list()
+  if (!is.character(token) || !token %in% names(kept)) return(NULL)
+  cond <- kept[[token]]
+  kept[[token]] <- NULL
+  .pyestim$conditions <- kept
+  cond
+}
+
+# ---------------------------------------------------------------------------------------------
+# R functions as Python functions
+
+# A Python function that calls the R function `f`, with `f`'s formals as its parameters
+# (pyestim matches model_fn arguments by name and counts input_fn arguments). Arguments
+# arrive in R converted as reticulate converts them. An R error in `f` is kept and re-signalled
+# to the R caller of the Python function that led here. An R function returned by `f`
+# (an input_fn generator's input function) is wrapped the same way.
+as_py_function <- function(f, name = "r_function") {
+  if (is.null(f) || is_py(f) || !is.function(f)) return(f)
+  fmls <- formals(args(f)) %||% list()
+  nms <- names(fmls) %||% character()
+  has_default <- vapply(fmls, function(v) !(is.symbol(v) && identical(as.character(v), "")),
+                        logical(1), USE.NAMES = FALSE)
+  call_r <- function(...) call_r_function(f, name, ...)
+  bridge()$r_function(reticulate::r_to_py(call_r, convert = TRUE), as.list(nms),
+                      as.list(has_default), name)
+}
+
+call_r_function <- function(f, name, ...) {
+  value <- tryCatch(f(...), error = function(e) r_failure(python_condition(e), name))
+  if (is.function(value) && !is_py(value)) value <- as_py_function(value, paste0(name, "_result"))
+  value
+}
+
+r_failure <- function(cond, name) {
+  token <- remember_condition(cond)
+  bridge()$RFailure(conditionMessage(cond), token, as.list(class(cond)))
+}
+
+# ---------------------------------------------------------------------------------------------
+# Argument conversions
+
+# A whole R number as an integer (Python then gets an int); anything else unchanged, so that
+# pyestim reports what is wrong with it.
+as_py_int <- function(x) {
+  if (is.numeric(x) && !is.object(x) && length(x) == 1L && !is.na(x) &&
+      is.finite(x) && x == round(x) && abs(x) <= .Machine$integer.max) {
+    return(as.integer(x))
+  }
+  x
+}
+
+as_py_bool <- function(x) {
+  if (is.logical(x) && length(x) == 1L && !is.na(x)) return(x)
+  x
+}
+
+as_py_path <- function(x) {
+  if (is.character(x) && length(x) == 1L && !is.na(x)) return(path.expand(x))
+  x
+}
+
+# A named list as a dict (an empty list too); NULL stays NULL.
+as_py_dict <- function(x) {
+  if (is.null(x) || is_py(x)) return(x)
+  if (is.list(x) && length(x) == 0L) return(reticulate::dict())
+  x
+}
+
+# One hook, a list of hooks, or NULL.
+as_py_hooks <- function(hooks) {
+  if (is.null(hooks) || is_py(hooks)) return(hooks)
+  if (is.list(hooks) && !is.object(hooks)) return(unname(hooks))
+  hooks
+}
+
+# An R vector, matrix or array as a NumPy array (factors as 0-based integer codes, as
+# pandas categoricals are fed); Python objects unchanged.
+as_py_array <- function(x) {
+  if (is.null(x) || is_py(x)) return(x)
+  if (is.factor(x)) x <- as.integer(x) - 1L
+  if (is.atomic(x)) return(reticulate::np_array(x))
+  x
+}
+
+# Features or labels: one array, or a named list / data frame of arrays.
+as_py_arrays <- function(x) {
+  if (is.null(x) || is_py(x)) return(x)
+  if (is.data.frame(x)) x <- as.list(x)
+  if (is.list(x) && !is.object(x)) return(lapply(x, as_py_array))
+  as_py_array(x)
+}
+
+# The Python object behind an estimator.
+as_py_estimator <- function(object) {
+  if (inherits(object, "tf_estimator")) return(object$estimator)
+  object
+}
+
+# ---------------------------------------------------------------------------------------------
+# Result conversions
+
+py_value <- function(x) {
+  if (is_py(x)) reticulate::py_to_r(x) else x
+}
+
+# A DataFrame from pyestim as a tibble: numeric and string columns as R vectors, columns of
+# arrays (vector-valued predictions) as list columns.
+frame_to_tibble <- function(df) {
+  cols <- py_value(bridge()$frame_columns(df))
+  if (length(cols) == 0L) return(tibble::tibble())
+  out <- lapply(cols, function(col) {
+    values <- col[[1]]
+    if (isTRUE(col[[2]])) rows_as_list(values) else as.vector(values)
+  })
+  names(out) <- vapply(cols, function(col) col[[3]], character(1))
+  tibble::as_tibble(out)
+}
+
+rows_as_list <- function(values) {
+  d <- dim(values)
+  if (is.null(d)) return(as.list(values))
+  n <- d[[1]]
+  rest <- d[-1]
+  lapply(seq_len(n), function(i) {
+    row <- values[seq.int(i, length(values), by = n)]
+    if (length(rest) > 1L) dim(row) <- rest
+    row
+  })
+}

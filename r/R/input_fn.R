@@ -1,0 +1,120 @@
+#' Input function for a data frame
+#'
+#' Builds an input function that feeds columns of a data frame (or a named list of
+#' vectors) into a model.
+#'
+#' @param data The input source: a data frame, or a named list of equally long vectors
+#'   (or a matrix with column names). Factors are fed as 0-based integer codes.
+#' @param features The names of the feature columns (a character vector), or a formula
+#'   `response ~ feature1 + feature2` (then `response` must be `NULL`; `.` means every other
+#'   column).
+#' @param response The name of the response (label) column.
+#' @param batch_size The size of batches.
+#' @param shuffle Whether to shuffle: `TRUE`, `FALSE` or `"auto"`, which shuffles except when
+#'   [predict()][predict.tf_estimator] calls this input function.
+#' @param num_epochs Passes over the data; `NULL` repeats forever.
+#' @param queue_capacity Number of examples to keep ready ahead of the model.
+#' @param num_threads Accepted for compatibility (reading is single-threaded, for a
+#'   reproducible order).
+#'
+#' @return A function of one argument (the estimator) returning the input function, as
+#'   [train()], [evaluate()] and [predict()][predict.tf_estimator] take it. For a custom
+#'   estimator the features arrive as one matrix `[batch, n_features]`.
+#' @seealso [numpy_input_fn()]
+#' @examples
+#' \dontrun{
+#' fn <- input_fn(mtcars, features = c("drat", "cyl"), response = "mpg", batch_size = 8)
+#' fn <- input_fn(mtcars, mpg ~ drat + cyl)
+#' }
+#' @export
+input_fn <- function(data, features, response = NULL, batch_size = 128, shuffle = "auto",
+                     num_epochs = 1, queue_capacity = 1000, num_threads = 1) {
+  columns <- data_columns(data)
+  if (inherits(features, "formula")) {
+    if (!is.null(response)) {
+      stop("input_fn(): give the response either in the formula or as response =, not both.",
+           call. = FALSE)
+    }
+    parsed <- formula_columns(features, names(columns))
+    features <- parsed$features
+    response <- parsed$response
+  }
+  features <- as.character(unlist(features))
+  if (length(features) == 1L) features <- list(features)
+  pycall("input_fn", list(
+    data = lapply(columns, as_py_array),
+    features = features,
+    response = response,
+    batch_size = as_py_int(batch_size),
+    shuffle = as_py_bool(shuffle),
+    num_epochs = as_py_int(num_epochs),
+    queue_capacity = as_py_int(queue_capacity),
+    num_threads = as_py_int(num_threads)))
+}
+
+data_columns <- function(data) {
+  if (is_py(data)) return(data)
+  if (is.matrix(data)) {
+    if (is.null(colnames(data))) {
+      stop("input_fn(): a matrix needs column names to select features from.", call. = FALSE)
+    }
+    data <- as.data.frame(data, stringsAsFactors = FALSE)
+  }
+  if (is.data.frame(data)) data <- as.list(data)
+  if (!is.list(data) || is.null(names(data)) || any(!nzchar(names(data)))) {
+    stop("input_fn(): data must be a data frame or a named list of columns, got ",
+         class(data)[[1]], ".", call. = FALSE)
+  }
+  data
+}
+
+formula_columns <- function(formula, available) {
+  response <- if (length(formula) == 3L) all.vars(formula[[2]]) else character()
+  features <- all.vars(formula[[length(formula)]], unique = TRUE)
+  if ("." %in% features) {
+    features <- unique(c(setdiff(features, "."), setdiff(available, response)))
+  }
+  if (length(response) > 1L) {
+    stop("input_fn(): the formula's left-hand side must name one response column.",
+         call. = FALSE)
+  }
+  list(features = features, response = if (length(response)) response else NULL)
+}
+
+#' Input function for arrays
+#'
+#' Builds an input function that feeds arrays (R arrays or NumPy arrays) into a model, in
+#' batches. The arrays stay in Python; the function itself runs in Python.
+#'
+#' @param x Features: a named list of arrays (each a feature, all with the same number of
+#'   rows), or one array, fed as one feature tensor. R vectors, matrices and arrays are
+#'   converted to NumPy arrays (factors to 0-based integer codes).
+#' @param y Labels: an array, or a named list of arrays; `NULL` if absent (prediction).
+#' @param batch_size Size of the batches to return.
+#' @param num_epochs Number of passes over the data; `NULL` repeats forever.
+#' @param shuffle Whether to shuffle the rows (a new order every epoch). Must be given, as
+#'   in TensorFlow: `TRUE` for training, `FALSE` for evaluation and prediction.
+#' @param queue_capacity Number of examples to keep ready ahead of the model (rounded up to
+#'   whole batches).
+#' @param num_threads Accepted for compatibility; reading is single-threaded so that the
+#'   order of examples is reproducible.
+#'
+#' @return An input function (a Python function of no arguments).
+#' @seealso [input_fn()]
+#' @examples
+#' \dontrun{
+#' fn <- numpy_input_fn(x = list(x = matrix(runif(20), 10)), y = rep(0:1, 5),
+#'                      batch_size = 5, shuffle = TRUE)
+#' }
+#' @export
+numpy_input_fn <- function(x, y = NULL, batch_size = 128, num_epochs = 1, shuffle = NULL,
+                           queue_capacity = 1000, num_threads = 1) {
+  pycall("numpy_input_fn", list(
+    x = as_py_arrays(x),
+    y = as_py_arrays(y),
+    batch_size = as_py_int(batch_size),
+    num_epochs = as_py_int(num_epochs),
+    shuffle = as_py_bool(shuffle),
+    queue_capacity = as_py_int(queue_capacity),
+    num_threads = as_py_int(num_threads)))
+}

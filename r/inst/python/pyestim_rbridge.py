@@ -1,0 +1,165 @@
+"""Glue between R functions and Python, for the pyestim R package only.
+
+pyestim matches a model function's arguments by name (``inspect.signature``) and decides
+what an input function is from its number of arguments, so an R closure handed to Python
+must look like a Python function with the same formals. :func:`r_function` builds one.
+
+An R error inside such a function must reach the R caller as the same R condition. The R
+side catches it, keeps the condition under a token and returns :class:`RFailure`; the
+Python wrapper then raises :class:`RError`, which travels through TensorFlow like any
+exception, and the R package re-signals the kept condition when the call returns.
+"""
+
+import keyword
+
+__all__ = ["RError", "RFailure", "r_function", "find_r_error", "exception_info", "frame_columns"]
+
+
+class RError(Exception):
+    """An error signalled by R code that Python called (a model function, an input
+    function, a hook callback).
+
+    Attributes
+    ----------
+    r_token : str
+        Key under which the R package keeps the original R condition.
+    r_classes : list of str
+        The R condition's classes.
+    """
+
+    def __init__(self, message, r_token=None, r_classes=()):
+        super().__init__(message)
+        self.r_token = r_token
+        self.r_classes = list(r_classes)
+
+
+class RFailure:
+    """Returned (not raised) by the R side of a bridged call when the R function failed."""
+
+    def __init__(self, message, token, classes=()):
+        self.message = message
+        self.token = token
+        self.classes = list(classes)
+
+
+class _Missing:
+    def __repr__(self):
+        return "<missing>"
+
+
+MISSING = _Missing()
+
+
+def _identifier(name, taken):
+    out = name if name.isidentifier() and not keyword.iskeyword(name) else None
+    if out is None or out in taken or out.startswith("_pyestim"):
+        base = "".join(c if c.isalnum() or c == "_" else "_" for c in name) or "arg"
+        if not (base[0].isalpha() or base[0] == "_"):
+            base = "arg_" + base
+        out, i = base, 1
+        while out in taken or keyword.iskeyword(out) or out.startswith("_pyestim"):
+            i += 1
+            out = f"{base}_{i}"
+    taken.add(out)
+    return out
+
+
+def r_function(call_r, formals, has_default, name="r_function", doc=None):
+    """A Python function whose parameters are an R function's formals.
+
+    Parameters
+    ----------
+    call_r : callable
+        The R side: called with the arguments (positional ones unnamed, the rest by their
+        R names); returns the R function's value or an :class:`RFailure`.
+    formals : list of str
+        The R function's formal argument names, in order; ``"..."`` becomes
+        ``*args, **kwargs``.
+    has_default : list of bool
+        Whether each formal has a default; such parameters may be omitted (R then uses its
+        default).
+    name : str
+        The Python function's ``__name__``.
+    """
+    taken = set()
+    params, body = [], []
+    seen_default = dots = False
+    for formal, default in zip(list(formals), [bool(d) for d in has_default]):
+        if formal == "...":
+            dots = True
+            params.append("*_pyestim_args")
+            continue
+        py = _identifier(formal, taken)
+        # After R's `...` a formal can only be given by name: keyword-only, optional here
+        # (R reports it if it is missing and used).
+        if default or seen_default or dots:
+            params.append(f"{py}=_pyestim_missing")
+            seen_default = seen_default or not dots
+        else:
+            params.append(py)
+        body.append(f"    if {py} is not _pyestim_missing:\n"
+                    f"        _pyestim_kw[{formal!r}] = {py}")
+    if dots:
+        params.append("**_pyestim_kwargs")
+    lines = [f"def _pyestim_fn({', '.join(params)}):", "    _pyestim_kw = {}"] + body
+    if dots:
+        lines += ["    _pyestim_kw.update(_pyestim_kwargs)",
+                  "    return _pyestim_invoke(_pyestim_args, _pyestim_kw)"]
+    else:
+        lines.append("    return _pyestim_invoke((), _pyestim_kw)")
+
+    def invoke(args, kwargs):
+        value = call_r(*args, **kwargs)
+        if isinstance(value, RFailure):
+            raise RError(value.message, value.token, value.classes)
+        return value
+
+    namespace = {"_pyestim_missing": MISSING, "_pyestim_invoke": invoke}
+    exec(compile("\n".join(lines) + "\n", f"<R function {name}>", "exec"), namespace)  # noqa: S102
+    fn = namespace["_pyestim_fn"]
+    fn.__name__ = fn.__qualname__ = name if str(name).isidentifier() else "r_function"
+    fn.__doc__ = doc
+    fn.r_function = call_r
+    return fn
+
+
+def find_r_error(exc, limit=20):
+    """The first :class:`RError` in ``exc``'s chain of causes and contexts, or None."""
+    seen = set()
+    todo = [exc]
+    while todo and len(seen) < limit:
+        e = todo.pop(0)
+        if e is None or id(e) in seen:
+            continue
+        seen.add(id(e))
+        if isinstance(e, RError):
+            return e
+        todo += [e.__cause__, e.__context__]
+    return None
+
+
+def exception_info(exc):
+    """(class name, class names up the MRO, message) of a Python exception."""
+    mro = [c.__name__ for c in type(exc).__mro__ if c is not object]
+    return type(exc).__name__, mro, str(exc)
+
+
+def frame_columns(df):
+    """The columns of a DataFrame from pyestim, ready for R: a list of ``(values,
+    is_list_column, name)``. Columns of arrays (vector-valued predictions) are stacked into
+    one array whose first axis is the row (a list when they differ in shape)."""
+    import numpy as np
+
+    out = []
+    for name in df.columns:
+        values = df[name].to_numpy()
+        if values.dtype == object and len(values) and isinstance(values[0], np.ndarray):
+            try:
+                out.append((np.stack(list(values)), True, str(name)))
+            except ValueError:
+                out.append((list(values), True, str(name)))
+        elif values.dtype == object:
+            out.append((list(values), False, str(name)))
+        else:
+            out.append((values, False, str(name)))
+    return out
