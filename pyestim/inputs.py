@@ -232,22 +232,66 @@ def _columns_of(data, name):
         return {str(c): data[c] for c in data.columns}
     if isinstance(data, dict):
         return {str(k): v for k, v in data.items()}
+    if isinstance(data, np.ndarray) and data.dtype.names:
+        # A structured (record) array: R's matrix with column names.
+        return {str(k): data[k] for k in data.dtype.names}
+    if isinstance(data, np.ndarray) and data.ndim == 2:
+        raise PyestimTypeError(
+            f"cannot create input function from matrix without column names: {name} is a "
+            f"plain {data.shape[0]} x {data.shape[1]} array. Give the columns names, e.g. "
+            "pandas.DataFrame(matrix, columns=[...]) or a structured array.")
     raise PyestimTypeError(
-        f"{name} must be a pandas DataFrame or a dict of arrays, got {type(data).__name__}.")
+        f"{name} must be a pandas DataFrame, a dict of arrays (or of lists of sequences) or a "
+        f"structured array, got {type(data).__name__}.")
 
 
-def _column_values(col, name):
+def _nested_values(col, name):
+    """A list of sequences (tfestimators' input_fn.list): one array with a row per example;
+    whole numbers become int64, as tfestimators makes them."""
+    try:
+        arr = np.asarray(col)
+    except ValueError:
+        arr = None
+    if arr is None or arr.dtype == object:
+        lengths = sorted({len(v) if hasattr(v, "__len__") else 1 for v in col})
+        raise PyestimValueError(
+            f"Column {name!r} is a list of sequences of different lengths ({lengths}); pad "
+            "them to one length first (each example must have the same shape).")
+    if arr.dtype.kind == "f" and arr.size and np.all(np.isfinite(arr)) and \
+            np.all(arr == np.round(arr)):
+        arr = arr.astype(np.int64)
+    return arr
+
+
+def _column_values(col, name, encodings=None):
     try:
         import pandas as pd
     except ImportError:  # pragma: no cover
         pd = None
     if pd is not None and isinstance(col, pd.Series):
         if isinstance(col.dtype, pd.CategoricalDtype):
+            if encodings is not None:
+                encodings[name] = [str(c) for c in col.cat.categories]
             return np.asarray(col.cat.codes, dtype=np.int64)
         if col.dtype == bool:
             return col.to_numpy(dtype=np.int64)
         return col.to_numpy()
+    if pd is not None and isinstance(col, pd.Categorical):
+        if encodings is not None:
+            encodings[name] = [str(c) for c in col.categories]
+        return np.asarray(col.codes, dtype=np.int64)
+    if isinstance(col, (list, tuple)) and col and all(
+            isinstance(v, (list, tuple, np.ndarray)) for v in col):
+        return _nested_values(col, name)
     return np.asarray(col)
+
+
+def _log_encodings(encodings):
+    """Tell the user how factor (categorical) columns are fed: as 0-based integer codes."""
+    for name, levels in encodings.items():
+        codes = ", ".join(f"{level} = {i}" for i, level in enumerate(levels))
+        tf.compat.v1.logging.info(
+            "input_fn(): factor column %r is fed as 0-based integer codes: %s", name, codes)
 
 
 def _select(names, available, what):
@@ -261,14 +305,34 @@ def _select(names, available, what):
     return names
 
 
+def _feature_matrix(values, names):
+    """The features side by side, for models that take one tensor: ``[n, n_features]`` for
+    one-value-per-row features, ``[n, ..., n_features]`` for features of one shape."""
+    arrays = [np.asarray(values[n]) for n in names]
+    if all(a.ndim == 1 for a in arrays):
+        return np.column_stack(arrays)
+    if len(arrays) == 1:
+        return arrays[0]
+    shapes = {a.shape for a in arrays}
+    if len(shapes) != 1:
+        raise PyestimValueError(
+            "Features of different shapes cannot be fed as one tensor: "
+            + ", ".join(f"{n}: {a.shape}" for n, a in zip(names, arrays)) + ".")
+    return np.stack(arrays, axis=-1)
+
+
 def input_fn(data, features, response=None, batch_size=128, shuffle="auto", num_epochs=1,
              queue_capacity=1000, num_threads=1):
-    """Input function for a data frame (pandas DataFrame) or a dict of arrays.
+    """Input function for a data frame (pandas DataFrame), a dict of arrays, a matrix with
+    column names (a structured array) or a dict of lists of sequences.
 
     Parameters
     ----------
-    data : pandas.DataFrame or dict of array-like
-        The input source.
+    data : pandas.DataFrame, dict, or numpy structured array
+        The input source. A dict holds one array (or list) per column; a column that is a
+        list of sequences (tfestimators' ``input_fn.list``, e.g. for recurrent models) becomes
+        one array with a row per example (whole numbers as int64); sequences must have one
+        length. A plain 2-D array without column names is an error.
     features : str or list of str
         The names of the feature columns.
     response : str, optional
@@ -289,6 +353,14 @@ def input_fn(data, features, response=None, batch_size=128, shuffle="auto", num_
         A one-argument function ``f(estimator)`` returning the input function:
         for an ``estimator()`` (custom model) the features arrive as one matrix
         ``[batch, n_features]``; for canned estimators as a dict of columns.
+
+    Notes
+    -----
+    Factor columns (pandas ``Categorical``, what R factors become) are fed as their 0-based
+    integer codes (level ``i`` of the categories is ``i``), as tfestimators feeds R factors
+    (``as.integer(x) - 1``); the encoding is logged at INFO through TensorFlow's logger. Use
+    ``column_categorical_with_identity(name, num_buckets = <number of levels>)`` for such a
+    feature, or give the levels as ``label_vocabulary`` after turning the column to strings.
     """
     columns = _columns_of(data, "data")
     feature_names = _select(features, columns, "Feature column(s)")
@@ -300,8 +372,11 @@ def input_fn(data, features, response=None, batch_size=128, shuffle="auto", num_
         response_name = response_name[0]
     if not (shuffle == "auto" or isinstance(shuffle, (bool, np.bool_))):
         raise PyestimValueError(f'shuffle must be TRUE, FALSE or "auto", got {shuffle!r}.')
-    values = {name: _column_values(columns[name], name) for name in feature_names}
-    labels = _column_values(columns[response_name], response_name) if response_name else None
+    encodings = {}
+    values = {name: _column_values(columns[name], name, encodings) for name in feature_names}
+    labels = (_column_values(columns[response_name], response_name, encodings)
+              if response_name else None)
+    _log_encodings(encodings)
 
     def make(estimator):
         from .estimator import Estimator
@@ -309,9 +384,13 @@ def input_fn(data, features, response=None, batch_size=128, shuffle="auto", num_
         do_shuffle = shuffle
         if shuffle == "auto":
             do_shuffle = _CALL_MODE.get() != tf.estimator.ModeKeys.PREDICT
-        if isinstance(estimator, Estimator):
-            matrix = np.column_stack([np.asarray(values[n]) for n in feature_names])
-            x = matrix
+        # Custom estimators take the features as one matrix; canned estimators (which say
+        # feature_layout = "dict") as a dict of columns, matched by their feature columns.
+        layout = getattr(estimator, "feature_layout", None)
+        if layout is None:
+            layout = "matrix" if isinstance(estimator, Estimator) else "dict"
+        if layout == "matrix":
+            x = _feature_matrix(values, feature_names)
         else:
             x = dict(values)
         return numpy_input_fn(x, labels, batch_size=batch_size, num_epochs=num_epochs,
