@@ -6,6 +6,12 @@ ValueError`` keeps working, and each message says what was given, what was expec
 what to do about it.
 """
 
+try:  # NanLossError is also TensorFlow's error, so code catching that keeps working
+    from tensorflow.python.training.basic_session_run_hooks import (
+        NanLossDuringTrainingError as _NanLossBase)
+except ImportError:  # pragma: no cover - TensorFlow is a dependency
+    _NanLossBase = RuntimeError
+
 
 class PyestimError(Exception):
     """Base class of every exception pyestim raises on its own account."""
@@ -47,6 +53,48 @@ class ChecksumError(DatasetError):
     """A data file's checksum does not match the published one (the message names the file)."""
 
 
+class InputDataError(PyestimValueError):
+    """The data does not fit the model: feature shapes or dtypes the model cannot take, labels
+    outside ``0 .. n_classes - 1``, no rows, or columns of different lengths. Raised before
+    training changes anything in ``model_dir``."""
+
+
+class ModelDirError(PyestimValueError):
+    """``model_dir`` cannot be used: it is not a directory or cannot be written (the message
+    names the path and the reason)."""
+
+
+class ModelDirLockedError(ModelDirError):
+    """Another ``train()`` holds ``model_dir``. ``pid``, ``host`` and ``since`` describe the
+    holder (each None when unknown)."""
+
+    def __init__(self, message, model_dir=None, pid=None, host=None, since=None):
+        super().__init__(message)
+        self.model_dir, self.pid, self.host, self.since = model_dir, pid, host, since
+
+
+class CheckpointError(PyestimValueError):
+    """A checkpoint cannot be used: missing, incomplete, damaged, or built for another model.
+    ``path`` is the checkpoint (prefix) concerned."""
+
+    def __init__(self, message, path=None):
+        super().__init__(message)
+        self.path = path
+
+
+class NanLossError(PyestimError, _NanLossBase):
+    """Training diverged: the loss is NaN, or a variable about to be saved is NaN or
+    infinite. ``step`` is the global step at which it was seen. A subclass of TensorFlow's
+    ``NanLossDuringTrainingError`` (a ``RuntimeError``), so code catching that still works."""
+
+    def __init__(self, message, step=None):
+        super().__init__(message)
+        self.message, self.step = message, step
+
+    def __str__(self):  # TensorFlow's class prints a fixed text; keep the message
+        return self.message
+
+
 __all__ = [
     "PyestimError",
     "PyestimValueError",
@@ -58,4 +106,9 @@ __all__ = [
     "StepsError",
     "DatasetError",
     "ChecksumError",
+    "InputDataError",
+    "ModelDirError",
+    "ModelDirLockedError",
+    "CheckpointError",
+    "NanLossError",
 ]
