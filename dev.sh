@@ -18,6 +18,19 @@ py=$venv/bin/python
 
 log() { printf '[dev.sh] %s\n' "$*" >&2; }
 
+# pip, with its output kept for when it fails (a pip.conf naming missing local indexes makes
+# it warn about every package otherwise)
+quiet_pip() {
+  local out
+  out=$(mktemp)
+  if ! "$py" -m pip --disable-pip-version-check "$@" >"$out" 2>&1; then
+    grep -v "is ignored: it is neither a file nor a directory" "$out" >&2
+    rm -f "$out"
+    return 1
+  fi
+  rm -f "$out"
+}
+
 as_root() {
   if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
 }
@@ -64,8 +77,8 @@ setup_python() {
     "$base" -m venv "$venv"
   fi
   log "installing pyestim and its test dependencies into $venv"
-  "$py" -m pip install -q --disable-pip-version-check --upgrade "pip>=23" >/dev/null
-  "$py" -m pip install -q --disable-pip-version-check -c requirements-lock.txt -e ".[test,plot]"
+  quiet_pip install --upgrade "pip>=23"
+  quiet_pip install -c requirements-lock.txt -e ".[test,plot]"
   echo "$want" > "$stamp"
 }
 
@@ -74,16 +87,15 @@ setup_r() {
   # changes and a new checkout gets its own copy.
   local lib=$venv/R-library
   mkdir -p "$lib"
+  [ -f r/DESCRIPTION ] || return 0
   local want
-  want=$(find r -type f -not -path '*/.Rcheck/*' -print0 2>/dev/null | sort -z | xargs -0 cat 2>/dev/null | sha256sum | cut -c1-16)
+  want=$(find r -type f -not -path '*.Rcheck/*' -print0 | sort -z | xargs -0 cat | sha256sum | cut -c1-16)
   if [ -f "$lib/.pyestim-setup" ] && [ "$(cat "$lib/.pyestim-setup")" = "$want" ]; then
     return 0
   fi
-  if [ -f r/DESCRIPTION ]; then
-    log "installing the R package into $lib"
-    R CMD INSTALL --no-test-load --library="$lib" r >/dev/null 2>"$venv/r-install.log" || {
-      cat "$venv/r-install.log" >&2; return 1; }
-  fi
+  log "installing the R package into $lib"
+  R CMD INSTALL --no-test-load --library="$lib" r >"$venv/r-install.log" 2>&1 || {
+    cat "$venv/r-install.log" >&2; return 1; }
   echo "$want" > "$lib/.pyestim-setup"
 }
 
