@@ -5,6 +5,9 @@ test)`` of ``DataSet`` objects with TF1's ``next_batch``; ``locate()`` returns t
 holding a data set's files. Files are looked for in the ``data_dir`` argument, then
 ``$PYESTIM_DATA_DIR``, then the per-user cache (``$XDG_CACHE_HOME/pyestim/<name>``), and
 downloaded into that cache only when no folder has them.
+
+``iris()`` and ``mtcars()`` return R's data sets of those names (shipped with pyestim as CSV
+files), for the tfestimators examples.
 """
 
 from pyestim.datasets._files import (
@@ -24,6 +27,7 @@ from pyestim.datasets.mnist import (
     load_mnist,
     read_data_sets,
 )
+from pyestim.datasets.rdata import iris, mtcars
 
 __all__ = [
     "DATA_DIR_ENV",
@@ -38,5 +42,7 @@ __all__ = [
     "load_mnist",
     "locate",
     "read_data_sets",
+    "iris",
+    "mtcars",
     "user_cache_dir",
 ]
