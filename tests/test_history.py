@@ -1,0 +1,279 @@
+"""The History that train() returns: the default history-saver hook, the recorded steps and
+losses (checked against the loss fetched by a plain TensorFlow hook, against the estimator's
+"Loss for final step" log line and against a NumPy re-computation of the model), and the
+History object itself (table, text, plot)."""
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+import tensorflow as tf
+
+import pyestim
+from pyestim import errors
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def toy_input(data, batch_size=50):
+    return pyestim.numpy_input_fn({"x": data.x}, data.y, batch_size=batch_size,
+                                  num_epochs=None, shuffle=False)
+
+
+def in_order_batches(n_rows, batch_size, steps, start=0):
+    return [np.arange(i * batch_size, (i + 1) * batch_size) % n_rows
+            for i in range(start, start + steps)]
+
+
+class LossFetcher(tf.compat.v1.train.SessionRunHook):
+    """A plain TensorFlow hook: fetches a tensor the model function stored and the global
+    step after each step."""
+
+    def __init__(self, tensors):
+        self.tensors = tensors
+        self.values = []
+
+    def before_run(self, run_context):
+        return tf.compat.v1.train.SessionRunArgs(self.tensors["loss"])
+
+    def after_run(self, run_context, run_values):
+        step = run_context.session.run(tf.compat.v1.train.get_global_step())
+        self.values.append((int(step), run_values.results))
+
+
+# --------------------------------------------------------------------------------------------
+# History from train()
+
+
+def test_default_history_records_every_10_steps_and_the_last(tmp_path, linear_model_fn,
+                                                             toy_data):
+    est = pyestim.estimator(linear_model_fn, model_dir=tmp_path / "m")
+    first = pyestim.train(est, toy_input(toy_data), steps=25)
+    assert isinstance(first, pyestim.History)
+    assert first.steps == [10, 20, 25]
+    second = pyestim.train(est, toy_input(toy_data), steps=10)
+    assert second.steps == [30, 35]  # global steps, continuing from the checkpoint
+    assert first.steps == [10, 20, 25]  # each call has its own history
+    exact = pyestim.train(est, toy_input(toy_data), steps=5)
+    assert exact.steps == [40]  # the last step is a multiple of 10: recorded once
+
+
+def test_history_saver_every_step_is_returned(tmp_path, linear_model_fn, toy_data,
+                                              numpy_reference):
+    saver = pyestim.hook_history_saver(every_n_step=1)
+    est = pyestim.estimator(linear_model_fn, model_dir=tmp_path / "m")
+    history = pyestim.train(est, toy_input(toy_data), steps=12, hooks=saver)
+    assert history is saver.history
+    assert history.steps == list(range(1, 13))
+    expected, _, _ = numpy_reference.gd_losses(toy_data.x, toy_data.y,
+                                               in_order_batches(200, 50, 12))
+    assert history.mean_losses[0] == pytest.approx(np.log(10), rel=1e-6)
+    np.testing.assert_allclose(history.mean_losses, expected, rtol=1e-5)
+    assert history.total_losses == history.mean_losses  # a single loss
+
+
+def test_history_saver_every_3_steps(tmp_path, linear_model_fn, toy_data):
+    est = pyestim.estimator(linear_model_fn, model_dir=tmp_path / "m")
+    history = pyestim.train(est, toy_input(toy_data), steps=10,
+                            hooks=pyestim.hook_history_saver(every_n_step=3.0))
+    assert history.steps == [3, 6, 9, 10]
+
+
+def test_history_losses_equal_the_loss_tensor_and_the_final_log_line(
+        tmp_path, linear_model_fn, toy_data, tf_log):
+    tensors = {}
+
+    def model_fn(features, labels, mode, params):
+        spec = linear_model_fn(features, labels, mode, params)
+        tensors["loss"] = spec.loss
+        return spec
+
+    fetcher = LossFetcher(tensors)
+    est = pyestim.estimator(model_fn, model_dir=tmp_path / "m")
+    history = pyestim.train(est, toy_input(toy_data, batch_size=30), steps=15,
+                            hooks=[fetcher, pyestim.hook_history_saver(every_n_step=1)])
+    assert [step for step, _ in fetcher.values] == history.steps
+    assert history.mean_losses == [float(loss) for _, loss in fetcher.values]
+
+    final = [line for line in tf_log if line.startswith("INFO:tensorflow:Loss for final step:")]
+    assert len(final) == 1
+    logged = float(re.search(r"final step: ([0-9.eE+-]+)\.$", final[0]).group(1))
+    assert history.mean_losses[-1] == pytest.approx(logged, rel=1e-6)
+
+
+def test_mean_and_total_of_several_losses(tmp_path, linear_model_fn, toy_data,
+                                          numpy_reference):
+    def model_fn(features, labels, mode, params):
+        from pyestim import tf as tf1
+        spec = linear_model_fn(features, labels, mode, params)
+        tf1.losses.add_loss(tf1.constant(2.0))  # a second loss in the LOSSES collection
+        return spec
+
+    est = pyestim.estimator(model_fn, model_dir=tmp_path / "m")
+    history = pyestim.train(est, toy_input(toy_data), steps=4,
+                            hooks=pyestim.hook_history_saver(every_n_step=1))
+    expected, _, _ = numpy_reference.gd_losses(toy_data.x, toy_data.y,
+                                               in_order_batches(200, 50, 4))
+    np.testing.assert_allclose(history.total_losses, np.array(expected) + 2.0, rtol=1e-5)
+    np.testing.assert_allclose(history.mean_losses, (np.array(expected) + 2.0) / 2, rtol=1e-5)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "BUG: hooks.HistorySaverHook (and _NanLossHook) fetch the graph's global-step read "
+    "(training_util._get_or_create_global_step_read) in the training run and compute "
+    "step = read + 1, assuming the read runs before the step's increment; TensorFlow does not "
+    "order them (the optimizer's increment has no dependency on that read), so when the read "
+    "runs late History.steps is off by one: duplicated or skipped steps, records missed with "
+    "every_n_step > 1 (seen in ~1% of steps in ordinary runs)"))
+def test_history_steps_do_not_depend_on_the_op_schedule(tmp_path, toy_data):
+    """Delays the global-step read by 0.1 s (TensorFlow may schedule it that late on its own
+    under load); the step numbers must still be the global steps after each step."""
+    import time
+
+    from pyestim import tf as tf1
+
+    def model_fn(features, labels, mode):
+        w = tf1.get_variable("w", [6, 10], initializer=tf1.zeros_initializer())
+        loss = tf1.losses.sparse_softmax_cross_entropy(
+            labels=labels, logits=tf1.matmul(features["x"], w))
+        train_op = tf1.train.GradientDescentOptimizer(0.5).minimize(
+            loss, global_step=tf1.train.get_global_step())
+        pause = tf1.py_func(lambda: time.sleep(0.1) or np.float32(0), [], tf1.float32,
+                            stateful=True)
+        for read in tf1.get_collection("global_step_read_op_cache"):
+            seen, stack = set(), [read.op]
+            while stack:
+                op = stack.pop()
+                if op in seen:
+                    continue
+                seen.add(op)
+                stack.extend(t.op for t in op.inputs)
+                if op.type not in ("VarHandleOp", "Const"):
+                    op._add_control_input(pause.op)
+        return pyestim.estimator_spec(mode=mode, loss=loss, train_op=train_op)
+
+    config = pyestim.run_config(session_config=pyestim.session_config(
+        inter_op_parallelism_threads=4))
+    est = pyestim.estimator(model_fn, model_dir=tmp_path / "m", config=config)
+    history = pyestim.train(est, toy_input(toy_data), steps=3,
+                            hooks=pyestim.hook_history_saver(every_n_step=1))
+    assert int(tf.train.load_variable(str(tmp_path / "m"), "global_step")) == 3
+    assert history.steps == [1, 2, 3]
+
+
+# --------------------------------------------------------------------------------------------
+# The History object
+
+
+@pytest.fixture
+def history():
+    return pyestim.History([
+        {"step": 10, "mean_losses": 2.0, "total_losses": 4.0},
+        {"step": 20, "mean_losses": 1.5, "total_losses": 3.0},
+        {"step": 25, "mean_losses": 1.25, "total_losses": 2.5},
+    ])
+
+
+def test_history_columns_and_indexing(history):
+    assert len(history) == 3
+    assert history.steps == [10, 20, 25]
+    assert history.mean_losses == [2.0, 1.5, 1.25]
+    assert history.total_losses == [4.0, 3.0, 2.5]
+    assert history[0] == {"step": 10, "mean_losses": 2.0, "total_losses": 4.0}
+    assert history[-1]["step"] == 25
+    history[0]["step"] = 99  # a copy: the history does not change
+    assert history.steps[0] == 10
+    part = history[1:]
+    assert isinstance(part, pyestim.History) and part.steps == [20, 25]
+    assert [r["step"] for r in history] == [10, 20, 25]
+    assert history.params == {"metrics": ["mean_losses", "total_losses"], "steps": 25}
+    assert history.to_dict() == {"step": [10, 20, 25], "mean_losses": [2.0, 1.5, 1.25],
+                                 "total_losses": [4.0, 3.0, 2.5]}
+    with pytest.raises(IndexError):
+        history[3]
+
+
+def test_history_equality(history):
+    same = pyestim.History(history.records)
+    assert same == history
+    same.append(30, 1.0, 2.0)
+    assert same != history
+    assert history != history.to_dict()
+
+
+def test_history_to_dataframe(history):
+    frame = history.to_dataframe()
+    assert isinstance(frame, pd.DataFrame)
+    assert list(frame.columns) == ["step", "mean_losses", "total_losses"]
+    assert frame["step"].tolist() == [10, 20, 25]
+    assert frame["mean_losses"].tolist() == [2.0, 1.5, 1.25]
+    assert frame["total_losses"].tolist() == [4.0, 3.0, 2.5]
+    assert history.as_data_frame().equals(frame)
+    empty = pyestim.History().to_dataframe()
+    assert list(empty.columns) == ["step", "mean_losses", "total_losses"] and len(empty) == 0
+
+
+def test_history_text(history):
+    text = str(history)
+    assert text.splitlines()[0] == "Training history: 3 records, steps 10 to 25"
+    assert "mean_losses" in text and "total_losses" in text
+    assert len(text.splitlines()) == 2 + 3
+    assert text.splitlines()[-1].split() == ["25", "1.25", "2.5"]
+    assert repr(history) == "<History: 3 records, steps 10..25, mean_losses 2 -> 1.25>"
+    empty = pyestim.History()
+    assert "no steps recorded" in str(empty) and "no steps recorded" in repr(empty)
+    assert empty.params["steps"] is None
+
+
+def test_long_history_text_is_shortened():
+    long = pyestim.History([{"step": i, "mean_losses": 1.0 / i, "total_losses": 2.0 / i}
+                            for i in range(1, 31)])
+    lines = str(long).splitlines()
+    assert lines[0] == "Training history: 30 records, steps 1 to 30"
+    assert "..." in str(long)
+    assert lines[-1].split()[0] == "30"
+    assert len(lines) < 30
+
+
+def test_history_plot_writes_a_png(history, tmp_path):
+    path = tmp_path / "history.png"
+    fig = history.plot(path=str(path))
+    assert path.read_bytes()[:8] == PNG_MAGIC
+    assert len(fig.axes) == 2
+    one = tmp_path / "mean.png"
+    fig = history.plot(metrics="mean_losses", path=str(one))
+    assert one.read_bytes()[:8] == PNG_MAGIC
+    assert len(fig.axes) == 1
+    assert fig.axes[0].get_ylabel() == "mean_losses"
+    xs, ys = fig.axes[0].lines[0].get_data()
+    assert list(xs) == [10, 20, 25] and list(ys) == [2.0, 1.5, 1.25]
+
+
+def test_history_plot_into_given_axes(history):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    try:
+        assert history.plot(metrics="total_losses", ax=ax) is fig
+        assert list(ax.lines[0].get_data()[1]) == [4.0, 3.0, 2.5]
+    finally:
+        plt.close(fig)
+
+
+def test_history_plot_rejects_an_unknown_metric(history, tmp_path):
+    with pytest.raises(errors.PyestimValueError) as info:
+        history.plot(metrics="accuracy", path=str(tmp_path / "x.png"))
+    assert "'accuracy'" in str(info.value)
+    assert not (tmp_path / "x.png").exists()
+
+
+def test_plot_of_a_trained_history(tmp_path, linear_model_fn, toy_data):
+    est = pyestim.estimator(linear_model_fn, model_dir=tmp_path / "m")
+    history = pyestim.train(est, toy_input(toy_data), steps=5,
+                            hooks=pyestim.hook_history_saver(every_n_step=1))
+    history.plot(path=str(tmp_path / "loss.png"))
+    assert (tmp_path / "loss.png").read_bytes()[:8] == PNG_MAGIC
