@@ -533,7 +533,10 @@ def export_savedmodel(object, export_dir_base, serving_input_receiver_fn=None,
         Directory in which to create the timestamped SavedModel folder.
     serving_input_receiver_fn : callable
         Function of no arguments returning a ``ServingInputReceiver``; required for custom
-        estimators.
+        estimators. For canned classifiers and regressors it defaults to parsing serialized
+        ``tf.train.Example`` protos with the spec of the model's feature columns
+        (``classifier_parse_example_spec()`` / ``regressor_parse_example_spec()``, without the
+        label), as tfestimators does.
     assets_extra : dict, optional
         Extra assets to copy into ``assets.extra``.
     as_text : bool
@@ -546,6 +549,11 @@ def export_savedmodel(object, export_dir_base, serving_input_receiver_fn=None,
     str
     """
     est = _as_estimator(object)
+    if serving_input_receiver_fn is None and getattr(est, "kind", None) in ("classifier",
+                                                                           "regressor"):
+        from .canned import parsing_serving_input_receiver_fn
+
+        serving_input_receiver_fn = parsing_serving_input_receiver_fn(est)
     if serving_input_receiver_fn is None:
         raise PyestimValueError(
             "export_savedmodel() needs serving_input_receiver_fn for a custom estimator, e.g. "
