@@ -25,14 +25,14 @@
 #' config <- run_config(tf_random_seed = 42, save_checkpoints_steps = 100)
 #' }
 #' @export
-run_config <- function(model_dir = NULL, tf_random_seed = NULL, save_summary_steps = 100,
+run_config <- function(model_dir = NULL, tf_random_seed = NULL, save_summary_steps = 100L,
                        save_checkpoints_steps = NULL, save_checkpoints_secs = NULL,
-                       session_config = NULL, keep_checkpoint_max = 5,
-                       keep_checkpoint_every_n_hours = 10000, log_step_count_steps = 100,
+                       session_config = NULL, keep_checkpoint_max = 5L,
+                       keep_checkpoint_every_n_hours = 10000L, log_step_count_steps = 100L,
                        train_distribute = NULL, device_fn = NULL, protocol = NULL,
                        eval_distribute = NULL, experimental_distribute = NULL,
                        experimental_max_worker_delay_secs = NULL,
-                       session_creation_timeout_secs = 7200,
+                       session_creation_timeout_secs = 7200L,
                        checkpoint_save_graph_def = TRUE) {
   pycall("run_config", list(
     model_dir = as_py_path(model_dir),

@@ -112,9 +112,17 @@ as_py_function <- function(f, name = "r_function") {
 }
 
 call_r_function <- function(f, name, ...) {
-  value <- tryCatch(f(...), error = function(e) r_failure(python_condition(e), name))
+  args <- lapply(list(...), as_r_argument)
+  value <- tryCatch(do.call(f, args), error = function(e) r_failure(python_condition(e), name))
   if (is.function(value) && !is_py(value)) value <- as_py_function(value, paste0(name, "_result"))
   value
+}
+
+# Arguments from Python as R sees them: reticulate's conversion, and estimators as
+# tf_estimator objects (an input_fn generator is called with the estimator).
+as_r_argument <- function(x) {
+  if (inherits(x, "pyestim.estimator.Estimator")) return(new_estimator(x))
+  x
 }
 
 r_failure <- function(cond, name) {

@@ -96,7 +96,7 @@ hook_checkpoint_saver <- function(checkpoint_dir, save_secs = NULL, save_steps =
 
 #' @rdname hooks
 #' @export
-hook_step_counter <- function(every_n_steps = 100, every_n_secs = NULL, output_dir = NULL,
+hook_step_counter <- function(every_n_steps = 100L, every_n_secs = NULL, output_dir = NULL,
                               summary_writer = NULL) {
   pycall("hook_step_counter", list(
     every_n_steps = as_py_int(every_n_steps),
@@ -142,7 +142,7 @@ hook_global_step_waiter <- function(wait_until_step) {
 
 #' @rdname hooks
 #' @export
-hook_history_saver <- function(every_n_step = 10) {
+hook_history_saver <- function(every_n_step = 10L) {
   pycall("hook_history_saver", list(every_n_step = as_py_int(every_n_step)))
 }
 

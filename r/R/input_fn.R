@@ -27,8 +27,8 @@
 #' fn <- input_fn(mtcars, mpg ~ drat + cyl)
 #' }
 #' @export
-input_fn <- function(data, features, response = NULL, batch_size = 128, shuffle = "auto",
-                     num_epochs = 1, queue_capacity = 1000, num_threads = 1) {
+input_fn <- function(data, features, response = NULL, batch_size = 128L, shuffle = "auto",
+                     num_epochs = 1L, queue_capacity = 1000L, num_threads = 1L) {
   columns <- data_columns(data)
   if (inherits(features, "formula")) {
     if (!is.null(response)) {
@@ -107,8 +107,8 @@ formula_columns <- function(formula, available) {
 #'                      batch_size = 5, shuffle = TRUE)
 #' }
 #' @export
-numpy_input_fn <- function(x, y = NULL, batch_size = 128, num_epochs = 1, shuffle = NULL,
-                           queue_capacity = 1000, num_threads = 1) {
+numpy_input_fn <- function(x, y = NULL, batch_size = 128L, num_epochs = 1L, shuffle = NULL,
+                           queue_capacity = 1000L, num_threads = 1L) {
   pycall("numpy_input_fn", list(
     x = as_py_arrays(x),
     y = as_py_arrays(y),

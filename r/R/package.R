@@ -84,6 +84,8 @@ choose_python <- function() {
   .pyestim$python_problem <- NULL
   if (reticulate::py_available(initialize = FALSE)) return(invisible())
   if (nzchar(Sys.getenv("RETICULATE_PYTHON"))) return(invisible())
+  # An empty RETICULATE_PYTHON means "not set" here; reticulate would take it for a path.
+  if (!is.na(Sys.getenv("RETICULATE_PYTHON", NA))) Sys.unsetenv("RETICULATE_PYTHON")
   python <- getOption("pyestim.python", Sys.getenv("PYESTIM_PYTHON", ""))
   if (is.null(python) || !nzchar(python)) return(invisible())
   python <- path.expand(python)
@@ -135,7 +137,7 @@ load_pyestim <- function() {
       why, fix_hint)))
   }
   python <- python_in_use()
-  if (!reticulate::py_module_available("pyestim")) {
+  if (!python_module_exists("pyestim")) {
     stop(pyestim_unavailable(sprintf(
       "Python module pyestim not found in %s: %s", python, fix_hint)))
   }
@@ -154,6 +156,14 @@ load_pyestim <- function() {
     "pyestim_rbridge", system.file("python", package = "pyestim"), convert = FALSE)
   .pyestim$module <- module
   invisible(module)
+}
+
+# Whether Python can find `module` (without importing it: its dependencies may be missing).
+python_module_exists <- function(module) {
+  tryCatch({
+    util <- reticulate::import("importlib.util", convert = TRUE)
+    !is.null(util$find_spec(module))
+  }, error = function(e) FALSE)
 }
 
 bridge <- function() {

@@ -161,5 +161,9 @@ def frame_columns(df):
         elif values.dtype == object:
             out.append((list(values), False, str(name)))
         else:
+            if values.dtype.kind in "iu" and values.size and values.itemsize > 4:
+                # Classes and other counts: R integers when they fit.
+                if np.abs(values).max() <= np.iinfo(np.int32).max:
+                    values = values.astype(np.int32)
             out.append((values, False, str(name)))
     return out

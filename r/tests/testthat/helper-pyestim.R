@@ -1,0 +1,80 @@
+# Shared by the tests: a check that pyestim can be used, a toy problem, a tiny model.
+
+skip_if_no_pyestim <- function() {
+  ok <- pyestim_available()
+  if (!isTRUE(ok)) skip(paste("pyestim cannot be used:", attr(ok, "reason")))
+  quiet_tensorflow()
+}
+
+# Keep the test log readable: TensorFlow's INFO lines and deprecation warnings off.
+quiet_tensorflow <- function() {
+  if (isTRUE(getOption("pyestim.tests.quiet"))) return(invisible())
+  logging <- reticulate::import("logging")
+  logging$getLogger("tensorflow")$setLevel(logging$ERROR)
+  options(pyestim.tests.quiet = TRUE)
+  invisible()
+}
+
+# 4 features, 2 classes: the class is whether x1 + x2 > 1.
+toy_data <- function(n = 200L, seed = 1L) {
+  set.seed(seed)
+  x <- matrix(runif(n * 4L), n, 4L)
+  list(x = x, y = as.integer(x[, 1] + x[, 2] > 1))
+}
+
+toy_model_fn <- function(features, labels, mode, params, config) {
+  logits <- tf$layers$dense(features$x, units = 2L, name = "logits")
+  classes <- tf$argmax(logits, axis = 1L, name = "classes")
+  if (mode == "infer") {
+    return(estimator_spec(mode, predictions = list(
+      classes = classes, probabilities = tf$nn$softmax(logits, name = "probabilities"))))
+  }
+  loss <- tf$losses$sparse_softmax_cross_entropy(labels = labels, logits = logits)
+  if (mode == "train") {
+    lr <- if (is.null(params$lr)) 0.5 else params$lr
+    train_op <- tf$train$GradientDescentOptimizer(lr)$minimize(
+      loss, global_step = tf$train$get_global_step())
+    return(estimator_spec(mode, loss = loss, train_op = train_op))
+  }
+  estimator_spec(mode, loss = loss,
+                 eval_metric_ops = list(accuracy = tf$metrics$accuracy(labels, classes)))
+}
+
+toy_estimator <- function(model_fn = toy_model_fn, params = list(lr = 0.5), ...) {
+  estimator(model_fn, model_dir = new_model_dir(), params = params, ...)
+}
+
+new_model_dir <- local({
+  n <- 0L
+  function() {
+    n <<- n + 1L
+    file.path(tempdir(), sprintf("pyestim-test-%d-%d", Sys.getpid(), n))
+  }
+})
+
+toy_train_fn <- function(d = toy_data(), batch_size = 20L) {
+  numpy_input_fn(list(x = d$x), d$y, batch_size = batch_size, num_epochs = NULL,
+                 shuffle = TRUE)
+}
+
+toy_eval_fn <- function(d = toy_data(), batch_size = 50L, labels = TRUE) {
+  numpy_input_fn(list(x = d$x), if (labels) d$y else NULL, batch_size = batch_size,
+                 shuffle = FALSE)
+}
+
+# The estimator's global step, from its latest checkpoint. (The steps a history records can be
+# one too high now and then: pyestim's history-saver hook reads the global step in the same
+# session run that increments it, and TensorFlow 2.15 does not order the two.)
+global_step <- function(est) as.integer(variable_value(est, "global_step"))
+
+# A toy estimator trained for 20 steps, built once; tests must not train it further.
+trained_toy <- local({
+  cache <- NULL
+  function() {
+    if (is.null(cache)) {
+      cache <<- toy_estimator()
+      train(cache, toy_train_fn(), steps = 20)
+    }
+    cache
+  }
+})

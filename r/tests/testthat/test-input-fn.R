@@ -1,0 +1,73 @@
+test_that("numpy_input_fn() takes R matrices, vectors, factors and NumPy arrays", {
+  skip_if_no_pyestim()
+  d <- toy_data()
+  fn <- numpy_input_fn(list(x = d$x), d$y, batch_size = 20, shuffle = TRUE)
+  expect_s3_class(fn, "python.builtin.function")
+  info <- reticulate::py_to_r(reticulate::py_get_attr(fn, "pyestim_numpy_input"))
+  expect_equal(info$n, 200L)
+  expect_equal(info$batch_size, 20L)
+  np <- import("numpy", convert = FALSE)
+  fn2 <- numpy_input_fn(list(x = np$asarray(d$x)), np$asarray(d$y), shuffle = FALSE)
+  expect_s3_class(fn2, "python.builtin.function")
+  fn3 <- numpy_input_fn(list(x = d$x), factor(c("a", "b"))[d$y + 1L], shuffle = FALSE)
+  expect_s3_class(fn3, "python.builtin.function")
+  expect_error(numpy_input_fn(list(x = d$x), d$y), "shuffle must be given explicitly")
+  expect_error(numpy_input_fn(list(x = d$x), d$y[1:10], shuffle = TRUE),
+               "same number of rows")
+  expect_error(numpy_input_fn(list(x = d$x), d$y, batch_size = 2.5, shuffle = TRUE),
+               "batch_size must be a whole number")
+})
+
+test_that("R functions work as input functions: 1 formal gets the estimator, 0 is the input", {
+  skip_if_no_pyestim()
+  d <- toy_data()
+  got <- NULL
+  generator <- function(features_as_named_list) {
+    got <<- features_as_named_list
+    tf$estimator$inputs$numpy_input_fn(x = list(x = d$x), y = d$y, batch_size = 20L,
+                                       num_epochs = NULL, shuffle = TRUE)
+  }
+  est <- toy_estimator()
+  h <- train(est, generator, steps = 3)
+  expect_s3_class(got, "tf_estimator")
+  expect_equal(global_step(est), 3L)
+
+  # No formals: the function is the input function (returns features and labels).
+  direct <- function() {
+    list(list(x = tf$constant(d$x[1:20, ])), tf$constant(d$y[1:20]))
+  }
+  h2 <- train(est, direct, steps = 2)
+  expect_equal(global_step(est), 5L)
+
+  # An R generator that returns an R input function.
+  nested <- function(estimator) function() list(list(x = tf$constant(d$x)), tf$constant(d$y))
+  h3 <- train(est, nested, steps = 1)
+  expect_equal(global_step(est), 6L)
+
+  expect_error(train(est, function(a, b) NULL, steps = 1), class = "InputFnError")
+  expect_error(train(est, function(a, b) NULL, steps = 1), "should accept 0 or 1 arguments")
+  expect_error(train(est, function(estimator) 42, steps = 1), "not a function")
+})
+
+test_that("input_fn() feeds data frame columns, by names or by formula", {
+  skip_if_no_pyestim()
+  d <- toy_data()
+  df <- data.frame(a = d$x[, 1], b = d$x[, 2], c = d$x[, 3], e = d$x[, 4], label = d$y)
+  model_fn <- function(features, labels, mode, params, config) {
+    toy_model_fn(list(x = features), labels, mode, params, config)
+  }
+  est <- toy_estimator(model_fn)
+  fn <- input_fn(df, features = c("a", "b", "c", "e"), response = "label", batch_size = 20,
+                 num_epochs = NULL)
+  expect_s3_class(fn, "python.builtin.function")
+  h <- train(est, fn, steps = 4)
+  expect_equal(global_step(est), 4L)
+  fn2 <- input_fn(df, label ~ a + b + c + e, num_epochs = 1)
+  res <- evaluate(est, fn2)
+  expect_equal(res$global_step, 4L)
+  fn3 <- input_fn(df, label ~ ., num_epochs = 1)
+  p <- predict(est, fn3)
+  expect_equal(nrow(p), 200L)
+  expect_error(input_fn(df, features = "nope", response = "label"), "not found in the data")
+  expect_error(input_fn(1:3, features = "a"), "data must be a data frame")
+})

@@ -1,0 +1,64 @@
+# The R functions have the Python functions' arguments: same names, order and defaults.
+# R-only extra: `...` on the S3 generics and methods (train, evaluate, predict,
+# export_savedmodel).
+
+python_signature <- function(fn) {
+  helper <- reticulate::py_run_string(paste(
+    "def pyestim_signature(fn):",
+    "    import inspect",
+    "    out = []",
+    "    for p in inspect.signature(fn).parameters.values():",
+    "        if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):",
+    "            if not out or out[-1][0] != '...':",
+    "                out.append(('...', False, None))",
+    "        else:",
+    "            out.append((p.name, p.default is not p.empty,",
+    "                        None if p.default is p.empty else p.default))",
+    "    return out",
+    sep = "\n"), local = TRUE)
+  params <- helper$pyestim_signature(fn)
+  defaults <- lapply(params, function(p) if (isTRUE(p[[2]])) p[[3]] else quote(expr = ))
+  names(defaults) <- vapply(params, function(p) p[[1]], "")
+  defaults
+}
+
+r_signature <- function(fn) {
+  lapply(formals(fn), function(v) if (is.symbol(v) && !nzchar(as.character(v))) v else eval(v))
+}
+
+exported <- c(
+  "estimator", "estimator_spec", "train", "evaluate", "predict", "export_savedmodel",
+  "input_fn", "numpy_input_fn", "hook_logging_tensor", "hook_checkpoint_saver",
+  "hook_step_counter", "hook_stop_at_step", "hook_summary_saver", "hook_nan_tensor",
+  "hook_global_step_waiter", "hook_history_saver", "hook_progress_bar", "session_run_hook",
+  "session_run_args", "run_config", "session_config", "mode_keys", "metric_keys",
+  "prediction_keys", "graph_keys", "latest_checkpoint", "model_dir", "variable_names",
+  "variable_value")
+
+test_that("every pyestim function has an R twin with the same arguments and defaults", {
+  skip_if_no_pyestim()
+  py <- import("pyestim", convert = FALSE)
+  generics <- c("train", "evaluate", "predict", "export_savedmodel")
+  for (name in exported) {
+    r_fn <- if (name == "predict") getS3method("predict", "tf_estimator") else
+      getExportedValue("pyestim", name)
+    r_sig <- r_signature(r_fn)
+    if (name %in% c("session_run_args", "session_config", "estimator_spec")) {
+      # Python's *args / **kwargs are R's `...`.
+    }
+    py_sig <- python_signature(py[[name]])
+    if (name %in% generics) {
+      expect_equal(tail(names(r_sig), 1), "...", info = name)
+      r_sig <- r_sig[-length(r_sig)]
+    }
+    expect_identical(as.character(names(r_sig)), as.character(names(py_sig)), info = name)
+    for (arg in names(py_sig)) {
+      expect_equal(r_sig[[arg]], py_sig[[arg]], info = paste(name, arg))
+    }
+  }
+  # The generics themselves have the methods' arguments.
+  for (name in setdiff(generics, "predict")) {
+    expect_identical(formals(getExportedValue("pyestim", name)),
+                     formals(getS3method(name, "tf_estimator")), info = name)
+  }
+})
