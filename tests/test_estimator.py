@@ -170,6 +170,15 @@ def test_estimator_rejects_a_model_fn_without_features(tmp_path):
     assert "'features'" in str(info.value)
 
 
+def test_estimator_rejects_positional_only_arguments(tmp_path):
+    def model_fn(features, /, labels, mode):
+        raise AssertionError("never called")
+
+    with pytest.raises(errors.ModelFnError) as info:
+        pyestim.estimator(model_fn, model_dir=tmp_path / "m")
+    assert "'features'" in str(info.value) and "positional-only" in str(info.value)
+
+
 def test_estimator_rejects_params_when_model_fn_has_no_params_argument(tmp_path):
     def model_fn(features, labels, mode):
         raise AssertionError("never called")
@@ -858,6 +867,11 @@ def test_predict_a_single_tensor_gives_a_predictions_column(tmp_path):
     listed = pyestim.predict(est, pyestim.numpy_input_fn({"x": x}, batch_size=3,
                                                          shuffle=False), simplify=False)
     assert [r["predictions"] for r in listed] == (x[:, 0] * 2 + 1.5).tolist()
+    batched = pyestim.predict(est, pyestim.numpy_input_fn({"x": x}, batch_size=3,
+                                                          shuffle=False),
+                              yield_single_examples=False)
+    assert list(batched.columns) == ["predictions"]
+    np.testing.assert_allclose(batched["predictions"].to_numpy(dtype=float), x[:, 0] * 2 + 1.5)
 
 
 # --------------------------------------------------------------------------------------------
