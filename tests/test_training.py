@@ -1,0 +1,194 @@
+"""train_and_evaluate() with train_spec() / eval_spec(), export_savedmodel() of canned
+estimators served by TensorFlow's own SavedModel loader, keras_model_to_estimator()."""
+
+import os
+
+import numpy as np
+import pandas as pd
+import pytest
+import tensorflow as tf
+
+import pyestim as pe
+from pyestim.canned import parsing_serving_input_receiver_fn
+
+
+@pytest.fixture(scope="module")
+def plane():
+    rng = np.random.default_rng(11)
+    df = pd.DataFrame({"a": rng.normal(size=120), "b": rng.normal(size=120)})
+    df["y"] = 2 * df.a - 3 * df.b + 1
+    df["side"] = np.where(df.a - df.b > 0, "left", "right")
+    return df
+
+
+def example(row, names):
+    feature = {n: tf.train.Feature(float_list=tf.train.FloatList(value=[float(row[n])]))
+               for n in names}
+    return tf.train.Example(features=tf.train.Features(feature=feature)).SerializeToString()
+
+
+# --------------------------------------------------------------------------------------------
+# Specs
+
+
+def test_specs_have_tfestimators_defaults_and_take_r_numbers():
+    def fn():
+        return {"a": tf.constant([1.0])}, tf.constant([1.0])
+
+    ts = pe.train_spec(fn)
+    assert isinstance(ts, tf.estimator.TrainSpec) and ts.max_steps is None and ts.hooks == ()
+    es = pe.eval_spec(fn)
+    assert isinstance(es, tf.estimator.EvalSpec)
+    assert (es.steps, es.name, es.start_delay_secs, es.throttle_secs) == (100, None, 120, 600)
+    assert es.exporters == () and es.hooks == ()
+    ts = pe.train_spec(fn, max_steps=50.0, hooks=pe.hook_step_counter())
+    assert ts.max_steps == 50 and len(ts.hooks) == 1
+    es = pe.eval_spec(fn, steps=None, name="holdout", start_delay_secs=0.0, throttle_secs=1.0)
+    assert (es.steps, es.name, es.start_delay_secs, es.throttle_secs) == (None, "holdout", 0, 1)
+
+
+def test_spec_errors():
+    def fn():
+        return {}
+
+    with pytest.raises(pe.StepsError, match=">= 1"):
+        pe.train_spec(fn, max_steps=0)
+    with pytest.raises(pe.StepsError, match="whole number"):
+        pe.eval_spec(fn, steps=2.5)
+    with pytest.raises(pe.InputFnError, match="must be a function"):
+        pe.train_spec("data.csv")
+    with pytest.raises(pe.HookError):
+        pe.train_spec(fn, hooks=["not a hook"])
+    with pytest.raises(pe.PyestimTypeError, match="Exporter"):
+        pe.eval_spec(fn, exporters="latest")
+    with pytest.raises(pe.PyestimValueError, match=">= 0"):
+        pe.eval_spec(fn, throttle_secs=-1)
+
+
+# --------------------------------------------------------------------------------------------
+# train_and_evaluate, locally
+
+
+def test_train_and_evaluate_canned_with_closures_and_an_exporter(plane, tmp_path):
+    est = pe.linear_regressor(pe.feature_columns("a", "b"),
+                              optimizer=tf.keras.optimizers.legacy.SGD(learning_rate=0.1),
+                              config=pe.run_config(model_dir=str(tmp_path / "m"),
+                                                   save_checkpoints_steps=40.0,
+                                                   tf_random_seed=3))
+    exporter = tf.estimator.LatestExporter("latest", parsing_serving_input_receiver_fn(est))
+    result = pe.train_and_evaluate(
+        est,
+        pe.train_spec(pe.input_fn(plane, ["a", "b"], "y", batch_size=30, num_epochs=None),
+                      max_steps=120),
+        pe.eval_spec(pe.input_fn(plane, ["a", "b"], "y"), steps=None, exporters=exporter,
+                     throttle_secs=0))
+    assert isinstance(result, pd.DataFrame) and len(result) == 1
+    assert result.global_step[0] == 120 and result.average_loss[0] < 1e-3
+    [path] = result.attrs["export_results"]
+    assert os.path.isfile(os.path.join(path, "saved_model.pb"))
+    assert pe.latest_checkpoint(est.model_dir).endswith("model.ckpt-120")
+    assert tf.train.load_variable(pe.latest_checkpoint(est.model_dir),
+                                  "linear/linear_model/a/weights")[0, 0] == pytest.approx(2, abs=0.02)
+
+
+def test_train_and_evaluate_custom_estimator(toy_data, linear_model_fn, tmp_path):
+    est = pe.estimator(linear_model_fn, model_dir=str(tmp_path / "custom"),
+                       params={"learning_rate": 0.5})
+    train = pe.numpy_input_fn({"x": toy_data.x}, toy_data.y, batch_size=50, num_epochs=None,
+                              shuffle=True)
+    evaluation = pe.numpy_input_fn({"x": toy_data.x}, toy_data.y, shuffle=False)
+    result = pe.train_and_evaluate(est, pe.train_spec(train, max_steps=40),
+                                   pe.eval_spec(evaluation, throttle_secs=0))
+    assert result.global_step[0] == 40 and result.accuracy[0] > 0.6
+    assert result.attrs["export_results"] == []
+    with pytest.raises(pe.PyestimTypeError, match="train_spec"):
+        pe.train_and_evaluate(est, {"input_fn": train}, pe.eval_spec(evaluation))
+    with pytest.raises(pe.PyestimTypeError, match="eval_spec"):
+        pe.train_and_evaluate(est, pe.train_spec(train, max_steps=1), evaluation)
+
+
+# --------------------------------------------------------------------------------------------
+# export_savedmodel of canned estimators, served by tf.saved_model.load
+
+
+def test_export_regressor_serves_tf_examples_like_predict(plane, tmp_path):
+    est = pe.dnn_regressor([4], pe.feature_columns("a", "b"),
+                           config=pe.run_config(model_dir=str(tmp_path / "m"), tf_random_seed=2))
+    pe.train(est, pe.input_fn(plane, ["a", "b"], "y", batch_size=40), steps=3)
+    path = pe.export_savedmodel(est, str(tmp_path / "export"))
+    loaded = tf.saved_model.load(path)
+    rows = plane.head(6)
+    serialized = tf.constant([example(r, ["a", "b"]) for _, r in rows.iterrows()])
+    served = loaded.signatures["predict"](examples=serialized)
+    expected = pe.predict(est, pe.input_fn(rows, ["a", "b"])).predictions.to_numpy()
+    np.testing.assert_allclose(served["predictions"].numpy()[:, 0], expected, rtol=1e-5)
+    regression = loaded.signatures["serving_default"](inputs=serialized)
+    np.testing.assert_allclose(regression["outputs"].numpy()[:, 0], expected, rtol=1e-5)
+
+
+def test_export_classifier_with_vocabulary_serves_class_names(plane, tmp_path):
+    est = pe.linear_classifier(pe.feature_columns("a", "b"), label_vocabulary=["left", "right"],
+                               weight_column="w",
+                               config=pe.run_config(model_dir=str(tmp_path / "m")))
+    weighted = plane.assign(w=1.0)
+    pe.train(est, pe.input_fn(weighted, ["a", "b", "w"], "side", batch_size=40), steps=3)
+    path = pe.export_savedmodel(est, str(tmp_path / "export"))
+    loaded = tf.saved_model.load(path)
+    rows = plane.head(5)
+    # served examples carry the features only: neither the label nor the weight
+    served = loaded.signatures["predict"](
+        examples=tf.constant([example(r, ["a", "b"]) for _, r in rows.iterrows()]))
+    expected = pe.predict(est, pe.input_fn(weighted.head(5), ["a", "b", "w"]))
+    assert [c[0].decode() for c in served["classes"].numpy()] == list(expected.classes)
+    np.testing.assert_allclose(served["probabilities"].numpy(),
+                               np.stack(expected.probabilities.to_list()), rtol=1e-5)
+    scores = loaded.signatures["serving_default"](
+        inputs=tf.constant([example(r, ["a", "b"]) for _, r in rows.iterrows()]))
+    assert [c.decode() for c in scores["classes"].numpy()[0]] == ["left", "right"]
+
+
+def test_export_still_needs_a_receiver_for_custom_and_keras(linear_model_fn, tmp_path):
+    with pytest.raises(pe.PyestimValueError, match="serving_input_receiver_fn"):
+        pe.export_savedmodel(pe.estimator(linear_model_fn), str(tmp_path))
+
+
+# --------------------------------------------------------------------------------------------
+# Keras
+
+
+def _compiled_model(compile=True):
+    inputs = tf.keras.Input(shape=(2,), name="x")
+    outputs = tf.keras.layers.Dense(1, name="out")(inputs)
+    model = tf.keras.Model(inputs, outputs)
+    if compile:
+        model.compile(optimizer=tf.keras.optimizers.legacy.SGD(learning_rate=0.1), loss="mse")
+    return model
+
+
+def test_keras_model_to_estimator_trains_on_input_fn(plane, tmp_path):
+    est = pe.keras_model_to_estimator(_compiled_model(), model_dir=str(tmp_path / "k"))
+    assert est.canned and est.kind == "keras" and est.feature_layout == "matrix"
+    # a model with one input gets the features as one matrix (float64 here, cast by Keras)
+    pe.train(est, pe.input_fn(plane, ["a", "b"], "y", batch_size=30, num_epochs=None), steps=200)
+    result = pe.evaluate(est, pe.input_fn(plane, ["a", "b"], "y"))
+    assert result.global_step[0] == 200 and result.loss[0] < 1e-3
+    pred = pe.predict(est, pe.input_fn(plane.head(3), ["a", "b"]))
+    np.testing.assert_allclose(np.concatenate(pred.out.to_list()), plane.y.head(3), atol=0.05)
+
+
+def test_keras_model_to_estimator_from_a_path_and_errors(tmp_path):
+    model = _compiled_model()
+    path = str(tmp_path / "model.h5")
+    model.save(path)
+    est = pe.keras_model_to_estimator(keras_model_path=path, model_dir=str(tmp_path / "k"))
+    assert est.args["keras_model_path"] == path
+    with pytest.raises(pe.PyestimValueError, match="Either keras_model or keras_model_path"):
+        pe.keras_model_to_estimator()
+    with pytest.raises(pe.PyestimValueError, match="not both"):
+        pe.keras_model_to_estimator(model, keras_model_path=path)
+    with pytest.raises(pe.PyestimValueError, match="not a local path"):
+        pe.keras_model_to_estimator(keras_model_path="gs://bucket/model.h5")
+    with pytest.raises(pe.PyestimValueError, match="not been compiled"):
+        pe.keras_model_to_estimator(_compiled_model(compile=False))
+    with pytest.raises(pe.PyestimTypeError, match="Keras model"):
+        pe.keras_model_to_estimator(keras_model="model")
