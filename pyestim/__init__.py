@@ -25,6 +25,19 @@ from .hooks import (hook_checkpoint_saver, hook_global_step_waiter,  # noqa: E40
                     hook_progress_bar, hook_step_counter, hook_stop_at_step,
                     hook_summary_saver, session_run_args, session_run_hook)
 from .inputs import input_fn, numpy_input_fn  # noqa: E402
+from .canned import (CannedEstimator, boosted_trees_classifier,  # noqa: E402
+                     boosted_trees_regressor, dnn_classifier, dnn_linear_combined_classifier,
+                     dnn_linear_combined_regressor, dnn_regressor, linear_classifier,
+                     linear_regressor)
+from .feature_columns import (classifier_parse_example_spec, column_bucketized,  # noqa: E402
+                              column_categorical_weighted, column_categorical_with_hash_bucket,
+                              column_categorical_with_identity,
+                              column_categorical_with_vocabulary_file,
+                              column_categorical_with_vocabulary_list, column_crossed,
+                              column_embedding, column_indicator, column_numeric,
+                              feature_columns, input_layer, regressor_parse_example_spec)
+from .training import (eval_spec, keras_model_to_estimator, train_and_evaluate,  # noqa: E402
+                       train_spec)
 
 __version__ = "0.1.0"
 
@@ -39,6 +52,15 @@ __all__ = [
     "run_config", "session_config", "mode_keys", "metric_keys", "prediction_keys",
     "graph_keys", "latest_checkpoint", "model_dir", "variable_names", "variable_value",
     "History",
+    "linear_regressor", "linear_classifier", "dnn_regressor", "dnn_classifier",
+    "dnn_linear_combined_regressor", "dnn_linear_combined_classifier",
+    "boosted_trees_regressor", "boosted_trees_classifier", "CannedEstimator",
+    "feature_columns", "column_numeric", "column_bucketized", "column_categorical_with_identity",
+    "column_categorical_with_vocabulary_list", "column_categorical_with_vocabulary_file",
+    "column_categorical_with_hash_bucket", "column_categorical_weighted", "column_indicator",
+    "column_embedding", "column_crossed", "input_layer", "classifier_parse_example_spec",
+    "regressor_parse_example_spec",
+    "train_and_evaluate", "train_spec", "eval_spec", "keras_model_to_estimator",
     "PyestimError", "PyestimValueError", "PyestimTypeError", "InputFnError", "ModelFnError",
     "EstimatorSpecError", "HookError", "StepsError", "DatasetError", "ChecksumError",
 ]
