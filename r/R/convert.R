@@ -113,7 +113,15 @@ as_py_function <- function(f, name = "r_function") {
 
 call_r_function <- function(f, name, ...) {
   args <- lapply(list(...), as_r_argument)
-  value <- tryCatch(do.call(f, args), error = function(e) r_failure(python_condition(e), name))
+  # Call f as `name(arg = .arg1, ...)`, so that an error's call reads well.
+  env <- new.env(parent = environment(f) %||% baseenv())
+  fn_name <- if (make.names(name) == name) name else "r_function"
+  assign(fn_name, f, envir = env)
+  symbols <- lapply(seq_along(args), function(i) as.name(paste0(".arg", i)))
+  for (i in seq_along(args)) assign(paste0(".arg", i), args[[i]], envir = env)
+  names(symbols) <- names(args)
+  value <- tryCatch(eval(as.call(c(as.name(fn_name), symbols)), env),
+                    error = function(e) r_failure(python_condition(e), name))
   if (is.function(value) && !is_py(value)) value <- as_py_function(value, paste0(name, "_result"))
   value
 }
@@ -126,6 +134,11 @@ as_r_argument <- function(x) {
 }
 
 r_failure <- function(cond, name) {
+  exc <- if (inherits(cond, "pyestim_error")) cond$python_exception else NULL
+  if (is_py(exc)) {
+    # A Python exception passing through R code: Python gets it back as it was.
+    return(bridge()$RFailure(conditionMessage(cond), NULL, as.list(class(cond)), exc))
+  }
   token <- remember_condition(cond)
   bridge()$RFailure(conditionMessage(cond), token, as.list(class(cond)))
 }

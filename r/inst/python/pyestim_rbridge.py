@@ -7,7 +7,9 @@ must look like a Python function with the same formals. :func:`r_function` build
 An R error inside such a function must reach the R caller as the same R condition. The R
 side catches it, keeps the condition under a token and returns :class:`RFailure`; the
 Python wrapper then raises :class:`RError`, which travels through TensorFlow like any
-exception, and the R package re-signals the kept condition when the call returns.
+exception, and the R package re-signals the kept condition when the call returns. An R error
+that is a Python exception (raised by a Python call the R function made) is raised again as
+that exception, so pyestim handles it as it would in Python.
 """
 
 import keyword
@@ -34,12 +36,18 @@ class RError(Exception):
 
 
 class RFailure:
-    """Returned (not raised) by the R side of a bridged call when the R function failed."""
+    """Returned (not raised) by the R side of a bridged call when the R function failed.
 
-    def __init__(self, message, token, classes=()):
+    ``exception`` is the Python exception behind the R error when the R function failed
+    because a Python call it made raised (e.g. a TensorFlow op's ValueError in a model
+    function): that exception is raised again, so that Python sees what it would have seen
+    from a Python function."""
+
+    def __init__(self, message, token, classes=(), exception=None):
         self.message = message
         self.token = token
         self.classes = list(classes)
+        self.exception = exception if isinstance(exception, BaseException) else None
 
 
 class _Missing:
@@ -111,6 +119,8 @@ def r_function(call_r, formals, has_default, name="r_function", doc=None):
     def invoke(args, kwargs):
         value = call_r(*args, **kwargs)
         if isinstance(value, RFailure):
+            if value.exception is not None:
+                raise value.exception
             raise RError(value.message, value.token, value.classes)
         return value
 

@@ -74,7 +74,10 @@ test_that("session_run_hook() calls R callbacks through the life cycle", {
   expect_length(results, 3L)
   expect_named(results[[1]], c("loss", "step"), ignore.order = TRUE)
   expect_true(is.numeric(results[[1]]$loss))
-  expect_equal(vapply(results, function(r) as.integer(r$step), integer(1)), 0:2)
+  # (The global step is read in the run that increments it; TensorFlow does not order the
+  # two, so a value can be one ahead.)
+  steps <- vapply(results, function(r) as.integer(r$step), integer(1))
+  expect_true(all(steps >= 0:2 & steps <= 1:3))
 
   # A before_run returning NULL, and unnamed fetches.
   seen <- list()
@@ -84,7 +87,7 @@ test_that("session_run_hook() calls R callbacks through the life cycle", {
   silent <- session_run_hook(before_run = function(context) NULL)
   train(toy_estimator(), toy_train_fn(), steps = 2, hooks = list(hook2, silent))
   expect_length(seen, 2L)
-  expect_equal(as.integer(seen[[2]][[1]]), 1L)
+  expect_true(as.integer(seen[[2]][[1]]) %in% 1:2)
   expect_error(session_run_args(a = 1, 2), "either named tensors")
 })
 
