@@ -142,7 +142,7 @@ def test_mean_and_total_of_several_losses(tmp_path, linear_model_fn, toy_data,
     "runs late History.steps is off by one: duplicated or skipped steps, records missed with "
     "every_n_step > 1 (seen in ~1% of steps in ordinary runs)"))
 def test_history_steps_do_not_depend_on_the_op_schedule(tmp_path, toy_data):
-    """Delays the global-step read by 0.1 s (TensorFlow may schedule it that late on its own
+    """Delays the global-step read by 0.3 s (TensorFlow may schedule it that late on its own
     under load); the step numbers must still be the global steps after each step."""
     import time
 
@@ -154,7 +154,7 @@ def test_history_steps_do_not_depend_on_the_op_schedule(tmp_path, toy_data):
             labels=labels, logits=tf1.matmul(features["x"], w))
         train_op = tf1.train.GradientDescentOptimizer(0.5).minimize(
             loss, global_step=tf1.train.get_global_step())
-        pause = tf1.py_func(lambda: time.sleep(0.1) or np.float32(0), [], tf1.float32,
+        pause = tf1.py_func(lambda: time.sleep(0.3) or np.float32(0), [], tf1.float32,
                             stateful=True)
         for read in tf1.get_collection("global_step_read_op_cache"):
             seen, stack = set(), [read.op]
