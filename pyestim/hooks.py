@@ -346,7 +346,13 @@ class HistorySaverHook(SessionRunHook):
 
     ``mean_losses`` and ``total_losses`` are the mean and the sum of the distinct tensors in
     the graph's LOSSES collection (the model's loss, and any other loss the model added).
-    The last step of a call is always recorded.
+    The last step of a call is always recorded. Each call (``begin()``) starts a new History.
+
+    The step of a record is the global step after that training step: the global step read
+    once when the session starts, plus the steps run since. (Fetching the global step with
+    the step's own fetches would not do: TensorFlow does not order that read before the
+    step's increment.) Under distributed training, where other workers advance the global
+    step too, the steps are this worker's count from the step it started at.
     """
 
     def __init__(self, every_n_step=10):
@@ -354,14 +360,22 @@ class HistorySaverHook(SessionRunHook):
         self.history = History()
         self._fetches = None
         self._last = None
+        self._step = None
 
     def begin(self):
+        self.history = History()
+        self._last = None
+        self._step = None
         losses = _distinct_losses()
-        step = _global_step_read()
-        if not losses or step is None:
+        self._global_step = tf.compat.v1.train.get_global_step()
+        if not losses or self._global_step is None:
             self._fetches = None
             return
-        self._fetches = {"losses": losses, "step": step}
+        self._fetches = {"losses": losses}
+
+    def after_create_session(self, session, coord):
+        if self._fetches is not None:
+            self._step = int(session.run(self._global_step))
 
     def before_run(self, run_context):
         if self._fetches is None:
@@ -372,7 +386,8 @@ class HistorySaverHook(SessionRunHook):
         if self._fetches is None:
             return
         results = run_values.results
-        step = int(results["step"]) + 1  # the read precedes the step's increment
+        self._step += 1
+        step = self._step
         losses = np.asarray([np.asarray(v, dtype=np.float64).mean() for v in results["losses"]])
         self._last = (step, float(losses.mean()), float(losses.sum()))
         if step % self.every_n_step == 0:

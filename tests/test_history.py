@@ -73,11 +73,6 @@ def test_history_saver_every_step_is_returned(tmp_path, linear_model_fn, toy_dat
     assert history.total_losses == history.mean_losses  # a single loss
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: hooks.HistorySaverHook keeps one History for its lifetime (begin() does not start "
-    "a new one), so a hook_history_saver() passed to two train() calls returns the same "
-    "object twice: the first call's History grows with the second call's records, against "
-    "DESIGN.md's 'each train() returns its own history'"))
 def test_a_reused_history_saver_gives_each_call_its_own_history(tmp_path, linear_model_fn,
                                                                 toy_data):
     saver = pyestim.hook_history_saver(every_n_step=1)
@@ -134,13 +129,6 @@ def test_mean_and_total_of_several_losses(tmp_path, linear_model_fn, toy_data,
     np.testing.assert_allclose(history.mean_losses, (np.array(expected) + 2.0) / 2, rtol=1e-5)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: hooks.HistorySaverHook (and _NanLossHook) fetch the graph's global-step read "
-    "(training_util._get_or_create_global_step_read) in the training run and compute "
-    "step = read + 1, assuming the read runs before the step's increment; TensorFlow does not "
-    "order them (the optimizer's increment has no dependency on that read), so when the read "
-    "runs late History.steps is off by one: duplicated or skipped steps, records missed with "
-    "every_n_step > 1 (seen in ~1% of steps in ordinary runs)"))
 def test_history_steps_do_not_depend_on_the_op_schedule(tmp_path, toy_data):
     """Delays the global-step read by 0.3 s (TensorFlow may schedule it that late on its own
     under load); the step numbers must still be the global steps after each step."""

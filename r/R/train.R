@@ -18,7 +18,7 @@
 #'
 #' @return A training history, of class `tf_estimator_history` (see
 #'   [print.tf_estimator_history()], [plot.tf_estimator_history()],
-#'   [as.data.frame.tf_estimator_history()]), invisibly when nothing was recorded.
+#'   [as.data.frame.tf_estimator_history()]).
 #' @seealso [evaluate()], [predict.tf_estimator()]
 #' @export
 train <- function(object, input_fn, steps = NULL, hooks = NULL, max_steps = NULL,
