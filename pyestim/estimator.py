@@ -327,8 +327,7 @@ def _train_hooks(hooks, steps, max_steps):
     if bar is None:
         bar = _hooks.hook_progress_bar()
         hooks.append(bar)
-    if bar.steps is None:
-        bar.steps, bar.last_step = steps, max_steps
+    bar.call_steps, bar.last_step = steps, max_steps
     return hooks, history
 
 

@@ -420,10 +420,14 @@ class ProgressBarHook(SessionRunHook):
     """
 
     def __init__(self, steps=None, enabled=None, stream=None, width=30, min_interval=0.1):
-        self.steps = as_count(steps, "steps")
+        self.steps = as_count(steps, "steps")  # fixed by the user, or None
         self.enabled = enabled if enabled is None else check_bool(enabled, "enabled")
         self.stream = stream
-        self.last_step = None  # set by train(max_steps=): the bar then counts up to it
+        # set by train() before each call: the call's steps, or its max_steps (the bar then
+        # counts up to it from the global step the call starts at)
+        self.call_steps = None
+        self.last_step = None
+        self._total = None
         self.width = width
         self.min_interval = min_interval
         self._fetches = None
@@ -448,12 +452,13 @@ class ProgressBarHook(SessionRunHook):
         self._start = None
         self._last_draw = 0.0
         self._loss = None
+        self._total = self.steps if self.steps is not None else self.call_steps
 
     def after_create_session(self, session, coord):
-        if self._on and self.steps is None and self.last_step is not None:
+        if self._on and self._total is None and self.last_step is not None:
             step = tf.compat.v1.train.get_global_step()
             if step is not None:
-                self.steps = max(0, self.last_step - int(session.run(step)))
+                self._total = max(0, self.last_step - int(session.run(step)))
 
     def before_run(self, run_context):
         if self._start is None:
@@ -467,20 +472,20 @@ class ProgressBarHook(SessionRunHook):
         if self._fetches:
             self._loss = float(np.mean(run_values.results["loss"]))
         now = time.monotonic()
-        if now - self._last_draw >= self.min_interval or self._n == self.steps:
+        if now - self._last_draw >= self.min_interval or self._n == self._total:
             self._draw(now)
             self._last_draw = now
 
     def _draw(self, now, final=False):
         elapsed = now - (self._start or now)
         loss = "" if self._loss is None else f" - loss: {self._loss:.4f}"
-        if self.steps:
-            done = min(self._n, self.steps)
-            filled = int(self.width * done / self.steps)
+        if self._total:
+            done = min(self._n, self._total)
+            filled = int(self.width * done / self._total)
             bar = "=" * filled + "." * (self.width - filled)
             rate = elapsed / self._n if self._n else 0.0
-            eta = rate * (self.steps - done)
-            text = f"{done}/{self.steps} [{bar}] - ETA: {_fmt_secs(eta)}{loss}"
+            eta = rate * (self._total - done)
+            text = f"{done}/{self._total} [{bar}] - ETA: {_fmt_secs(eta)}{loss}"
         else:
             text = f"step {self._n} - {_fmt_secs(elapsed)}{loss}"
         out = self._out()

@@ -513,10 +513,6 @@ def test_progress_bar_shows_on_a_terminal_and_counts_to_max_steps(
     assert quiet.getvalue() == ""
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: estimator._train_hooks fills in bar.steps only when it is None, on the user's own "
-    "hook object; a hook_progress_bar() reused for a second train() keeps the first call's "
-    "count, so train(steps=2) after train(steps=4) shows '2/4' and never completes"))
 def test_a_reused_progress_bar_counts_each_call(tmp_path, linear_model_fn, toy_data, capsys):
     bar = pyestim.hook_progress_bar(enabled=True)
     est = pyestim.estimator(linear_model_fn, model_dir=tmp_path / "m")
