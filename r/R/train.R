@@ -30,6 +30,7 @@ train <- function(object, input_fn, steps = NULL, hooks = NULL, max_steps = NULL
 #' @export
 train.tf_estimator <- function(object, input_fn, steps = NULL, hooks = NULL,
                                max_steps = NULL, saving_listeners = NULL, ...) {
+  call <- generic_call("train")
   check_dots_empty(...)
   history <- pycall("train", list(
     object = as_py_estimator(object),
@@ -37,7 +38,7 @@ train.tf_estimator <- function(object, input_fn, steps = NULL, hooks = NULL,
     steps = as_py_int(steps),
     hooks = as_py_hooks(hooks),
     max_steps = as_py_int(max_steps),
-    saving_listeners = as_py_hooks(saving_listeners)), call = sys.call())
+    saving_listeners = as_py_hooks(saving_listeners)), call = call)
   as_history(history)
 }
 
@@ -64,6 +65,7 @@ evaluate <- function(object, input_fn, steps = NULL, checkpoint_path = NULL, nam
 #' @export
 evaluate.tf_estimator <- function(object, input_fn, steps = NULL, checkpoint_path = NULL,
                                   name = NULL, hooks = NULL, simplify = TRUE, ...) {
+  call <- generic_call("evaluate")
   check_dots_empty(...)
   results <- pycall("evaluate", list(
     object = as_py_estimator(object),
@@ -72,7 +74,7 @@ evaluate.tf_estimator <- function(object, input_fn, steps = NULL, checkpoint_pat
     checkpoint_path = as_py_path(checkpoint_path),
     name = name,
     hooks = as_py_hooks(hooks),
-    simplify = FALSE), call = sys.call())
+    simplify = FALSE), call = call)
   results <- py_value(results)
   if (!isTRUE(simplify)) return(results)
   tibble::as_tibble(lapply(results, function(v) {
@@ -104,6 +106,7 @@ evaluate.tf_estimator <- function(object, input_fn, steps = NULL, checkpoint_pat
 predict.tf_estimator <- function(object, input_fn, checkpoint_path = NULL, predict_keys = NULL,
                                  hooks = NULL, as_iterable = FALSE, simplify = TRUE,
                                  yield_single_examples = TRUE, ...) {
+  call <- generic_call("predict")
   check_dots_empty(...)
   wants_frame <- isTRUE(simplify) && !isTRUE(as_iterable)
   result <- pycall("predict", list(
@@ -115,7 +118,7 @@ predict.tf_estimator <- function(object, input_fn, checkpoint_path = NULL, predi
     as_iterable = as_py_bool(as_iterable),
     simplify = as_py_bool(simplify),
     yield_single_examples = as_py_bool(yield_single_examples)),
-    convert = isTRUE(as_iterable), call = sys.call())
+    convert = isTRUE(as_iterable), call = call)
   if (isTRUE(as_iterable)) return(result)
   if (wants_frame) return(frame_to_tibble(result))
   py_value(result)
@@ -149,6 +152,7 @@ export_savedmodel.tf_estimator <- function(object, export_dir_base,
                                            serving_input_receiver_fn = NULL,
                                            assets_extra = NULL, as_text = FALSE,
                                            checkpoint_path = NULL, ...) {
+  call <- generic_call("export_savedmodel")
   check_dots_empty(...)
   path <- pycall("export_savedmodel", list(
     object = as_py_estimator(object),
@@ -157,7 +161,7 @@ export_savedmodel.tf_estimator <- function(object, export_dir_base,
                                                "serving_input_receiver_fn"),
     assets_extra = as_py_dict(assets_extra),
     as_text = as_py_bool(as_text),
-    checkpoint_path = as_py_path(checkpoint_path)), call = sys.call())
+    checkpoint_path = as_py_path(checkpoint_path)), call = call)
   py_value(path)
 }
 
@@ -169,4 +173,11 @@ check_dots_empty <- function(...) {
     stop(sprintf("Unknown argument(s): %s.", paste(given, collapse = ", ")), call. = FALSE)
   }
   invisible()
+}
+
+# The call of a method as the user wrote it: `train(...)`, not `train.tf_estimator(...)`.
+generic_call <- function(generic) {
+  call <- sys.call(-1)
+  if (is.call(call)) call[[1]] <- as.name(generic)
+  call
 }
