@@ -793,6 +793,10 @@ def main(argv=None):
                     if rec.get("error") else "FAILED"
             print(f"[{rnd}/{s['repeats']}] {c.name:14s} {what}  "
                   f"({rec.get('wall_s', 0):.1f} s, {rec.get('peak_rss_mb', 0):.0f} MB)", flush=True)
+        if rnd == 1 and s["repeats"] > 1:
+            per_round = time.perf_counter() - t_start
+            print(f"  round 1 took {per_round:.0f} s; about {per_round * s['repeats'] / 60:.1f} "
+                  "min in all", flush=True)
     elapsed = time.perf_counter() - t_start
     s["elapsed_min"] = elapsed / 60
     machine["loadavg_end"] = _read("/proc/loadavg").split()[:3]
