@@ -562,7 +562,7 @@ def markdown(report):
         for name in ("cnn_tf", "cnn_pyestim", "cnn_r", "cnn_keras"):
             if name not in cons:
                 continue
-            vs = "1" if name == "cnn_tf" else ratio_cell(
+            vs = "1x (reference)" if name == "cnn_tf" else ratio_cell(
                 report["comparisons"].get(f"{name}/cnn_tf"))
             rf = report["roofline_fraction"].get(name)
             add(f"| {label(name)} | {cell(S(name, 'steps_per_s'))} | {vs} | "
@@ -585,7 +585,9 @@ def markdown(report):
             add(f"Measured float32 matmul peak: {roof['peak_gflops_best']:.1f} GFLOP/s best "
                 f"(median of rounds {roof['peak_gflops_median']:.1f}; "
                 f"{cell(S('peak', 'gflops'))} over rounds; sizes {s['matmul_sizes']}, best of "
-                f"{s['matmul_reps']}) → at most **{roof['max_steps_per_s']:.2f} steps/s**.")
+                f"{s['matmul_reps']}) → at most **{roof['max_steps_per_s']:.2f} steps/s**."
+                + (" (Quick mode: small matrices, so the peak is underestimated.)"
+                   if s["quick"] else ""))
         else:
             add("The matmul peak was not measured in this run.")
         add("")
@@ -604,7 +606,7 @@ def markdown(report):
                           ("input_tfdata", "input_tfdata/input_stock")):
             if name not in cons:
                 continue
-            vs = "1" if key is None else ratio_cell(report["comparisons"].get(key))
+            vs = "1x (reference)" if key is None else ratio_cell(report["comparisons"].get(key))
             add(f"| {label(name)} | {cell(S(name, 'steps_per_s'))} | {vs} | "
                 f"{cell(S(name, 'pipeline_batches_per_s'))} | {cell(S(name, 'first_step_s'))} | "
                 f"{cell(S(name, 'peak_rss_mb'))} |")
