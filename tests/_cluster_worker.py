@@ -10,8 +10,9 @@ optimum is known. The process plays the role TF_CONFIG gives it through
 
 SYNC_DIR receives small files that let the test see what happened and keep the run short:
 
-* ``chief_ready`` once the chief has initialized the variables (the test starts the worker
-  only then, so that the worker's session never has to wait for an uninitialized model);
+* ``chief_ready`` once the chief has initialized the variables; the worker, started at the
+  same time, waits for it before it starts training, so that its session never finds an
+  uninitialized model (TensorFlow would then retry only after 30 seconds);
 * ``worker_ready`` once the worker has its session; the chief waits for it before its first
   step, so that both really train together;
 * ``<role>_steps``: the number of training steps this process ran;
@@ -139,9 +140,19 @@ class RecordEvaluation(tf.train.SessionRunHook):
             f.write(f"{int(session.run(self.global_step))}\n")
 
 
+def wait_for(path, seconds=180):
+    deadline = time.time() + seconds
+    while not os.path.exists(path):
+        if time.time() > deadline:
+            raise RuntimeError(f"{path} did not appear within {seconds} s")
+        time.sleep(0.05)
+
+
 def main(argv):
     model, model_dir, max_steps, sync_dir = argv[1], argv[2], int(argv[3]), argv[4]
     role = json.loads(os.environ["TF_CONFIG"])["task"]["type"]
+    if role == "worker":
+        wait_for(os.path.join(sync_dir, "chief_ready"))
     estimator = build_estimator(model, model_dir)
     hooks = [Pace(role, sync_dir)] if role in ("chief", "worker") else None
     train, evaluation = specs(make_data(), max_steps, train_hooks=hooks,

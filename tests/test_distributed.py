@@ -41,7 +41,7 @@ REPO = HERE.parent
 WORKER_SCRIPT = HERE / "_cluster_worker.py"
 MAX_STEPS = 200
 TOLERANCE = 0.01
-START_TIMEOUT = 120   # seconds for the chief to initialize the model
+START_TIMEOUT = 150   # seconds for the chief to initialize the model
 RUN_TIMEOUT = 180     # seconds for the whole cluster run after that
 
 
@@ -155,14 +155,12 @@ class Cluster:
             log.close()
 
     def run(self):
-        """ps, chief and evaluator first; the worker once the chief has initialized the model
-        (see _cluster_worker.py); then wait for chief, worker and evaluator to finish."""
+        """Start all four processes (the worker waits for the chief to initialize the model,
+        see _cluster_worker.py), then wait for chief, worker and evaluator to finish."""
         try:
-            self.start("ps")
-            self.start("chief")
-            self.start("evaluator")
+            for role in ("ps", "chief", "worker", "evaluator"):
+                self.start(role)
             self.wait_for_file("chief_ready", time.time() + START_TIMEOUT)
-            self.start("worker")
             deadline = time.time() + RUN_TIMEOUT
             for role in ("chief", "worker", "evaluator"):
                 self.wait(role, deadline)
@@ -195,12 +193,15 @@ def test_cluster_training_matches_single_process(model, tmp_path):
     checkpoint = helper.pe.latest_checkpoint(cluster.model_dir)
     assert checkpoint is not None, cluster.tails()
     global_step = int(helper.tf.train.load_variable(checkpoint, "global_step"))
-    # both trainers stop after their own step once the global step reaches max_steps
-    assert MAX_STEPS <= global_step <= MAX_STEPS + 1
     chief_steps = int(cluster.read("chief_steps")[0])
     worker_steps = int(cluster.read("worker_steps")[0])
     assert chief_steps > 0 and worker_steps > 0, "both trainers must have taken steps"
-    assert chief_steps + worker_steps == global_step
+    # Each trainer stops after its own step once the global step reaches max_steps, so the
+    # two may together take one step more; the chief's last checkpoint may be written before
+    # the worker's last step lands.
+    total = chief_steps + worker_steps
+    assert MAX_STEPS <= total <= MAX_STEPS + 1, (chief_steps, worker_steps)
+    assert MAX_STEPS <= global_step <= total
     evaluated = [int(s) for s in cluster.read("evaluated")]
     assert evaluated and max(evaluated) >= MAX_STEPS  # the evaluator saw the final checkpoint
 
