@@ -247,7 +247,9 @@ def test_input_fn_feeds_factor_codes_and_logs_the_encoding(tf_log):
 def test_input_fn_layout_matrix_for_custom_dict_for_canned(linear_model_fn):
     df = pd.DataFrame({"a": [1.0, 2.0], "b": [3.0, 4.0], "y": [0, 1]})
     make = pe.input_fn(df, ["a", "b"], "y", shuffle=False)
-    features, _ = _first_batch(make(pe.estimator(linear_model_fn)))
+    custom = pe.estimator(linear_model_fn)
+    assert not getattr(custom, "canned", False)
+    features, _ = _first_batch(make(custom))
     np.testing.assert_array_equal(features, [[1.0, 3.0], [2.0, 4.0]])
     features, _ = _first_batch(make(pe.linear_regressor(pe.feature_columns("a", "b"))))
     assert sorted(features) == ["a", "b"]

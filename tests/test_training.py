@@ -147,6 +147,21 @@ def test_export_classifier_with_vocabulary_serves_class_names(plane, tmp_path):
     assert [c.decode() for c in scores["classes"].numpy()[0]] == ["left", "right"]
 
 
+def test_export_boosted_trees_parses_the_bucketized_source_feature(plane, tmp_path):
+    est = pe.boosted_trees_regressor(
+        [pe.column_bucketized(pe.column_numeric("a"), [-1, 0, 1])], n_batches_per_layer=1,
+        n_trees=2, max_depth=2, learning_rate=1.0,
+        config=pe.run_config(model_dir=str(tmp_path / "m")))
+    pe.train(est, pe.input_fn(plane, "a", "y", batch_size=120, num_epochs=None), steps=6)
+    loaded = tf.saved_model.load(pe.export_savedmodel(est, str(tmp_path / "export")))
+    rows = plane.head(8)
+    served = loaded.signatures["predict"](
+        examples=tf.constant([example(r, ["a"]) for _, r in rows.iterrows()]))
+    expected = pe.predict(est, pe.input_fn(rows, "a")).predictions.to_numpy()
+    np.testing.assert_allclose(served["predictions"].numpy()[:, 0], expected, rtol=1e-6)
+    assert len(np.unique(expected)) > 1
+
+
 def test_export_still_needs_a_receiver_for_custom_and_keras(linear_model_fn, tmp_path):
     with pytest.raises(pe.PyestimValueError, match="serving_input_receiver_fn"):
         pe.export_savedmodel(pe.estimator(linear_model_fn), str(tmp_path))
