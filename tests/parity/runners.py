@@ -1,0 +1,234 @@
+"""The three implementations the parity suite compares, each returning a :class:`RunResult`:
+
+* ``run_python``: seed 000's tutorial code written in Python on pyestim (its "Python twin");
+* ``run_plain``: seed 001's code on plain tf.estimator, with no pyestim in the model, hooks
+  or estimator; it is fed by pyestim's ``numpy_input_fn`` (a plain TensorFlow input function),
+  the input both sides can share, because the stock queue-based reader shuffles from threads
+  and is not reproducible;
+* ``run_r`` (in ``r_runner.py``): the seed 000 R code through rpy2, the R package and
+  reticulate, in this same process.
+"""
+
+import contextlib
+import dataclasses
+import logging
+import random
+from typing import Dict, List
+
+import numpy as np
+import tensorflow as tf_root
+
+PREDICTED = "predicted_classes = "
+
+
+@dataclasses.dataclass
+class Settings:
+    """One tutorial run: the MNIST subset, the seed and the step counts."""
+
+    model: str = "cnn"
+    seed: int = 42
+    n_train: int = 1000
+    n_eval: int = 500
+    n_predict: int = 100
+    steps: int = 30
+    eval_steps: int = 5
+    log_every: int = 10
+    batch_size: int = 100
+
+
+@dataclasses.dataclass
+class RunResult:
+    steps: List[int]
+    losses: List[float]
+    train_logged: List[str]
+    eval_metrics: Dict[str, float]
+    eval_logged: List[str]
+    checkpoint_steps: List[int]
+    variables: Dict[str, np.ndarray]
+    classes: np.ndarray
+    probabilities: np.ndarray
+
+
+class LogCapture(logging.Handler):
+    """Collects the ``predicted_classes = [...]`` lines the tensorflow logger prints."""
+
+    def __init__(self):
+        super().__init__(level=logging.INFO)
+        self.lines = []
+
+    def emit(self, record):
+        message = record.getMessage()
+        if message.startswith(PREDICTED):
+            self.lines.append(message)
+
+
+@contextlib.contextmanager
+def captured_log():
+    logger = tf_root.get_logger()
+    handler = LogCapture()
+    old_level = logger.level
+    logger.setLevel(logging.INFO)
+    logger.addHandler(handler)
+    try:
+        yield handler.lines
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(old_level)
+
+
+def mnist_arrays(settings):
+    """The tutorial's arrays (seed 000: np$asmatrix(..., float32), np$asarray(..., int32)),
+    cut to the subset."""
+    from pyestim.datasets import read_data_sets
+
+    mnist = read_data_sets()
+    return {
+        "train_data": np.asarray(mnist.train.images, dtype=np.float32)[:settings.n_train],
+        "train_labels": np.asarray(mnist.train.labels, dtype=np.int32)[:settings.n_train],
+        "eval_data": np.asarray(mnist.test.images, dtype=np.float32)[:settings.n_eval],
+        "eval_labels": np.asarray(mnist.test.labels, dtype=np.int32)[:settings.n_eval],
+    }
+
+
+def checkpoint_steps(model_dir):
+    state = tf_root.train.get_checkpoint_state(model_dir)
+    return [int(p.rsplit("-", 1)[1]) for p in state.all_model_checkpoint_paths]
+
+
+def _stack_predictions(rows):
+    classes = np.array([int(r["classes"]) for r in rows])
+    probabilities = np.stack([np.asarray(r["probabilities"]) for r in rows])
+    return classes, probabilities
+
+
+# --------------------------------------------------------------------------------------------
+# Python on pyestim: seed 000's code, line for line
+
+
+def run_python(settings, model_dir):
+    import pyestim
+    from pyestim import (estimator, evaluate, hook_history_saver, hook_logging_tensor, predict,
+                         run_config, tf, train, variable_value)
+    from pyestim import models
+
+    np_ = np
+    mnist = tf.contrib.learn.datasets.load_dataset("mnist")
+    train_data = np_.asmatrix(mnist.train.images, dtype=np_.float32)[:settings.n_train]
+    train_labels = np_.asarray(mnist.train.labels, dtype=np_.int32)[:settings.n_train]
+    eval_data = np_.asmatrix(mnist.test.images, dtype=np_.float32)[:settings.n_eval]
+    eval_labels = np_.asarray(mnist.test.labels, dtype=np_.int32)[:settings.n_eval]
+
+    mnist_classifier = estimator(
+        model_fn=models.MODELS[settings.model], model_dir=model_dir,
+        config=run_config(tf_random_seed=settings.seed))
+    tensors_to_log = {"predicted_classes": "predicted_classes"}
+    logging_hook = hook_logging_tensor(tensors=tensors_to_log, every_n_iter=settings.log_every)
+
+    def train_input_fn(features_as_named_list):
+        return tf.estimator.inputs.numpy_input_fn(
+            x={"x": train_data}, y=train_labels, batch_size=settings.batch_size,
+            num_epochs=None, shuffle=True)
+
+    with captured_log() as train_logged:
+        history = train(mnist_classifier, input_fn=train_input_fn, steps=settings.steps,
+                        hooks=[logging_hook, hook_history_saver(every_n_step=1)])
+
+    def eval_input_fn(features_as_named_list):
+        return tf.estimator.inputs.numpy_input_fn(
+            x={"x": eval_data}, y=eval_labels, batch_size=settings.batch_size,
+            num_epochs=None, shuffle=True)
+
+    with captured_log() as eval_logged:
+        metrics = evaluate(mnist_classifier, input_fn=eval_input_fn,
+                           steps=settings.eval_steps, hooks=logging_hook, simplify=False)
+
+    predict_input_fn = pyestim.numpy_input_fn(
+        x={"x": eval_data[:settings.n_predict]}, shuffle=False)
+    rows = predict(mnist_classifier, input_fn=predict_input_fn, simplify=False)
+    classes, probabilities = _stack_predictions(rows)
+    return RunResult(
+        steps=history.steps, losses=history.mean_losses, train_logged=list(train_logged),
+        eval_metrics=metrics, eval_logged=list(eval_logged),
+        checkpoint_steps=checkpoint_steps(model_dir),
+        variables=variable_value(mnist_classifier), classes=classes,
+        probabilities=probabilities)
+
+
+# --------------------------------------------------------------------------------------------
+# Plain tf.estimator: seed 001's code
+
+
+@contextlib.contextmanager
+def seeded(seed):
+    """What a user of plain tf.estimator must do by hand for bit-identical runs (and what
+    pyestim does for a seeded estimator): Keras' legacy layer initializers take their op
+    seeds from Python's ``random``; NumPy for good measure; TensorFlow's op determinism for
+    reductions whose order could otherwise vary between runs."""
+    from tensorflow.python.framework import config as tf_config
+
+    random.seed(seed)
+    np.random.seed(seed)
+    was = tf_config.is_op_determinism_enabled()
+    tf_config.enable_op_determinism()
+    try:
+        yield
+    finally:
+        if not was:
+            tf_config.disable_op_determinism()
+
+
+class LossRecorder(tf_root.compat.v1.train.SessionRunHook):
+    """Plain TensorFlow: fetch the model's loss at every step."""
+
+    def __init__(self):
+        self.losses = []
+
+    def begin(self):
+        self._loss = tf_root.compat.v1.get_collection(tf_root.compat.v1.GraphKeys.LOSSES)[0]
+
+    def before_run(self, run_context):
+        return tf_root.compat.v1.train.SessionRunArgs(self._loss)
+
+    def after_run(self, run_context, run_values):
+        self.losses.append(float(run_values.results))
+
+
+def run_plain(settings, model_dir):
+    from pyestim import numpy_input_fn  # the shared input: a plain TensorFlow input function
+
+    from .plain_models import MODELS
+
+    tf = tf_root
+    data = mnist_arrays(settings)
+    mnist_classifier = tf.estimator.Estimator(
+        model_fn=MODELS[settings.model], model_dir=model_dir,
+        config=tf.estimator.RunConfig(tf_random_seed=settings.seed))
+    tensors_to_log = {"predicted_classes": "predicted_classes"}
+    logging_hook = tf.compat.v1.train.LoggingTensorHook(tensors=tensors_to_log,
+                                                        every_n_iter=settings.log_every)
+    recorder = LossRecorder()
+    train_input_fn = numpy_input_fn(x={"x": data["train_data"]}, y=data["train_labels"],
+                                    batch_size=settings.batch_size, num_epochs=None,
+                                    shuffle=True)
+    with captured_log() as train_logged, seeded(settings.seed):
+        mnist_classifier.train(input_fn=train_input_fn, steps=settings.steps,
+                               hooks=[logging_hook, recorder])
+    eval_input_fn = numpy_input_fn(x={"x": data["eval_data"]}, y=data["eval_labels"],
+                                   batch_size=settings.batch_size, num_epochs=None,
+                                   shuffle=True)
+    with captured_log() as eval_logged, seeded(settings.seed):
+        metrics = mnist_classifier.evaluate(input_fn=eval_input_fn, steps=settings.eval_steps,
+                                            hooks=[logging_hook])
+    predict_input_fn = numpy_input_fn(x={"x": data["eval_data"][:settings.n_predict]},
+                                      shuffle=False)
+    with seeded(settings.seed):
+        rows = list(mnist_classifier.predict(input_fn=predict_input_fn))
+    classes, probabilities = _stack_predictions(rows)
+    names = mnist_classifier.get_variable_names()
+    return RunResult(
+        steps=list(range(1, len(recorder.losses) + 1)), losses=recorder.losses,
+        train_logged=list(train_logged),
+        eval_metrics={k: v.item() if hasattr(v, "item") else v for k, v in metrics.items()},
+        eval_logged=list(eval_logged), checkpoint_steps=checkpoint_steps(model_dir),
+        variables={n: mnist_classifier.get_variable_value(n) for n in names},
+        classes=classes, probabilities=probabilities)
