@@ -426,7 +426,12 @@ def _opt_path(path):
 def _predict_keys(predict_keys):
     if predict_keys is None:
         return None
-    keys = [predict_keys] if isinstance(predict_keys, str) else list(predict_keys)
+    if isinstance(predict_keys, str):
+        keys = [predict_keys]
+    elif isinstance(predict_keys, (list, tuple, np.ndarray)):
+        keys = list(predict_keys)
+    else:
+        keys = []
     if not keys or not all(isinstance(k, str) for k in keys):
         raise PyestimValueError(
             f"predict_keys must be a name or a list of names of predictions, got {predict_keys!r}.")

@@ -17,7 +17,7 @@ functions need nothing more. Scripts written for TensorFlow 1 sessions and place
 ``tf.disable_v2_behavior()`` first, as they would with ``tf.compat.v1``.
 """
 
-import types
+import types as _types
 
 import tensorflow as _tf
 
@@ -27,7 +27,7 @@ _v1 = _tf.compat.v1
 _compat.patch_deprecation_call_location()
 
 
-class Namespace(types.ModuleType):
+class Namespace(_types.ModuleType):
     """A module that answers with its own names first, then with ``base``'s."""
 
     def __init__(self, name, base=None, doc=None, missing=None, **names):

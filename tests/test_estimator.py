@@ -819,10 +819,6 @@ def test_predict_rejects_bad_predict_keys(trained, toy_data, keys):
                                        labels=False), predict_keys=keys)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: estimator._predict_keys calls list(predict_keys) on a non-string, so "
-    "predict_keys=5 raises a bare TypeError ('int' object is not iterable) instead of "
-    "PyestimValueError('predict_keys must be a name or a list of names ...')"))
 def test_predict_rejects_a_number_as_predict_keys(trained, toy_data):
     est, _, _ = trained
     with pytest.raises(errors.PyestimValueError, match="predict_keys"):

@@ -15,9 +15,8 @@ from pyestim import tf as ptf
 
 v1 = tf.compat.v1
 OVERRIDDEN = {"estimator", "contrib"}  # documented in pyestim/tf.py
-# Names that pyestim.tf gets wrong (see the xfail test below); excluded from the sweep so it
-# checks all the others.
-KNOWN_WRONG = {"types"}
+# Names that pyestim.tf gets wrong; excluded from the sweep so it checks all the others.
+KNOWN_WRONG = set()
 
 
 def public_v1_names():
@@ -32,10 +31,6 @@ def test_every_public_name_of_tf_compat_v1_is_the_same_object():
     assert different == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: pyestim/tf.py does `import types` at module level, so pyestim.tf.types is the "
-    "standard library's types module instead of tf.compat.v1.types (module globals win over "
-    "the module __getattr__ that forwards to tf.compat.v1)"))
 def test_tf_types_is_tensorflows():
     assert ptf.types is v1.types
 
