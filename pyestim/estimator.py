@@ -126,7 +126,7 @@ def _model_fn_signature(model_fn):
     return named
 
 
-def _wrap_model_fn(model_fn, wanted):
+def _wrap_model_fn(model_fn, wanted, has_params):
     def run(features, labels, mode, params, config):
         given = {"features": features, "labels": labels, "mode": mode, "params": params,
                  "config": config}
@@ -138,7 +138,9 @@ def _wrap_model_fn(model_fn, wanted):
                 "return(estimator_spec(mode = mode, ...)).")
         return spec
 
-    if "params" in wanted:
+    # tf.estimator warns when the model function takes params but none were given; the
+    # user's function still receives params (None) from the wrapper without that argument.
+    if "params" in wanted and has_params:
         def pyestim_model_fn(features, labels, mode, params, config):
             return run(features, labels, mode, params, config)
     else:
@@ -192,7 +194,7 @@ def estimator(model_fn, model_dir=None, config=None, params=None):
     if config is not None and not isinstance(config, tf.estimator.RunConfig):
         raise PyestimTypeError(
             f"config must come from run_config(), got {type(config).__name__}.")
-    wrapped = _wrap_model_fn(model_fn, wanted)
+    wrapped = _wrap_model_fn(model_fn, wanted, params is not None)
     est = tf.estimator.Estimator(model_fn=wrapped, model_dir=model_dir, config=config,
                                  params=params)
     return Estimator(est, model_fn=model_fn)
