@@ -711,7 +711,8 @@ def column_crossed(keys, hash_bucket_size, hash_key=None):
             raise PyestimTypeError(
                 "keys of column_crossed() must be feature names or categorical columns, got "
                 f"{type(k).__name__} {k!r:.60}.")
-        if isinstance(k, (_fc_v2.HashedCategoricalColumn, _fc_v1._HashedCategoricalColumn)):  # noqa: SLF001
+        hashed = (_fc_v2.HashedCategoricalColumn, _fc_v1._HashedCategoricalColumn)  # noqa: SLF001
+        if isinstance(k, hashed):
             raise PyestimValueError(
                 f"column_crossed() cannot cross the hashed column {k.key!r}; cross the feature "
                 f"name {k.key!r} instead.")

@@ -144,10 +144,10 @@ def train_and_evaluate(object, train_spec, eval_spec):
     if not isinstance(eval_spec, tf.estimator.EvalSpec):
         raise PyestimTypeError(
             f"eval_spec must come from eval_spec(), got {type(eval_spec).__name__}.")
-    train = train_spec._replace(
-        input_fn=resolve_input_fn(train_spec.input_fn, est, ModeKeys.TRAIN, "train_spec's input_fn"))
-    evaluation = eval_spec._replace(
-        input_fn=resolve_input_fn(eval_spec.input_fn, est, ModeKeys.EVAL, "eval_spec's input_fn"))
+    train = train_spec._replace(input_fn=resolve_input_fn(
+        train_spec.input_fn, est, ModeKeys.TRAIN, "train_spec's input_fn"))
+    evaluation = eval_spec._replace(input_fn=resolve_input_fn(
+        eval_spec.input_fn, est, ModeKeys.EVAL, "eval_spec's input_fn"))
     with reproducible(est.config):
         result = tf.estimator.train_and_evaluate(est.estimator, train, evaluation)
     if result is None:

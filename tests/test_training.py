@@ -73,7 +73,7 @@ def test_train_and_evaluate_canned_with_closures_and_an_exporter(plane, tmp_path
     est = pe.linear_regressor(pe.feature_columns("a", "b"),
                               optimizer=tf.keras.optimizers.legacy.SGD(learning_rate=0.1),
                               config=pe.run_config(model_dir=str(tmp_path / "m"),
-                                                   save_checkpoints_steps=40.0,
+                                                   save_checkpoints_steps=60.0,
                                                    tf_random_seed=3))
     exporter = tf.estimator.LatestExporter("latest", parsing_serving_input_receiver_fn(est))
     result = pe.train_and_evaluate(
@@ -87,8 +87,9 @@ def test_train_and_evaluate_canned_with_closures_and_an_exporter(plane, tmp_path
     [path] = result.attrs["export_results"]
     assert os.path.isfile(os.path.join(path, "saved_model.pb"))
     assert pe.latest_checkpoint(est.model_dir).endswith("model.ckpt-120")
-    assert tf.train.load_variable(pe.latest_checkpoint(est.model_dir),
-                                  "linear/linear_model/a/weights")[0, 0] == pytest.approx(2, abs=0.02)
+    a = tf.train.load_variable(pe.latest_checkpoint(est.model_dir),
+                               "linear/linear_model/a/weights")
+    assert a[0, 0] == pytest.approx(2, abs=0.02)
 
 
 def test_train_and_evaluate_custom_estimator(toy_data, linear_model_fn, tmp_path):
