@@ -59,6 +59,11 @@ class InputDataError(PyestimValueError):
     training changes anything in ``model_dir``."""
 
 
+class InputDataTypeError(InputDataError, TypeError):
+    """An :class:`InputDataError` that TensorFlow reported as a ``TypeError`` (a dtype the
+    model cannot take); also a ``TypeError``, so ``except TypeError`` keeps working."""
+
+
 class ModelDirError(PyestimValueError):
     """``model_dir`` cannot be used: it is not a directory or cannot be written (the message
     names the path and the reason)."""
@@ -107,6 +112,7 @@ __all__ = [
     "DatasetError",
     "ChecksumError",
     "InputDataError",
+    "InputDataTypeError",
     "ModelDirError",
     "ModelDirLockedError",
     "CheckpointError",
