@@ -7,6 +7,7 @@ A hook sees the life cycle of one ``train()``, ``evaluate()`` or ``predict()`` c
 ``end(session)`` once at the end. Exceptions raised in a callback reach the caller unchanged.
 """
 
+import os
 import sys
 import time
 
@@ -15,7 +16,7 @@ import tensorflow as tf
 from tensorflow.python.training import training_util
 
 from ._utils import as_count, as_list, check_bool
-from .errors import HookError, PyestimValueError
+from .errors import HookError, NanLossError, PyestimTypeError, PyestimValueError
 from .history import History
 
 SessionRunHook = tf.compat.v1.train.SessionRunHook
@@ -56,11 +57,19 @@ def hook_logging_tensor(tensors, every_n_iter=None, every_n_secs=None, formatter
             f"{{'predicted_classes': 'predicted_classes'}}; got {type(tensors).__name__}.")
     if isinstance(tensors, tuple):
         tensors = list(tensors)
+    if not tensors:
+        raise PyestimValueError("hook_logging_tensor(tensors=) is empty; name a tensor to log.")
+    items = tensors.items() if isinstance(tensors, dict) else [(t, t) for t in tensors]
+    for tag, tensor in items:
+        if not isinstance(tag, str) and isinstance(tensors, dict):
+            raise HookError(
+                f"hook_logging_tensor(tensors=) tags must be strings, got {tag!r:.40}.")
+        if not (isinstance(tensor, str) and tensor) and not _is_graph_tensor(tensor):
+            raise HookError(
+                "hook_logging_tensor(tensors=) must hold tensors or tensor names, got "
+                f"{type(tensor).__name__} {tensor!r:.40}.")
     every_n_iter = as_count(every_n_iter, "every_n_iter", minimum=1)
-    if every_n_secs is not None:
-        if isinstance(every_n_secs, bool) or not isinstance(every_n_secs, (int, float, np.number)) \
-                or every_n_secs <= 0:
-            raise PyestimValueError(f"every_n_secs must be a positive number, got {every_n_secs!r}.")
+    every_n_secs = _positive_number(every_n_secs, "every_n_secs")
     at_end = check_bool(at_end, "at_end")
     if not at_end and (every_n_iter is None) == (every_n_secs is None):
         raise PyestimValueError(
@@ -77,6 +86,45 @@ def hook_logging_tensor(tensors, every_n_iter=None, every_n_secs=None, formatter
 def _at_most_one(a_name, a, b_name, b):
     if a is not None and b is not None:
         raise PyestimValueError(f"Give at most one of {a_name} and {b_name} (got both).")
+
+
+def _exactly_one(what, a_name, a, b_name, b):
+    _at_most_one(a_name, a, b_name, b)
+    if a is None and b is None:
+        raise PyestimValueError(f"{what} needs {a_name} or {b_name} (one of them).")
+
+
+def _positive_number(value, name):
+    if value is None:
+        return None
+    if isinstance(value, np.ndarray) and value.size == 1:
+        value = value.reshape(()).item()
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number)) \
+            or not np.isfinite(float(value)) or value <= 0:
+        raise PyestimValueError(f"{name} must be a positive number, got {value!r:.40}.")
+    return value
+
+
+def _path(value, name, allow_none=True):
+    if value is None and allow_none:
+        return None
+    try:
+        path = os.fspath(value)
+    except TypeError:
+        path = None
+    if isinstance(path, bytes):
+        path = os.fsdecode(path)
+    if not isinstance(path, str) or not path:
+        raise PyestimTypeError(
+            f"{name} must be a directory path (a string), got {type(value).__name__} "
+            f"{value!r:.40}.")
+    return path
+
+
+def _of_type(value, cls, name, what):
+    if value is not None and not isinstance(value, cls):
+        raise HookError(f"{name} must be {what}, got {type(value).__name__}.")
+    return value
 
 
 def hook_checkpoint_saver(checkpoint_dir, save_secs=None, save_steps=None, saver=None,
@@ -100,12 +148,25 @@ def hook_checkpoint_saver(checkpoint_dir, save_secs=None, save_steps=None, saver
     listeners : list, optional
         ``CheckpointSaverListener`` objects called around each save.
     """
-    _at_most_one("save_secs", save_secs, "save_steps", save_steps)
+    checkpoint_dir = _path(checkpoint_dir, "checkpoint_dir", allow_none=False)
+    _exactly_one("hook_checkpoint_saver()", "save_secs", save_secs, "save_steps", save_steps)
+    save_secs = as_count(save_secs, "save_secs", minimum=1)
+    save_steps = as_count(save_steps, "save_steps", minimum=1)
+    if not isinstance(checkpoint_basename, str) or not checkpoint_basename or \
+            os.sep in checkpoint_basename:
+        raise PyestimValueError(
+            "checkpoint_basename must be a file name such as \"model.ckpt\", got "
+            f"{checkpoint_basename!r:.40}.")
+    _of_type(saver, tf.compat.v1.train.Saver, "saver", "a tf$train$Saver")
+    _of_type(scaffold, tf.compat.v1.train.Scaffold, "scaffold", "a tf$train$Scaffold")
+    listeners = as_list(listeners)
+    for i, listener in enumerate(listeners):
+        _of_type(listener, tf.compat.v1.train.CheckpointSaverListener, f"listeners[{i}]",
+                 "a CheckpointSaverListener")
     return tf.compat.v1.train.CheckpointSaverHook(
-        checkpoint_dir=str(checkpoint_dir), save_secs=as_count(save_secs, "save_secs", minimum=1),
-        save_steps=as_count(save_steps, "save_steps", minimum=1), saver=saver,
-        checkpoint_basename=checkpoint_basename, scaffold=scaffold,
-        listeners=as_list(listeners) or None)
+        checkpoint_dir=checkpoint_dir, save_secs=save_secs, save_steps=save_steps,
+        saver=saver, checkpoint_basename=checkpoint_basename, scaffold=scaffold,
+        listeners=listeners or None)
 
 
 def hook_step_counter(every_n_steps=100, every_n_secs=None, output_dir=None,
@@ -126,6 +187,9 @@ def hook_step_counter(every_n_steps=100, every_n_secs=None, output_dir=None,
     every_n_secs = as_count(every_n_secs, "every_n_secs", minimum=1)
     every_n_steps = None if every_n_secs is not None else as_count(
         every_n_steps, "every_n_steps", minimum=1)
+    if every_n_steps is None and every_n_secs is None:
+        raise PyestimValueError("hook_step_counter() needs every_n_steps or every_n_secs.")
+    output_dir = _path(output_dir, "output_dir")
     return tf.compat.v1.train.StepCounterHook(
         every_n_steps=every_n_steps, every_n_secs=every_n_secs, output_dir=output_dir,
         summary_writer=summary_writer)
@@ -167,15 +231,30 @@ def hook_summary_saver(save_steps=None, save_secs=None, output_dir=None, summary
     summary_op : Tensor or list of Tensor, optional
         Serialized summary protocol buffers, e.g. from ``tf.summary.merge_all()``.
     """
-    _at_most_one("save_secs", save_secs, "save_steps", save_steps)
+    _exactly_one("hook_summary_saver()", "save_secs", save_secs, "save_steps", save_steps)
+    save_steps = as_count(save_steps, "save_steps", minimum=1)
+    save_secs = as_count(save_secs, "save_secs", minimum=1)
+    output_dir = _path(output_dir, "output_dir")
+    _of_type(scaffold, tf.compat.v1.train.Scaffold, "scaffold", "a tf$train$Scaffold")
+    if (scaffold is None) == (summary_op is None):
+        raise PyestimValueError(
+            "hook_summary_saver() needs exactly one of summary_op (e.g. "
+            "tf$summary$merge_all()) and scaffold"
+            + (" (got both)." if scaffold is not None else "."))
+    ops = summary_op if isinstance(summary_op, (list, tuple)) else [summary_op]
+    if scaffold is None and (not ops or not all(_is_graph_tensor(op) for op in ops)):
+        raise HookError(
+            "summary_op must be a summary tensor (or a list of them), e.g. "
+            f"tf$summary$merge_all(); got {type(summary_op).__name__}.")
     return tf.compat.v1.train.SummarySaverHook(
-        save_steps=as_count(save_steps, "save_steps", minimum=1),
-        save_secs=as_count(save_secs, "save_secs", minimum=1), output_dir=output_dir,
+        save_steps=save_steps, save_secs=save_secs, output_dir=output_dir,
         summary_writer=summary_writer, scaffold=scaffold, summary_op=summary_op)
 
 
 def hook_nan_tensor(loss_tensor, fail_on_nan_loss=True):
     """Monitors the loss and stops training if it is NaN.
+
+    ``train()`` watches the model's loss this way by default; the error names the step.
 
     Parameters
     ----------
@@ -183,39 +262,137 @@ def hook_nan_tensor(loss_tensor, fail_on_nan_loss=True):
         The loss tensor (or its name).
     fail_on_nan_loss : bool
         Raise an error when the loss is NaN (True), or only request a stop (False).
+
+    Raises (during training)
+    ------------------------
+    NanLossError
+        Also a ``NanLossDuringTrainingError``; its message and ``step`` name the step.
     """
+    if not isinstance(loss_tensor, str) and not _is_graph_tensor(loss_tensor):
+        raise HookError(
+            "hook_nan_tensor(loss_tensor=) must be a tensor or the name of one (e.g. "
+            f"\"loss\"), got {type(loss_tensor).__name__}.")
+    if isinstance(loss_tensor, str) and not loss_tensor:
+        raise HookError("hook_nan_tensor(loss_tensor=) is an empty name; give a tensor name.")
     return _NanLossHook(loss_tensor, check_bool(fail_on_nan_loss, "fail_on_nan_loss"))
 
 
+def _is_graph_tensor(value):
+    return isinstance(value, (tf.Tensor, tf.Operation, tf.Variable)) or \
+        type(value).__name__ in ("Tensor", "SymbolicTensor", "RefVariable",
+                                 "ResourceVariable")
+
+
 class _NanLossHook(tf.compat.v1.train.NanTensorHook):
-    """TensorFlow's NanTensorHook, taking the loss by name too and naming the step."""
+    """TensorFlow's NanTensorHook, taking the loss by name too and naming the step.
+
+    ``loss_tensor=None`` watches the model's loss: the tensor tf.estimator adds last to the
+    LOSSES collection before training starts (``train()`` attaches one such hook by default,
+    ahead of tf.estimator's own, so that a NaN error names its step).
+    """
 
     def __init__(self, loss_tensor, fail_on_nan_loss=True):
         super().__init__(loss_tensor, fail_on_nan_loss)
-        self._step_read = None
+        self._global_step = None
+        self._watched = loss_tensor
 
     def begin(self):
-        if isinstance(self._loss_tensor, str):
+        self._loss_tensor = self._watched
+        if self._loss_tensor is None:
+            losses = tf.compat.v1.get_collection(tf.compat.v1.GraphKeys.LOSSES)
+            self._loss_tensor = losses[-1] if losses else None
+        elif isinstance(self._loss_tensor, str):
             self._loss_tensor = _graph_element(self._loss_tensor)
-        self._step_read = _global_step_read()
+        self._global_step = tf.compat.v1.train.get_global_step()
 
     def before_run(self, run_context):
-        fetches = {"loss": self._loss_tensor}
-        if self._step_read is not None:
-            fetches["step"] = self._step_read
-        return SessionRunArgs(fetches)
+        if self._loss_tensor is None:
+            return None
+        return SessionRunArgs(self._loss_tensor)
 
     def after_run(self, run_context, run_values):
-        loss = run_values.results["loss"]
-        if np.isnan(loss):
-            step = run_values.results.get("step")
-            where = f" at step {int(step) + 1}" if step is not None else ""
-            message = f"Model diverged with loss = NaN{where}."
-            if self._fail_on_nan_loss:
-                tf.compat.v1.logging.error(message)
-                raise tf.compat.v1.train.NanLossDuringTrainingError(message)
-            tf.compat.v1.logging.warning(message + " Requesting a stop.")
-            run_context.request_stop()
+        if self._loss_tensor is None:
+            return
+        if not np.any(np.isnan(run_values.results)):
+            return
+        # The step is read after the run (the step's own increment has happened), so it is
+        # exact whatever order TensorFlow ran the ops of the step in.
+        step = None
+        if self._global_step is not None:
+            try:
+                step = int(run_context.session.run(self._global_step))
+            except Exception:  # noqa: BLE001 - naming the step is a courtesy
+                step = None
+        where = f" at step {step}" if step is not None else ""
+        message = f"Model diverged with loss = NaN{where}."
+        if self._fail_on_nan_loss:
+            tf.compat.v1.logging.error(message)
+            raise NanLossError(
+                message + " Training stopped; the latest checkpoint is the last one saved "
+                "before the divergence. Lower the learning rate, check the input for NaN / "
+                "infinite values, or clip the gradients.", step=step)
+        tf.compat.v1.logging.warning(message + " Requesting a stop.")
+        run_context.request_stop()
+
+
+class FiniteCheckpointListener(tf.compat.v1.train.CheckpointSaverListener):
+    """Refuses to save a checkpoint whose variables hold NaN or infinite values.
+
+    tf.estimator's checkpoint saver runs before the NaN hooks after each step, so on a step
+    that both diverges and is due for a checkpoint it would save the diverged variables as the
+    latest checkpoint. This listener checks the floating-point variables just before every
+    save and raises NanLossError instead, naming the step and the variables, so the latest
+    checkpoint stays the last finite one. ``train()`` attaches it whenever checkpoints are
+    saved.
+    """
+
+    def __init__(self):
+        self._names = []
+        self._finite = None
+
+    def begin(self):
+        variables = [v for v in tf.compat.v1.global_variables()
+                     if v.dtype.base_dtype.is_floating]
+        self._names = [v.op.name for v in variables]
+        if not variables:
+            self._finite = None
+            return
+        with tf.compat.v1.name_scope("pyestim_finite_check"):
+            self._finite = tf.stack(
+                [tf.reduce_all(tf.math.is_finite(tf.convert_to_tensor(v))) for v in variables])
+
+    def before_save(self, session, global_step_value):
+        if self._finite is None:
+            return
+        finite = session.run(self._finite)
+        if np.all(finite):
+            return
+        bad = [n for n, ok in zip(self._names, finite) if not ok]
+        shown = ", ".join(bad[:5]) + (f" and {len(bad) - 5} more" if len(bad) > 5 else "")
+        step = int(global_step_value)
+        message = (f"Model diverged at step {step}: variable(s) {shown} hold NaN or infinite "
+                   "values, so this checkpoint was not saved; the latest checkpoint is the "
+                   "last one saved before the divergence. Lower the learning rate, check the "
+                   "input for NaN / infinite values, or clip the gradients.")
+        tf.compat.v1.logging.error(message)
+        raise NanLossError(message, step=step)
+
+
+def divergence_guards(hooks, saving_listeners, config):
+    """The hooks and saving listeners ``train()`` passes on: a NaN hook on the model's loss
+    (ahead of tf.estimator's own, so the error names the step) unless one on the loss that
+    fails is already there, and :class:`FiniteCheckpointListener` first among the listeners
+    when checkpoints are saved."""
+    hooks = list(hooks)
+    listeners = list(saving_listeners)
+    if not any(isinstance(h, _NanLossHook) and h._watched is None for h in hooks):
+        hooks.append(_NanLossHook(None, True))
+    saves = bool(getattr(config, "save_checkpoints_steps", None)
+                 or getattr(config, "save_checkpoints_secs", None)) or any(
+        isinstance(h, tf.compat.v1.train.CheckpointSaverHook) for h in hooks)
+    if saves and not any(isinstance(x, FiniteCheckpointListener) for x in listeners):
+        listeners.insert(0, FiniteCheckpointListener())
+    return hooks, listeners
 
 
 def hook_global_step_waiter(wait_until_step):
