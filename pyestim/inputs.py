@@ -107,6 +107,10 @@ def _collect(x, y):
     return features, single_x, targets, single_y, n
 
 
+#: About this many rows are sliced per call of numpy_input_fn's generator.
+_ROWS_PER_CALL = 2048
+
+
 def _seeded_rng():
     """A RandomState seeded from the graph seed and the op count, as TensorFlow seeds its
     own random ops; fresh entropy when the graph has no seed."""
@@ -185,9 +189,12 @@ def numpy_input_fn(x, y=None, batch_size=128, num_epochs=1, shuffle=None,
     prefetch = max(1, math.ceil(queue_capacity / batch_size))
     rows = batch_size if num_epochs is None else None
     columns = list(features.items()) + (list(targets.items()) if targets else [])
+    # The generator hands TensorFlow several batches per call (a Python call through
+    # from_generator costs far more than slicing one batch), and unbatch() splits them.
+    per_call = max(1, _ROWS_PER_CALL // batch_size)
 
     def spec(arr):
-        return tf.TensorSpec(shape=(rows,) + arr.shape[1:], dtype=_tf_dtype(arr))
+        return tf.TensorSpec(shape=(None, rows) + arr.shape[1:], dtype=_tf_dtype(arr))
 
     f_spec = {k: spec(v) for k, v in features.items()}
     signature = f_spec["__x__"] if single_x else f_spec
@@ -206,17 +213,29 @@ def numpy_input_fn(x, y=None, batch_size=128, num_epochs=1, shuffle=None,
     def input_fn():
         rng = _seeded_rng() if shuffle else None
 
+        def take(group):
+            """Batches of equal size, stacked: arrays of shape [len(group), size, ...]."""
+            idx = group[0] if len(group) == 1 else np.concatenate(group)
+            lead = (len(group), group[0].size)
+            if not shuffle and int(idx[-1]) - int(idx[0]) + 1 == idx.size:
+                idx = slice(int(idx[0]), int(idx[-1]) + 1)  # in order: a view, no copy
+            return shape({k: v[idx].reshape(lead + v.shape[1:]) for k, v in columns})
+
         def generate():
+            group = []
             for idx in _index_batches(n, batch_size, num_epochs, shuffle, rng):
-                if not shuffle:
-                    sl = slice(int(idx[0]), int(idx[-1]) + 1)
-                    if sl.stop - sl.start == idx.size:
-                        yield shape({k: v[sl] for k, v in columns})
-                        continue
-                yield shape({k: v[idx] for k, v in columns})
+                if group and idx.size != group[0].size:  # the final short batch
+                    yield take(group)
+                    group = []
+                group.append(idx)
+                if len(group) == per_call:
+                    yield take(group)
+                    group = []
+            if group:
+                yield take(group)
 
         dataset = tf.data.Dataset.from_generator(generate, output_signature=signature)
-        return dataset.prefetch(prefetch)
+        return dataset.unbatch().prefetch(prefetch)
 
     input_fn.pyestim_numpy_input = {"n": n, "batch_size": batch_size,
                                     "num_epochs": num_epochs, "shuffle": shuffle}
