@@ -108,7 +108,7 @@ def _collect(x, y):
 
 
 #: About this many rows are sliced per call of numpy_input_fn's generator.
-_ROWS_PER_CALL = 2048
+_ROWS_PER_CALL = 4096
 
 
 def _seeded_rng():
