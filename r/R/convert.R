@@ -22,7 +22,16 @@ pycall <- function(name, args = list(), convert = FALSE, call = sys.call(-1)) {
 # Evaluate `expr` (which calls Python); re-signal a failure as the R condition it stands for.
 with_python_errors <- function(expr, call = sys.call(-1)) {
   reticulate::py_clear_last_error()
-  tryCatch(expr, error = function(e) stop(python_condition(e, call)))
+  tryCatch(expr, error = function(e) {
+    cond <- python_condition(e, call)
+    if (inherits(cond, "interrupt")) {
+      # An interrupt (Ctrl-C) that arrived while R code called by Python was running: the
+      # caller sees an interrupt again, not an error.
+      signalCondition(cond)
+      invokeRestart("abort")
+    }
+    stop(cond)
+  })
 }
 
 # The Python exception behind an R error raised by reticulate, or NULL if there is none.
@@ -121,7 +130,8 @@ call_r_function <- function(f, name, ...) {
   for (i in seq_along(args)) assign(paste0(".arg", i), args[[i]], envir = env)
   names(symbols) <- names(args)
   value <- tryCatch(eval(as.call(c(as.name(fn_name), symbols)), env),
-                    error = function(e) r_failure(python_condition(e), name))
+                    error = function(e) r_failure(python_condition(e), name),
+                    interrupt = function(e) r_failure(e, name))
   if (is.function(value) && !is_py(value)) value <- as_py_function(value, paste0(name, "_result"))
   value
 }
@@ -140,7 +150,9 @@ r_failure <- function(cond, name) {
     return(bridge()$RFailure(conditionMessage(cond), NULL, as.list(class(cond)), exc))
   }
   token <- remember_condition(cond)
-  bridge()$RFailure(conditionMessage(cond), token, as.list(class(cond)))
+  msg <- conditionMessage(cond) %||% ""
+  if (!nzchar(msg) && inherits(cond, "interrupt")) msg <- "interrupted from R"
+  bridge()$RFailure(msg, token, as.list(class(cond)))
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -233,4 +245,49 @@ rows_as_list <- function(values) {
     if (length(rest) > 1L) dim(row) <- rest
     row
   })
+}
+
+# ---------------------------------------------------------------------------------------------
+# Canned estimators and feature columns
+
+# An R vector as a Python list (a length-one vector too); whole numbers as integers.
+# NULL, Python objects and R lists stay as they are (lists are converted element-wise by
+# reticulate).
+as_py_list <- function(x) {
+  if (is.null(x) || is_py(x) || is.object(x)) return(x)
+  if (is.list(x)) return(unname(x))
+  if (is.numeric(x) && all(is.finite(x)) && all(x == round(x)) &&
+      all(abs(x) <= .Machine$integer.max)) {
+    x <- as.integer(x)
+  }
+  if (is.atomic(x)) return(as.list(unname(x)))
+  x
+}
+
+# Feature columns: one column, or a (nested) list of them; NULL stays NULL.
+as_py_columns <- function(x) {
+  if (is.null(x) || is_py(x)) return(x)
+  if (is.list(x) && !is.object(x)) return(lapply(unname(x), as_py_columns))
+  x
+}
+
+# A function argument that may be a name, a Python object or an R function.
+as_py_callable <- function(x, name) {
+  if (is.function(x) && !is_py(x)) return(as_py_function(x, name))
+  x
+}
+
+# An R factor as a pandas Categorical (R's levels as its categories, NA as code -1), so
+# that pyestim sees the factor and logs how it is fed; any other column as a NumPy array.
+as_py_column <- function(x) {
+  if (is.null(x) || is_py(x)) return(x)
+  if (is.factor(x)) {
+    pd <- reticulate::import("pandas", convert = FALSE)
+    codes <- as.integer(x) - 1L
+    codes[is.na(codes)] <- -1L
+    return(pd$Categorical$from_codes(reticulate::np_array(codes),
+                                     categories = as.list(levels(x))))
+  }
+  if (is.list(x)) return(unname(lapply(x, function(v) if (is.atomic(v)) as.list(v) else v)))
+  as_py_array(x)
 }

@@ -41,6 +41,7 @@ estimator <- function(model_fn, model_dir = NULL, config = NULL, params = NULL) 
 }
 
 new_estimator <- function(py_est, model_fn = NULL) {
+  if (inherits(py_est, "pyestim.canned.CannedEstimator")) return(new_canned_estimator(py_est))
   structure(list(estimator = py_est, model_fn = model_fn),
             class = c("tf_custom_estimator", "tf_estimator"))
 }
@@ -48,7 +49,8 @@ new_estimator <- function(py_est, model_fn = NULL) {
 #' @export
 print.tf_estimator <- function(x, ...) {
   dir <- tryCatch(reticulate::py_to_r(x$estimator$model_dir), error = function(e) NA_character_)
-  kind <- if (inherits(x, "tf_custom_estimator")) "custom estimator" else "estimator"
+  kind <- if (inherits(x, "tf_custom_estimator")) "custom estimator" else
+    sprintf("canned estimator (%s)", class(x)[[1]])
   cat(sprintf("A pyestim %s (tf.estimator.Estimator)\n  model_dir: %s\n", kind, dir))
   invisible(x)
 }

@@ -1,13 +1,23 @@
-#' Input function for a data frame
+#' Input function for a data frame, matrix, list or formula
 #'
 #' Builds an input function that feeds columns of a data frame (or a named list of
-#' vectors) into a model.
+#' vectors, or a matrix with column names) into a model.
 #'
-#' @param data The input source: a data frame, or a named list of equally long vectors
-#'   (or a matrix with column names). Factors are fed as 0-based integer codes.
+#' Methods: a data frame, a matrix with column names, a named list of equally long vectors
+#' (or of lists of equally long sequences, one per example), and a formula
+#' (`input_fn(mpg ~ drat + cyl, mtcars)`: the formula comes first, the data second). Python
+#' objects (a pandas DataFrame, a dict) are passed on as they are.
+#'
+#' Factors are passed to Python as factors (pandas categoricals) and fed as their 0-based
+#' integer codes (level `i` of `levels(x)` is `i - 1`), as tfestimators feeds them; the
+#' encoding is logged. Use `column_categorical_with_identity(name, num_buckets =
+#' nlevels(x))` for such a feature.
+#'
+#' @param data The input source: a data frame, a matrix with column names, a named list of
+#'   columns, or (formula method) the formula.
 #' @param features The names of the feature columns (a character vector), or a formula
 #'   `response ~ feature1 + feature2` (then `response` must be `NULL`; `.` means every other
-#'   column).
+#'   column). For the formula method: the data.
 #' @param response The name of the response (label) column.
 #' @param batch_size The size of batches.
 #' @param shuffle Whether to shuffle: `TRUE`, `FALSE` or `"auto"`, which shuffles except when
@@ -16,48 +26,82 @@
 #' @param queue_capacity Number of examples to keep ready ahead of the model.
 #' @param num_threads Accepted for compatibility (reading is single-threaded, for a
 #'   reproducible order).
+#' @param ... Not used (for methods).
 #'
 #' @return A function of one argument (the estimator) returning the input function, as
 #'   [train()], [evaluate()] and [predict()][predict.tf_estimator] take it. For a custom
-#'   estimator the features arrive as one matrix `[batch, n_features]`.
+#'   estimator the features arrive as one matrix `[batch, n_features]`; for a canned
+#'   estimator as a named list of columns.
 #' @seealso [numpy_input_fn()]
 #' @examples
 #' \dontrun{
 #' fn <- input_fn(mtcars, features = c("drat", "cyl"), response = "mpg", batch_size = 8)
 #' fn <- input_fn(mtcars, mpg ~ drat + cyl)
+#' fn <- input_fn(mpg ~ drat + cyl, mtcars)
 #' }
 #' @export
 input_fn <- function(data, features, response = NULL, batch_size = 128L, shuffle = "auto",
-                     num_epochs = 1L, queue_capacity = 1000L, num_threads = 1L) {
+                     num_epochs = 1L, queue_capacity = 1000L, num_threads = 1L, ...) {
+  UseMethod("input_fn")
+}
+
+#' @rdname input_fn
+#' @export
+input_fn.default <- function(data, features, response = NULL, batch_size = 128L,
+                             shuffle = "auto", num_epochs = 1L, queue_capacity = 1000L,
+                             num_threads = 1L, ...) {
+  call <- generic_call("input_fn")
+  check_dots_empty(...)
   columns <- data_columns(data)
   if (inherits(features, "formula")) {
     if (!is.null(response)) {
       stop("input_fn(): give the response either in the formula or as response =, not both.",
            call. = FALSE)
     }
-    parsed <- formula_columns(features, names(columns))
+    parsed <- formula_columns(features, if (is_py(columns)) character() else names(columns))
     features <- parsed$features
     response <- parsed$response
   }
   features <- as.character(unlist(features))
   if (length(features) == 1L) features <- list(features)
   pycall("input_fn", list(
-    data = lapply(columns, as_py_array),
+    data = if (is_py(columns)) columns else lapply(columns, as_py_column),
     features = features,
     response = response,
     batch_size = as_py_int(batch_size),
     shuffle = as_py_bool(shuffle),
     num_epochs = as_py_int(num_epochs),
     queue_capacity = as_py_int(queue_capacity),
-    num_threads = as_py_int(num_threads)))
+    num_threads = as_py_int(num_threads)), call = call)
+}
+
+#' @rdname input_fn
+#' @export
+input_fn.data.frame <- input_fn.default
+
+#' @rdname input_fn
+#' @export
+input_fn.matrix <- input_fn.default
+
+#' @rdname input_fn
+#' @export
+input_fn.list <- input_fn.default
+
+#' @rdname input_fn
+#' @export
+input_fn.formula <- function(data, features, response = NULL, batch_size = 128L,
+                             shuffle = "auto", num_epochs = 1L, queue_capacity = 1000L,
+                             num_threads = 1L, ...) {
+  input_fn(features, data, response = response, batch_size = batch_size, shuffle = shuffle,
+           num_epochs = num_epochs, queue_capacity = queue_capacity, num_threads = num_threads,
+           ...)
 }
 
 data_columns <- function(data) {
   if (is_py(data)) return(data)
   if (is.matrix(data)) {
-    if (is.null(colnames(data))) {
-      stop("input_fn(): a matrix needs column names to select features from.", call. = FALSE)
-    }
+    # Without column names: pyestim says what is wrong.
+    if (is.null(colnames(data))) return(reticulate::np_array(data))
     data <- as.data.frame(data, stringsAsFactors = FALSE)
   }
   if (is.data.frame(data)) data <- as.list(data)

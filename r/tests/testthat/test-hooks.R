@@ -21,7 +21,8 @@ test_that("every hook_*() constructor returns a SessionRunHook and converts R nu
   expect_error(hook_history_saver(every_n_step = 0.5), "whole number")
   expect_error(hook_checkpoint_saver(dir, save_secs = 1, save_steps = 1), "at most one")
   expect_error(hook_summary_saver(save_steps = 10, output_dir = dir),
-               "ValueError: Exactly one of scaffold or summary_op")
+               "ValueError: hook_summary_saver\\(\\) needs exactly one of summary_op",
+               class = "PyestimValueError")
 })
 
 test_that("hook_logging_tensor() logs named tensors through an R formatter", {

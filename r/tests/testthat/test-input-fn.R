@@ -71,3 +71,57 @@ test_that("input_fn() feeds data frame columns, by names or by formula", {
   expect_error(input_fn(df, features = "nope", response = "label"), "not found in the data")
   expect_error(input_fn(1:3, features = "a"), "data must be a data frame")
 })
+
+test_that("input_fn() methods: data frame, matrix, list and formula first", {
+  skip_if_no_pyestim()
+  info <- function(fn) fn
+  m <- as.matrix(mtcars[, c("mpg", "drat", "cyl")])
+  expect_s3_class(input_fn(m, c("drat", "cyl"), "mpg"), "python.builtin.function")
+  expect_s3_class(input_fn(as.list(mtcars), c("drat", "cyl"), "mpg"),
+                  "python.builtin.function")
+  expect_s3_class(input_fn(mpg ~ drat + cyl, mtcars), "python.builtin.function")
+  expect_s3_class(input_fn(mpg ~ ., mtcars, batch_size = 4), "python.builtin.function")
+  seqs <- list(x = list(c(1, 2), c(3, 4), c(5, 6)), y = c(0, 1, 0))
+  expect_s3_class(input_fn(seqs, "x", "y"), "python.builtin.function")
+  err <- expect_error(input_fn(unname(m), "drat"), class = "PyestimTypeError")
+  expect_match(conditionMessage(err), "without column names")
+  expect_error(input_fn(mpg ~ nope, mtcars), "not found in the data")
+  expect_error(input_fn(mtcars, mpg ~ drat, response = "mpg"), "not both")
+  expect_error(input_fn(mtcars, "drat", batch_size = 0), class = "pyestim_error")
+  expect_error(input_fn(mtcars, "drat", extra = 1), "Unknown argument")
+})
+
+test_that("factors reach Python as factors: fed as 0-based codes, encoding logged", {
+  skip_if_no_pyestim()
+  logged <- reticulate::py_run_string(paste(
+    "import logging",
+    "class _Keep(logging.Handler):",
+    "    def __init__(self):",
+    "        super().__init__(logging.INFO)",
+    "        self.lines = []",
+    "    def emit(self, record):",
+    "        self.lines.append(record.getMessage())",
+    "keep = _Keep()",
+    "_tf_logger = logging.getLogger('tensorflow')",
+    "_old_level = _tf_logger.level",
+    "_tf_logger.setLevel(logging.INFO)",
+    "_tf_logger.addHandler(keep)", sep = "\n"), local = FALSE)
+  restore <- function() {
+    logged$`_tf_logger`$removeHandler(logged$keep)
+    logged$`_tf_logger`$setLevel(logged$`_old_level`)
+  }
+  df <- data.frame(x = c(1, 2, 3, 4), g = factor(c("b", "a", "b", NA), levels = c("b", "a")))
+  tryCatch(input_fn(df, c("x", "g")), finally = restore())
+  lines <- unlist(logged$keep$lines)
+  expect_true(any(grepl("factor column 'g' is fed as 0-based integer codes: b = 0, a = 1",
+                        lines, fixed = TRUE)), info = paste(lines, collapse = "\n"))
+  # A canned classifier on a factor feature, through an identity column.
+  model <- linear_classifier(list(column_numeric("Sepal.Length"),
+                                  column_indicator(column_categorical_with_identity(
+                                    "Species", num_buckets = 3))),
+                             model_dir = new_model_dir())
+  ir <- iris
+  ir$big <- as.integer(ir$Sepal.Width > 3)
+  train(model, input_fn(ir, big ~ Sepal.Length + Species, batch_size = 50), steps = 2)
+  expect_equal(global_step(model), 2L)
+})

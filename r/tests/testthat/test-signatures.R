@@ -12,8 +12,10 @@ python_signature <- function(fn) {
     "            if not out or out[-1][0] != '...':",
     "                out.append(('...', False, None))",
     "        else:",
-    "            out.append((p.name, p.default is not p.empty,",
-    "                        None if p.default is p.empty else p.default))",
+    "            d = None if p.default is p.empty else p.default",
+    "            if hasattr(d, 'as_datatype_enum'):",
+    "                d = d.name  # a TensorFlow type: R gives its name",
+    "            out.append((p.name, p.default is not p.empty, d))",
     "    return out",
     sep = "\n"), local = TRUE)
   params <- helper$pyestim_signature(fn)
@@ -33,12 +35,21 @@ exported <- c(
   "hook_global_step_waiter", "hook_history_saver", "hook_progress_bar", "session_run_hook",
   "session_run_args", "run_config", "session_config", "mode_keys", "metric_keys",
   "prediction_keys", "graph_keys", "latest_checkpoint", "model_dir", "variable_names",
-  "variable_value")
+  "variable_value",
+  "linear_regressor", "linear_classifier", "dnn_regressor", "dnn_classifier",
+  "dnn_linear_combined_regressor", "dnn_linear_combined_classifier",
+  "boosted_trees_regressor", "boosted_trees_classifier",
+  "feature_columns", "column_numeric", "column_bucketized", "column_categorical_with_identity",
+  "column_categorical_with_vocabulary_list", "column_categorical_with_vocabulary_file",
+  "column_categorical_with_hash_bucket", "column_categorical_weighted", "column_indicator",
+  "column_embedding", "column_crossed", "input_layer", "classifier_parse_example_spec",
+  "regressor_parse_example_spec",
+  "train_and_evaluate", "train_spec", "eval_spec", "keras_model_to_estimator")
 
 test_that("every pyestim function has an R twin with the same arguments and defaults", {
   skip_if_no_pyestim()
   py <- import("pyestim", convert = FALSE)
-  generics <- c("train", "evaluate", "predict", "export_savedmodel")
+  generics <- c("train", "evaluate", "predict", "export_savedmodel", "input_fn")
   for (name in exported) {
     r_fn <- if (name == "predict") getS3method("predict", "tf_estimator") else
       getExportedValue("pyestim", name)
@@ -57,8 +68,12 @@ test_that("every pyestim function has an R twin with the same arguments and defa
     }
   }
   # The generics themselves have the methods' arguments.
-  for (name in setdiff(generics, "predict")) {
+  for (name in setdiff(generics, c("predict", "input_fn"))) {
     expect_identical(formals(getExportedValue("pyestim", name)),
                      formals(getS3method(name, "tf_estimator")), info = name)
+  }
+  for (cls in c("default", "data.frame", "matrix", "list", "formula")) {
+    expect_identical(formals(getExportedValue("pyestim", "input_fn")),
+                     formals(getS3method("input_fn", cls)), info = paste("input_fn", cls))
   }
 })

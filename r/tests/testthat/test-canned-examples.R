@@ -1,0 +1,32 @@
+run_example <- function(name, env) {
+  script <- system.file("examples", name, package = "pyestim")
+  expect_true(file.exists(script))
+  out <- system2(file.path(R.home("bin"), "Rscript"), shQuote(script), stdout = TRUE,
+                 stderr = TRUE, env = env)
+  status <- attr(out, "status")
+  log <- paste(out, collapse = "\n")
+  expect_true(is.null(status) || status == 0L, info = log)
+  result <- grep("^RESULT ", out, value = TRUE)
+  expect_length(result, 1L)
+  fields <- strsplit(sub("^RESULT ", "", result[1]), " ")[[1]]
+  values <- as.numeric(sub(".*=", "", fields))
+  names(values) <- sub("=.*", "", fields)
+  values
+}
+
+test_that("inst/examples/iris_dnn_classifier.R trains a sane classifier", {
+  skip_if_no_pyestim()
+  res <- run_example("iris_dnn_classifier.R",
+                     c("IRIS_STEPS=2000", "IRIS_SEED=1", paste0("IRIS_MODEL_DIR=", tempfile("iris-"))))
+  # Better than chance (1/3, loss log(3)) after 2000 steps of the default Adagrad.
+  expect_true(res[["accuracy"]] > 0.4, info = paste(res, collapse = " "))
+  expect_true(res[["loss"]] < log(3), info = paste(res, collapse = " "))
+})
+
+test_that("inst/examples/mtcars_linear_regressor.R fits better than predicting zero", {
+  skip_if_no_pyestim()
+  res <- run_example("mtcars_linear_regressor.R",
+                     c("MTCARS_STEPS=200", paste0("MTCARS_MODEL_DIR=", tempfile("mtcars-"))))
+  expect_true(is.finite(res[["loss"]]))
+  expect_true(res[["loss"]] < res[["baseline"]], info = paste(res, collapse = " "))
+})

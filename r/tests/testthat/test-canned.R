@@ -1,0 +1,84 @@
+iris_columns <- function() {
+  feature_columns(column_numeric("Sepal.Length", "Sepal.Width", "Petal.Length", "Petal.Width"))
+}
+
+test_that("canned estimators are tf_estimator objects of their kind", {
+  skip_if_no_pyestim()
+  cols <- iris_columns()
+  expect_length(cols, 4L)
+  reg <- linear_regressor(feature_columns(column_numeric("drat", "cyl")))
+  expect_s3_class(reg, c("tf_estimator_regressor", "tf_estimator"), exact = TRUE)
+  cls <- dnn_classifier(hidden_units = c(10, 20, 10), feature_columns = cols, n_classes = 3)
+  expect_s3_class(cls, c("tf_estimator_classifier", "tf_estimator"), exact = TRUE)
+  hidden <- reticulate::py_to_r(cls$estimator$args)$hidden_units
+  expect_identical(hidden, c(10L, 20L, 10L))  # Python ints
+  expect_output(print(cls), "canned estimator")
+  expect_s3_class(dnn_regressor(c(4, 2), cols), "tf_estimator_regressor")
+  expect_s3_class(linear_classifier(cols), "tf_estimator_classifier")
+  expect_s3_class(dnn_linear_combined_regressor(linear_feature_columns = cols,
+                                                dnn_feature_columns = cols,
+                                                dnn_hidden_units = c(3, 2)),
+                  "tf_estimator_regressor")
+  expect_s3_class(dnn_linear_combined_classifier(linear_feature_columns = cols,
+                                                 dnn_hidden_units = 3),
+                  "tf_estimator_classifier")
+  buckets <- column_bucketized(column_numeric("Petal.Length"), c(2, 4, 6))
+  expect_s3_class(boosted_trees_regressor(list(buckets), n_batches_per_layer = 1),
+                  "tf_estimator_regressor")
+  expect_s3_class(boosted_trees_classifier(list(buckets), n_batches_per_layer = 1,
+                                           n_classes = 3), "tf_estimator_classifier")
+})
+
+test_that("canned estimators report bad arguments as pyestim errors", {
+  skip_if_no_pyestim()
+  cols <- iris_columns()
+  err <- expect_error(dnn_classifier(c(10), cols, n_classes = 1), class = "PyestimValueError")
+  expect_s3_class(err, "pyestim_error")
+  expect_match(conditionMessage(err), "^PyestimValueError: n_classes must be at least 2")
+  expect_error(dnn_regressor(NULL, cols), "hidden_units is required")
+  expect_error(linear_classifier(cols, n_classes = 3, label_vocabulary = c("a", "b")),
+               "label_vocabulary has 2 entries")
+  expect_error(linear_regressor("x"), class = "PyestimTypeError")
+  expect_error(dnn_linear_combined_classifier(dnn_hidden_units = 3, dnn_dropout = 2,
+                                              dnn_feature_columns = cols),
+               class = "pyestim_error")
+  expect_error(boosted_trees_regressor(cols, n_batches_per_layer = 0), class = "pyestim_error")
+})
+
+test_that("a canned classifier trains, evaluates, predicts and exports from R", {
+  skip_if_no_pyestim()
+  ir <- iris
+  ir$Species <- as.character(ir$Species)
+  model <- linear_classifier(iris_columns(), n_classes = 3,
+                             label_vocabulary = levels(iris$Species),
+                             optimizer = "Adam", model_dir = new_model_dir())
+  h <- train(model, input_fn(ir, Species ~ ., batch_size = 30, num_epochs = NULL), steps = 20)
+  expect_s3_class(h, "tf_estimator_history")
+  res <- evaluate(model, input_fn(ir, Species ~ ., batch_size = 150))
+  expect_equal(res$global_step, 20L)
+  expect_true(res$accuracy > 0.4)
+  p <- predict(model, input_fn(ir, Species ~ ., batch_size = 150))
+  expect_equal(nrow(p), 150L)
+  expect_type(p$classes, "character")
+  expect_true(all(p$classes %in% levels(iris$Species)))
+  expect_type(p$class_ids, "integer")
+  export <- export_savedmodel(model, tempfile("export-"))
+  expect_true(file.exists(file.path(export, "saved_model.pb")))
+  # Labels not in the vocabulary: TensorFlow's error, as a pyestim_error.
+  bad <- ir
+  bad$Species[1] <- "rose"
+  expect_error(evaluate(model, input_fn(bad, Species ~ ., batch_size = 150)),
+               class = "pyestim_error")
+})
+
+test_that("a boosted trees regressor trains on bucketized columns", {
+  skip_if_no_pyestim()
+  cols <- list(column_bucketized(column_numeric("drat"), c(3, 3.5, 4)),
+               column_bucketized(column_numeric("wt"), c(2.5, 3.5)))
+  model <- boosted_trees_regressor(cols, n_batches_per_layer = 1, n_trees = 2, max_depth = 2,
+                                   model_dir = new_model_dir())
+  train(model, input_fn(mpg ~ drat + wt, mtcars, batch_size = 32, num_epochs = NULL),
+        steps = 6)
+  res <- evaluate(model, input_fn(mpg ~ drat + wt, mtcars, batch_size = 32))
+  expect_true(is.finite(res$loss))
+})

@@ -1,0 +1,49 @@
+test_that("train_and_evaluate() trains to max_steps and returns the metrics", {
+  skip_if_no_pyestim()
+  model <- linear_regressor(feature_columns(column_numeric("drat", "cyl")),
+                            model_dir = new_model_dir())
+  ts <- train_spec(input_fn(mpg ~ drat + cyl, mtcars, num_epochs = NULL, batch_size = 16),
+                   max_steps = 5)
+  es <- eval_spec(input_fn(mpg ~ drat + cyl, mtcars, batch_size = 32), steps = NULL,
+                  start_delay_secs = 0, throttle_secs = 0)
+  expect_s3_class(ts, "python.builtin.object")
+  res <- train_and_evaluate(model, ts, es)
+  expect_s3_class(res, "tbl_df")
+  expect_equal(res$global_step, 5L)
+  expect_true(is.finite(res$loss))
+  expect_equal(global_step(model), 5L)
+})
+
+test_that("train_spec() and eval_spec() report bad arguments as pyestim errors", {
+  skip_if_no_pyestim()
+  fn <- input_fn(mpg ~ drat, mtcars)
+  expect_error(train_spec(42), class = "InputFnError")
+  expect_error(train_spec(fn, max_steps = 0), class = "StepsError")
+  expect_error(eval_spec(fn, steps = 2.5), class = "StepsError")
+  expect_error(eval_spec(fn, name = 3), class = "PyestimTypeError")
+  expect_error(eval_spec(fn, exporters = list("x")), "Exporter")
+  model <- linear_regressor(feature_columns(column_numeric("drat")))
+  expect_error(train_and_evaluate(model, "a", eval_spec(fn)), "must come from train_spec")
+})
+
+test_that("export_savedmodel() works for a canned estimator without a serving input fn", {
+  skip_if_no_pyestim()
+  model <- linear_regressor(feature_columns(column_numeric("drat", "cyl")),
+                            model_dir = new_model_dir())
+  train(model, input_fn(mpg ~ drat + cyl, mtcars), steps = 1)
+  path <- export_savedmodel(model, tempfile("export-"))
+  expect_true(dir.exists(path))
+  expect_true(file.exists(file.path(path, "saved_model.pb")))
+})
+
+test_that("keras_model_to_estimator() makes an estimator from a compiled Keras model", {
+  skip_if_no_pyestim()
+  keras <- reticulate::import("tensorflow", convert = TRUE)$keras
+  km <- keras$Sequential(list(keras$layers$Dense(1L, input_shape = list(2L))))
+  km$compile(optimizer = "sgd", loss = "mse")
+  est <- keras_model_to_estimator(km, model_dir = new_model_dir())
+  expect_s3_class(est, c("tf_keras_estimator", "tf_estimator"), exact = TRUE)
+  expect_error(keras_model_to_estimator(), "Either keras_model or keras_model_path")
+  km2 <- keras$Sequential(list(keras$layers$Dense(1L, input_shape = list(2L))))
+  expect_error(keras_model_to_estimator(km2), "has not been compiled")
+})
