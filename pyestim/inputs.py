@@ -18,7 +18,7 @@ import numpy as np
 import tensorflow as tf
 
 from ._utils import as_count
-from .errors import InputFnError, PyestimTypeError, PyestimValueError
+from .errors import InputDataError, InputFnError, PyestimTypeError, PyestimValueError
 
 #: The arguments tf.estimator itself passes to an input function, by name.
 TF_INPUT_FN_ARGS = frozenset({"params", "config", "mode", "input_context"})
@@ -45,10 +45,27 @@ def _as_array(value, name):
     if arr.ndim == 0:
         raise PyestimValueError(
             f"{name} is a single value (shape ()); numpy_input_fn needs one row per example.")
+    if arr.ndim > 1 and 0 in arr.shape[1:]:
+        # Also keeps TensorFlow's unbatching of empty rows (a segmentation fault) away.
+        raise PyestimValueError(
+            f"{name} has shape {arr.shape}: each example holds no values. Drop the feature, "
+            "or give it at least one value per row.")
     if arr.dtype.kind in "US" or (arr.dtype == object and arr.size and
                                   isinstance(arr.flat[0], (str, bytes))):
-        arr = np.array([s.encode() if isinstance(s, str) else s for s in arr.reshape(-1)],
-                       dtype=object).reshape(arr.shape)
+        flat = arr.reshape(-1)
+        odd = [v for v in flat if not isinstance(v, (str, bytes))]
+        if odd:
+            raise PyestimTypeError(
+                f"{name} mixes strings with other values (e.g. {type(odd[0]).__name__} "
+                f"{odd[0]!r:.40}); a feature holds either numbers or strings. Convert the "
+                "column to one type (and missing values to \"\" or a number).")
+        try:
+            arr = np.array([v.encode() if isinstance(v, str) else v for v in flat],
+                           dtype=object).reshape(arr.shape)
+        except UnicodeEncodeError as err:
+            raise PyestimValueError(
+                f"{name} holds text that is not valid Unicode ({err.reason} at "
+                f"{err.object[err.start:err.end]!r}); clean the strings first.") from None
     elif arr.dtype == object:
         raise PyestimTypeError(
             f"{name} holds Python objects (dtype object) that are not strings; give numbers "
@@ -58,6 +75,9 @@ def _as_array(value, name):
             f"{name} has dtype {arr.dtype}, which TensorFlow cannot feed; give numbers or "
             "strings.")
     return arr
+
+
+_MAX_COUNT = 2 ** 31 - 1
 
 
 def _tf_dtype(arr):
@@ -184,6 +204,11 @@ def numpy_input_fn(x, y=None, batch_size=128, num_epochs=1, shuffle=None,
     batch_size = as_count(batch_size, "batch_size", minimum=1, allow_none=False)
     num_epochs = as_count(num_epochs, "num_epochs", minimum=1)
     queue_capacity = as_count(queue_capacity, "queue_capacity", minimum=1, allow_none=False)
+    for name, value in (("batch_size", batch_size), ("queue_capacity", queue_capacity)):
+        if value > _MAX_COUNT:
+            raise PyestimValueError(
+                f"{name} must be at most {_MAX_COUNT} (TensorFlow indexes rows with 32-bit "
+                f"integers here), got {value}.")
     as_count(num_threads, "num_threads", minimum=1, allow_none=False)
     features, single_x, targets, single_y, n = _collect(x, y)
     prefetch = max(1, math.ceil(queue_capacity / batch_size))
@@ -238,8 +263,49 @@ def numpy_input_fn(x, y=None, batch_size=128, num_epochs=1, shuffle=None,
         return dataset.unbatch().prefetch(prefetch)
 
     input_fn.pyestim_numpy_input = {"n": n, "batch_size": batch_size,
-                                    "num_epochs": num_epochs, "shuffle": shuffle}
+                                    "num_epochs": num_epochs, "shuffle": shuffle,
+                                    "labels": targets["__y__"] if single_y else None}
     return input_fn
+
+
+def check_labels(fn, n_classes):
+    """Check the labels of a :func:`numpy_input_fn` input function against the number of
+    classes of the model (when the model says, see ``estimator._n_classes_of``): they must be
+    whole numbers in ``0 .. n_classes - 1``. Raises InputDataError naming the values and rows
+    that are not, before anything is built or written. Other input functions, one-hot
+    (2-D) labels and an unknown ``n_classes`` are not checked."""
+    meta = getattr(fn, "pyestim_numpy_input", None)
+    y = meta.get("labels") if isinstance(meta, dict) else None
+    if n_classes is None or y is None:
+        return
+    if y.ndim > 2 or (y.ndim == 2 and y.shape[1] != 1):
+        return
+    flat = y.reshape(-1)
+    if flat.dtype == object:
+        raise InputDataError(
+            f"The labels are strings, but the model takes class indices 0..{n_classes - 1} "
+            f"(n_classes = {n_classes}). Recode them as integers (e.g. as.integer(factor(y)) "
+            "- 1 in R), or give a canned classifier label_vocabulary = the class names.")
+    if flat.dtype.kind == "f":
+        bad = ~np.isfinite(flat) | (flat != np.round(flat))
+        if bad.any():
+            rows = np.flatnonzero(bad)
+            raise InputDataError(
+                f"{rows.size} label(s) are not whole numbers, e.g. {flat[rows[0]]!r} at row "
+                f"{rows[0] + 1} (first row = 1); a classifier's labels are class indices "
+                f"0..{n_classes - 1}. Recode them as integers.")
+    bad = (flat < 0) | (flat >= n_classes)
+    if bad.any():
+        rows = np.flatnonzero(bad)
+        values = np.unique(flat[bad])
+        shown = ", ".join(str(v) for v in values[:10].tolist()) + \
+            (" ..." if values.size > 10 else "")
+        where = ", ".join(str(r + 1) for r in rows[:10]) + (" ..." if rows.size > 10 else "")
+        raise InputDataError(
+            f"{rows.size} label(s) are outside 0..{n_classes - 1} (the model has n_classes = "
+            f"{n_classes}): value(s) {shown} at row(s) {where} (first row = 1). Labels must "
+            "be class indices: recode them (e.g. as.integer(factor(y)) - 1 in R, whose codes "
+            "start at 1) or raise n_classes.")
 
 
 def _columns_of(data, name):
@@ -314,8 +380,21 @@ def _log_encodings(encodings):
 
 
 def _select(names, available, what):
-    if isinstance(names, str):
+    if isinstance(names, (str, np.str_)):
         names = [names]
+    elif isinstance(names, (list, tuple, np.ndarray)) and np.ndim(names) <= 1:
+        names = list(np.asarray(names, dtype=object).reshape(-1)) \
+            if isinstance(names, np.ndarray) else list(names)
+    else:
+        raise PyestimTypeError(
+            f"{what} must be a column name or a list of column names, got "
+            f"{type(names).__name__} {names!r:.60}.")
+    odd = [n for n in names if not isinstance(n, (str, np.str_, int, np.integer))
+           or isinstance(n, (bool, np.bool_))]
+    if odd:
+        raise PyestimTypeError(f"{what} must be column names (strings), got {odd!r:.80}.")
+    if not names:
+        raise PyestimValueError(f"{what}: give at least one column name.")
     names = [str(n) for n in names]
     missing = [n for n in names if n not in available]
     if missing:
@@ -338,6 +417,37 @@ def _feature_matrix(values, names):
             "Features of different shapes cannot be fed as one tensor: "
             + ", ".join(f"{n}: {a.shape}" for n, a in zip(names, arrays)) + ".")
     return np.stack(arrays, axis=-1)
+
+
+def _check_rows(values, response_name, labels):
+    """All columns must have the same number of rows, and at least one."""
+    lengths = {}
+    for name, v in list(values.items()) + ([(response_name, labels)] if response_name else []):
+        arr = np.asarray(v) if not isinstance(v, np.ndarray) else v
+        lengths[name] = arr.shape[0] if arr.ndim else 1
+    if len(set(lengths.values())) > 1:
+        raise InputDataError(
+            "All columns must have the same number of rows (examples), got "
+            + ", ".join(f"{k}: {n}" for k, n in lengths.items())
+            + ". Check that features and response come from the same rows.")
+    if lengths and next(iter(lengths.values())) == 0:
+        raise InputDataError(
+            "The input has no rows (0 examples); nothing to train or evaluate on.")
+
+
+def _check_numeric(values, names):
+    """A custom estimator gets the features as one numeric matrix: refuse text columns."""
+    bad = []
+    for name in names:
+        arr = np.asarray(values[name])
+        if arr.dtype.kind not in "biuf":
+            bad.append(f"{name!r} ({'text' if arr.dtype.kind in 'OUS' else arr.dtype})")
+    if bad:
+        raise InputDataError(
+            f"Feature column(s) {', '.join(bad)} are not numeric, but a custom estimator gets "
+            "its features as one numeric matrix. Convert them to numbers (as.numeric(), or "
+            "a factor, which is fed as its codes), leave them out of features, or use a "
+            "canned estimator with a categorical feature column for them.")
 
 
 def input_fn(data, features, response=None, batch_size=128, shuffle="auto", num_epochs=1,
@@ -389,19 +499,26 @@ def input_fn(data, features, response=None, batch_size=128, shuffle="auto", num_
         if len(response_name) != 1:
             raise PyestimValueError(f"response must name one column, got {response_name}.")
         response_name = response_name[0]
-    if not (shuffle == "auto" or isinstance(shuffle, (bool, np.bool_))):
-        raise PyestimValueError(f'shuffle must be TRUE, FALSE or "auto", got {shuffle!r}.')
+    if not ((isinstance(shuffle, str) and shuffle == "auto")
+            or isinstance(shuffle, (bool, np.bool_))):
+        raise PyestimValueError(f'shuffle must be TRUE, FALSE or "auto", got {shuffle!r:.60}.')
+    # The counts are checked now, not when the estimator calls for the input function.
+    as_count(batch_size, "batch_size", minimum=1, allow_none=False)
+    as_count(num_epochs, "num_epochs", minimum=1)
+    as_count(queue_capacity, "queue_capacity", minimum=1, allow_none=False)
+    as_count(num_threads, "num_threads", minimum=1, allow_none=False)
     encodings = {}
     values = {name: _column_values(columns[name], name, encodings) for name in feature_names}
     labels = (_column_values(columns[response_name], response_name, encodings)
               if response_name else None)
+    _check_rows(values, response_name, labels)
     _log_encodings(encodings)
 
     def make(estimator):
         from .estimator import Estimator
 
         do_shuffle = shuffle
-        if shuffle == "auto":
+        if isinstance(shuffle, str):
             do_shuffle = _CALL_MODE.get() != tf.estimator.ModeKeys.PREDICT
         # Custom estimators take the features as one matrix; canned estimators (which say
         # feature_layout = "dict") as a dict of columns, matched by their feature columns.
@@ -409,6 +526,7 @@ def input_fn(data, features, response=None, batch_size=128, shuffle="auto", num_
         if layout is None:
             layout = "matrix" if isinstance(estimator, Estimator) else "dict"
         if layout == "matrix":
+            _check_numeric(values, feature_names)
             x = _feature_matrix(values, feature_names)
         else:
             x = dict(values)
