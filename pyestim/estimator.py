@@ -16,10 +16,11 @@ import tensorflow as tf
 from tensorflow.python.framework import config as _tf_config
 
 from . import hooks as _hooks
+from . import recovery as _recovery
 from ._utils import as_count, as_list, as_steps
-from .errors import (EstimatorSpecError, ModelFnError, PyestimTypeError, PyestimValueError,
-                     StepsError)
-from .inputs import resolve_input_fn
+from .errors import (EstimatorSpecError, InputDataError, InputDataTypeError, ModelFnError,
+                     PyestimError, PyestimTypeError, PyestimValueError, StepsError)
+from .inputs import check_labels, resolve_input_fn
 
 ModeKeys = tf.estimator.ModeKeys
 _MODES = (ModeKeys.TRAIN, ModeKeys.EVAL, ModeKeys.PREDICT)
@@ -130,7 +131,12 @@ def _wrap_model_fn(model_fn, wanted, has_params):
     def run(features, labels, mode, params, config):
         given = {"features": features, "labels": labels, "mode": mode, "params": params,
                  "config": config}
-        spec = model_fn(**{k: given[k] for k in wanted})
+        try:
+            spec = model_fn(**{k: given[k] for k in wanted})
+        except (ValueError, TypeError) as err:
+            if isinstance(err, PyestimError) or not _raised_by_tensorflow(err):
+                raise
+            raise _input_mismatch(err, features, labels, mode) from err
         if not isinstance(spec, tf.estimator.EstimatorSpec):
             raise ModelFnError(
                 f"model_fn must return estimator_spec(...), but in mode {mode!r} it returned "
@@ -148,6 +154,59 @@ def _wrap_model_fn(model_fn, wanted, has_params):
             return run(features, labels, mode, None, config)
     pyestim_model_fn.__doc__ = getattr(model_fn, "__doc__", None)
     return pyestim_model_fn
+
+
+def _raised_by_tensorflow(err):
+    """True if the innermost frame of ``err``'s traceback is TensorFlow's (a shape or dtype
+    check of an op), not the model function's own ``raise``."""
+    tb = err.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    if tb is None:
+        return False
+    name = tb.tb_frame.f_code.co_filename.replace(os.sep, "/")
+    return any(part in name for part in ("/tensorflow/", "/keras/", "/tf_keras/",
+                                         "/tensorflow_estimator/"))
+
+
+def _describe(value):
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_describe(v)}" for k, v in value.items()) + "}"
+    if value is None:
+        return "none"
+    dtype = getattr(value, "dtype", None)
+    shape = getattr(value, "shape", None)
+    if dtype is not None and shape is not None:
+        dims = "?" if shape.rank is None else \
+            "[" + ", ".join("?" if d is None else str(d) for d in shape.as_list()) + "]"
+        return f"{getattr(dtype, 'name', dtype)} {dims}"
+    return type(value).__name__
+
+
+def _input_mismatch(err, features, labels, mode):
+    cls = InputDataTypeError if isinstance(err, TypeError) else InputDataError
+    return cls(
+        f"The model function could not be built on this input (mode {mode!r}): "
+        f"{str(err).rstrip('. ')}. The "
+        f"features arrive as {_describe(features)} and the labels as {_describe(labels)}; "
+        "check that their shapes and dtypes are what the model function expects (e.g. the "
+        "number of columns of x, or cast them with tf$cast).")
+
+
+def _n_classes_of(est):
+    """The number of classes the estimator's labels must index, if it says: a canned
+    classifier's ``n_classes`` (without ``label_vocabulary``) or ``params$n_classes`` of a
+    custom estimator. None otherwise."""
+    args = getattr(est, "args", None)
+    if isinstance(args, dict) and args.get("n_classes") is not None and \
+            args.get("label_vocabulary") is None and getattr(est, "kind", None) == "classifier":
+        n = args["n_classes"]
+    else:
+        params = est.params if isinstance(est.params, dict) else {}
+        n = params.get("n_classes")
+    if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer, float)):
+        return None
+    return int(n) if float(n) == int(n) and n >= 1 else None
 
 
 def estimator(model_fn, model_dir=None, config=None, params=None):
@@ -360,14 +419,25 @@ def train(object, input_fn, steps=None, hooks=None, max_steps=None, saving_liste
     -------
     History
         The losses recorded by the history-saver hook.
+
+    Notes
+    -----
+    Only one ``train()`` at a time may write a ``model_dir`` (a second raises
+    ``ModelDirLockedError``). If the call fails before its first step has completed,
+    ``model_dir`` is left as it was before the call. A NaN loss raises ``NanLossError``
+    naming the step, and no checkpoint with NaN / infinite variables is saved. See
+    :mod:`pyestim.locking` for what is guaranteed.
     """
     est = _as_estimator(object)
     steps, max_steps = as_steps(steps, max_steps)
     hooks, history = _train_hooks(hooks, steps, max_steps)
     fn = resolve_input_fn(input_fn, est, ModeKeys.TRAIN)
-    with reproducible(est.config):
-        est.estimator.train(input_fn=fn, steps=steps, hooks=hooks, max_steps=max_steps,
-                            saving_listeners=as_list(saving_listeners) or None)
+    check_labels(fn, _n_classes_of(est))
+    hooks, listeners = _hooks.divergence_guards(hooks, as_list(saving_listeners), est.config)
+    with _recovery.training_call(est.model_dir) as call:
+        with reproducible(est.config):
+            est.estimator.train(input_fn=fn, steps=steps, hooks=hooks + call.hooks,
+                                max_steps=max_steps, saving_listeners=listeners or None)
     return history.history
 
 
@@ -411,9 +481,11 @@ def evaluate(object, input_fn, steps=None, checkpoint_path=None, name=None, hook
     steps = as_count(steps, "steps", minimum=1, error=StepsError)
     hooks = _hooks.normalize_hooks(hooks)
     fn = resolve_input_fn(input_fn, est, ModeKeys.EVAL)
-    with reproducible(est.config):
+    check_labels(fn, _n_classes_of(est))
+    path = _reader_checkpoint(est, checkpoint_path)
+    with reproducible(est.config), _translated(est, path):
         results = est.estimator.evaluate(input_fn=fn, steps=steps, hooks=hooks,
-                                         checkpoint_path=_opt_path(checkpoint_path), name=name)
+                                         checkpoint_path=path, name=name)
     results = {str(k): _plain(v) for k, v in results.items()}
     if not simplify:
         return results
@@ -424,6 +496,37 @@ def evaluate(object, input_fn, steps=None, checkpoint_path=None, name=None, hook
 
 def _opt_path(path):
     return None if path is None else os.fspath(path)
+
+
+def _reader_checkpoint(est, checkpoint_path):
+    """The checkpoint evaluate() / predict() should read: ``checkpoint_path`` if given (it
+    must be a complete checkpoint); else None (TensorFlow takes the latest) when the latest
+    is complete, or the newest complete one when the latest's files are gone. A damaged
+    latest checkpoint raises CheckpointError naming it."""
+    if checkpoint_path is not None:
+        path = os.fspath(checkpoint_path)
+        _recovery.check_checkpoint_path(path)
+        return path
+    _recovery.recover_for_reader(est.model_dir)
+    state = _recovery.read_state(est.model_dir) if os.path.isdir(est.model_dir) else None
+    resolved = _recovery.resolve_latest(est.model_dir)
+    if resolved is None or state is None or \
+            _recovery._abs(est.model_dir, state.model_checkpoint_path) == resolved:
+        return None
+    return resolved
+
+
+@contextlib.contextmanager
+def _translated(est, checkpoint_path):
+    """Turn TensorFlow's errors about a damaged or ill-fitting checkpoint, or about data
+    that does not fit the model, into pyestim's."""
+    try:
+        yield
+    except tf.errors.OpError as err:
+        new = _recovery.translate_error(err, est.model_dir, checkpoint_path)
+        if new is None:
+            raise
+        raise new from err
 
 
 def _predict_keys(predict_keys):
@@ -513,10 +616,10 @@ def predict(object, input_fn, checkpoint_path=None, predict_keys=None, hooks=Non
     fn = resolve_input_fn(input_fn, est, ModeKeys.PREDICT)
 
     def generate():
-        with reproducible(est.config):
+        path = _reader_checkpoint(est, checkpoint_path)
+        with reproducible(est.config), _translated(est, path):
             yield from est.estimator.predict(
-                input_fn=fn, predict_keys=keys, hooks=hooks,
-                checkpoint_path=_opt_path(checkpoint_path),
+                input_fn=fn, predict_keys=keys, hooks=hooks, checkpoint_path=path,
                 yield_single_examples=bool(yield_single_examples))
 
     if as_iterable:
@@ -576,8 +679,23 @@ def export_savedmodel(object, export_dir_base, serving_input_receiver_fn=None,
 
 
 def latest_checkpoint(checkpoint_dir):
-    """The path of the latest checkpoint in ``checkpoint_dir``, or None if there is none."""
-    return tf.train.latest_checkpoint(os.fspath(checkpoint_dir))
+    """The path of the latest checkpoint in ``checkpoint_dir``, or None if there is none.
+
+    If the checkpoint the ``checkpoint`` state file names has lost its files, this is the
+    newest complete one (with a warning); if it is damaged, CheckpointError names it."""
+    checkpoint_dir = os.fspath(checkpoint_dir)
+    if not _recovery.locking.is_local(checkpoint_dir):
+        return tf.train.latest_checkpoint(checkpoint_dir)
+    _recovery.recover_for_reader(checkpoint_dir)
+    return _recovery.resolve_latest(checkpoint_dir)
+
+
+def _checkpoint_of(est):
+    path = latest_checkpoint(est.model_dir)
+    if path is None:
+        # What TensorFlow says when there is none.
+        return est.model_dir
+    return path
 
 
 def model_dir(object):
@@ -587,18 +705,19 @@ def model_dir(object):
 
 def variable_names(object):
     """The names of the variables in the estimator's latest checkpoint."""
-    return list(_as_estimator(object).estimator.get_variable_names())
+    est = _as_estimator(object)
+    return [name for name, _ in tf.train.list_variables(_checkpoint_of(est))]
 
 
 def variable_value(object, variable=None):
     """The value of a variable in the latest checkpoint, or a dict of all values when
     ``variable`` is None."""
-    est = _as_estimator(object).estimator
-    names = est.get_variable_names()
+    path = _checkpoint_of(_as_estimator(object))
+    names = [name for name, _ in tf.train.list_variables(path)]
     if variable is None:
-        return {name: est.get_variable_value(name) for name in names}
+        return {name: tf.train.load_variable(path, name) for name in names}
     if variable not in names:
         raise PyestimValueError(
             f"No variable {variable!r} in the checkpoint; variable_names() lists "
             f"{len(names)}: {', '.join(names[:10])}{' ...' if len(names) > 10 else ''}.")
-    return est.get_variable_value(variable)
+    return tf.train.load_variable(path, variable)
