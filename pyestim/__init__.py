@@ -13,9 +13,11 @@ _compat.quiet_tf_layers_warnings()
 from . import tf  # noqa: E402
 from .config import (graph_keys, metric_keys, mode_keys, prediction_keys,  # noqa: E402
                      run_config, session_config)
-from .errors import (ChecksumError, DatasetError, EstimatorSpecError, HookError,  # noqa: E402
-                     InputFnError, ModelFnError, PyestimError, PyestimTypeError,
-                     PyestimValueError, StepsError)
+from .errors import (CheckpointError, ChecksumError, DatasetError,  # noqa: E402
+                     EstimatorSpecError, HookError, InputDataError, InputDataTypeError,
+                     InputFnError, ModelDirError, ModelDirLockedError, ModelFnError,
+                     NanLossError, PyestimError, PyestimTypeError, PyestimValueError,
+                     StepsError)
 from .estimator import (Estimator, estimator, estimator_spec, evaluate,  # noqa: E402
                         export_savedmodel, latest_checkpoint, model_dir, predict, train,
                         variable_names, variable_value)
@@ -63,4 +65,6 @@ __all__ = [
     "train_and_evaluate", "train_spec", "eval_spec", "keras_model_to_estimator",
     "PyestimError", "PyestimValueError", "PyestimTypeError", "InputFnError", "ModelFnError",
     "EstimatorSpecError", "HookError", "StepsError", "DatasetError", "ChecksumError",
+    "InputDataError", "InputDataTypeError", "ModelDirError", "ModelDirLockedError",
+    "CheckpointError", "NanLossError",
 ]
