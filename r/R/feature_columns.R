@@ -17,6 +17,10 @@ named_columns <- function(name, dots, args, call) {
 #' (`"Sepal*"`), matched against `names`; the `column_*()` constructors take patterns too
 #' (`column_numeric("Petal*")`), resolved here.
 #'
+#' When the tidyselect package is installed, the column constructors called inside
+#' `feature_columns(..., names = )` also take tidyselect selections, as in tfestimators:
+#' `feature_columns(column_numeric(starts_with("Sepal")), names = iris)`.
+#'
 #' @param ... Feature columns (from the `column_*()` functions), lists of them, pattern
 #'   selections, and bare feature names or glob patterns (numeric columns).
 #' @param names Available feature names (for selection / pattern matching): a character
@@ -38,12 +42,38 @@ feature_columns <- function(..., names = NULL) {
       names <- base::names(names)
     }
     if (is.matrix(names)) names <- colnames(names)
-    names <- as.list(as.character(names))
+    names <- as.character(names)
   }
-  dots <- lapply(unname(list(...)), function(x) {
+  # The column constructors in `...` see the names while they are evaluated (tidyselect).
+  old <- .pyestim$active_names
+  .pyestim$active_names <- if (is.character(names)) names else NULL
+  on.exit(.pyestim$active_names <- old, add = TRUE)
+  dots <- lapply(selected_names(...), function(x) {
     if (is.character(x) && length(x) > 1L) as.list(x) else as_py_columns(x)
   })
+  if (is.character(names)) names <- as.list(names)
   py_value_list(pycall("feature_columns", c(dots, list(names = names))))
+}
+
+has_tidyselect <- function() {
+  requireNamespace("tidyselect", quietly = TRUE) && requireNamespace("rlang", quietly = TRUE)
+}
+
+# The arguments `...` of a column constructor (or of feature_columns()), evaluated. Inside
+# feature_columns(..., names = ) and when the tidyselect package is installed, arguments that
+# cannot be evaluated on their own (tidyselect helpers such as starts_with("Sepal"), bare
+# column names) select among the names instead: the result is then one character vector.
+selected_names <- function(...) {
+  active <- .pyestim$active_names
+  if (is.null(active) || !has_tidyselect()) return(unname(list(...)))
+  quos <- rlang::enquos(...)
+  values <- lapply(quos, function(q) tryCatch(rlang::eval_tidy(q), error = function(e) e))
+  failed <- vapply(values, function(v) inherits(v, "error"), logical(1))
+  if (!any(failed)) return(unname(values))
+  data <- structure(rep(list(logical()), length(active)), names = active,
+                    class = "data.frame", row.names = integer())
+  selected <- tidyselect::eval_select(rlang::expr(c(!!!unname(quos))), data)
+  list(base::names(selected))
 }
 
 # A Python list as an R list of Python objects (feature columns stay Python objects).
@@ -62,7 +92,8 @@ column_result <- function(x) {
 #' Construct a real-valued column
 #'
 #' @param ... Name(s) of the input feature(s) (character vectors; glob patterns are
-#'   resolved by [feature_columns()]). Used as the column name and the dictionary key for
+#'   resolved by [feature_columns()]; inside `feature_columns(..., names = )`, tidyselect
+#'   selections such as `starts_with("Sepal")` when tidyselect is installed). Used as the column name and the dictionary key for
 #'   feature parsing configs, feature tensors and feature columns.
 #' @param shape The shape of the tensor. An integer means a single-dimension tensor of that
 #'   width. The tensor representing the column will have the shape `[batch_size] + shape`.
@@ -83,7 +114,7 @@ column_result <- function(x) {
 #' @export
 column_numeric <- function(..., shape = 1L, default_value = NULL, dtype = "float32",
                            normalizer_fn = NULL) {
-  column_result(named_columns("column_numeric", list(...), list(
+  column_result(named_columns("column_numeric", selected_names(...), list(
     shape = as_py_list(shape),
     default_value = default_value,
     dtype = dtype,
@@ -122,7 +153,7 @@ column_bucketized <- function(source_column, boundaries) {
 #' @family feature columns
 #' @export
 column_categorical_with_identity <- function(..., num_buckets, default_value = NULL) {
-  column_result(named_columns("column_categorical_with_identity", list(...), list(
+  column_result(named_columns("column_categorical_with_identity", selected_names(...), list(
     num_buckets = as_py_int(num_buckets),
     default_value = as_py_int(default_value)), sys.call()))
 }
@@ -143,7 +174,7 @@ column_categorical_with_identity <- function(..., num_buckets, default_value = N
 #' @export
 column_categorical_with_vocabulary_list <- function(..., vocabulary_list, dtype = NULL,
                                                     default_value = -1L, num_oov_buckets = 0L) {
-  column_result(named_columns("column_categorical_with_vocabulary_list", list(...), list(
+  column_result(named_columns("column_categorical_with_vocabulary_list", selected_names(...), list(
     vocabulary_list = as_py_list(vocabulary_list),
     dtype = dtype,
     default_value = as_py_int(default_value),
@@ -168,7 +199,7 @@ column_categorical_with_vocabulary_list <- function(..., vocabulary_list, dtype 
 column_categorical_with_vocabulary_file <- function(..., vocabulary_file, vocabulary_size,
                                                     num_oov_buckets = 0L, default_value = NULL,
                                                     dtype = "string") {
-  column_result(named_columns("column_categorical_with_vocabulary_file", list(...), list(
+  column_result(named_columns("column_categorical_with_vocabulary_file", selected_names(...), list(
     vocabulary_file = as_py_path(vocabulary_file),
     vocabulary_size = as_py_int(vocabulary_size),
     num_oov_buckets = as_py_int(num_oov_buckets),
@@ -188,7 +219,7 @@ column_categorical_with_vocabulary_file <- function(..., vocabulary_file, vocabu
 #' @family feature columns
 #' @export
 column_categorical_with_hash_bucket <- function(..., hash_bucket_size, dtype = "string") {
-  column_result(named_columns("column_categorical_with_hash_bucket", list(...), list(
+  column_result(named_columns("column_categorical_with_hash_bucket", selected_names(...), list(
     hash_bucket_size = as_py_int(hash_bucket_size),
     dtype = dtype), sys.call()))
 }

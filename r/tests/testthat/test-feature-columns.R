@@ -96,3 +96,24 @@ test_that("parse example specs list the features and the label", {
   expect_error(regressor_parse_example_spec(cols, label_key = "y", label_dimension = 0),
                class = "pyestim_error")
 })
+
+test_that("inside feature_columns(names = ), constructors take tidyselect selections", {
+  skip_if_no_pyestim()
+  skip_if_not_installed("tidyselect")
+  skip_if_not_installed("rlang")
+  names_of <- function(cols) vapply(cols, function(c) reticulate::py_to_r(c$name), "")
+  starts_with <- tidyselect::starts_with
+  cols <- feature_columns(column_numeric(starts_with("Sepal")), names = iris)
+  expect_equal(names_of(cols), c("Sepal.Length", "Sepal.Width"))
+  cols <- feature_columns(column_numeric(tidyselect::ends_with("Width"), Petal.Length),
+                          names = iris)
+  expect_equal(names_of(cols), c("Sepal.Width", "Petal.Width", "Petal.Length"))
+  feats <- function() setdiff(names(iris), "Species")
+  expect_length(feature_columns(column_numeric(feats()), names = iris), 4L)
+  ids <- feature_columns(column_categorical_with_identity(tidyselect::matches("^cy"),
+                                                          num_buckets = 10), names = mtcars)
+  expect_equal(names_of(ids), "cyl")
+  expect_error(feature_columns(column_numeric(nope), names = iris))
+  # Outside feature_columns(), helpers are not available.
+  expect_error(column_numeric(starts_with("Sepal")))
+})
