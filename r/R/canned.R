@@ -1,7 +1,8 @@
 # Canned estimators: TensorFlow's ready-made models (and pyestim's boosted trees).
 
 new_canned_estimator <- function(py_est) {
-  kind <- tryCatch(reticulate::py_to_r(py_est$kind), error = function(e) "estimator")
+  kind <- tryCatch(py_value(py_est$kind), error = function(e) "estimator")
+  if (!is.character(kind) || length(kind) != 1L) kind <- "estimator"
   cls <- switch(kind,
                 regressor = "tf_estimator_regressor",
                 classifier = "tf_estimator_classifier",

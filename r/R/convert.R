@@ -14,13 +14,15 @@ is_py_none <- function(x) is.null(x) || (is_py(x) && reticulate::py_is_null_xptr
 # Call the pyestim function `name` with the (already converted) arguments `args`, a named
 # list; NULL elements are passed as None. Python errors become R conditions (see
 # python_condition()).
-pycall <- function(name, args = list(), convert = FALSE, call = sys.call(-1)) {
+pycall <- function(name, args = list(), convert = FALSE, call = sys.call(sys.parent())) {
+  force(call)  # the caller: the function whose frame called pycall() (even via py_value())
   fn <- pyestim_module(convert)[[name]]
   with_python_errors(do.call(fn, args), call = call)
 }
 
 # Evaluate `expr` (which calls Python); re-signal a failure as the R condition it stands for.
-with_python_errors <- function(expr, call = sys.call(-1)) {
+with_python_errors <- function(expr, call = sys.call(sys.parent())) {
+  force(call)
   reticulate::py_clear_last_error()
   tryCatch(expr, error = function(e) {
     cond <- python_condition(e, call)

@@ -85,3 +85,12 @@ test_that("Python errors carry the exception's class names, message and tracebac
   err2 <- tryCatch(session_config(bogus_option = 1), error = function(e) e)
   expect_match(conditionMessage(err2), "has no option 'bogus_option'")
 })
+
+test_that("a Python error names the R call that led to it", {
+  skip_if_no_pyestim()
+  err <- tryCatch(variable_value(trained_toy(), "no_such_variable"), error = function(e) e)
+  expect_s3_class(err, "pyestim_error")
+  expect_identical(conditionCall(err)[[1]], as.name("variable_value"))
+  err <- tryCatch(column_numeric("a", dtype = "string"), error = function(e) e)
+  expect_identical(conditionCall(err)[[1]], as.name("column_numeric"))
+})

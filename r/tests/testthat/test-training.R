@@ -43,6 +43,23 @@ test_that("keras_model_to_estimator() makes an estimator from a compiled Keras m
   km$compile(optimizer = "sgd", loss = "mse")
   est <- keras_model_to_estimator(km, model_dir = new_model_dir())
   expect_s3_class(est, c("tf_keras_estimator", "tf_estimator"), exact = TRUE)
+  fn <- input_fn(mpg ~ drat + wt, mtcars, batch_size = 8, num_epochs = NULL)
+  train(est, fn, steps = 3)
+  # (A Keras estimator's checkpoint is object-based: variable_value(est, "global_step") does
+  # not find the step, so it is read from evaluate().)
+  res <- evaluate(est, input_fn(mpg ~ drat + wt, mtcars, batch_size = 32))
+  expect_equal(res$global_step, 3L)
+  p <- predict(est, input_fn(mpg ~ drat + wt, mtcars))
+  expect_equal(nrow(p), 32L)
+  # An R input-function generator receives the estimator as an R object of its class.
+  seen <- NULL
+  gen <- function(estimator) {
+    seen <<- estimator
+    function() list(tf$constant(as.matrix(mtcars[, c("drat", "wt")])),
+                    tf$constant(mtcars$mpg))
+  }
+  train(est, gen, steps = 1)
+  expect_s3_class(seen, "tf_keras_estimator")
   expect_error(keras_model_to_estimator(), "Either keras_model or keras_model_path")
   km2 <- keras$Sequential(list(keras$layers$Dense(1L, input_shape = list(2L))))
   expect_error(keras_model_to_estimator(km2), "has not been compiled")
