@@ -82,3 +82,29 @@ test_that("a boosted trees regressor trains on bucketized columns", {
   res <- evaluate(model, input_fn(mpg ~ drat + wt, mtcars, batch_size = 32))
   expect_true(is.finite(res$loss))
 })
+
+test_that("wide-and-deep and boosted trees classifiers train and predict class names", {
+  skip_if_no_pyestim()
+  ir <- iris
+  ir$Species <- as.character(ir$Species)
+  vocab <- levels(iris$Species)
+  wd <- dnn_linear_combined_classifier(
+    linear_feature_columns = feature_columns(column_numeric("Petal*"), names = ir),
+    dnn_feature_columns = feature_columns(column_numeric("Sepal*"), names = ir),
+    dnn_hidden_units = c(4, 3), n_classes = 3, label_vocabulary = vocab,
+    model_dir = new_model_dir())
+  train(wd, input_fn(ir, Species ~ ., batch_size = 50, num_epochs = NULL), steps = 3)
+  p <- predict(wd, input_fn(ir, Species ~ ., batch_size = 150))
+  expect_true(all(p$classes %in% vocab))
+  bt <- boosted_trees_classifier(
+    list(column_bucketized(column_numeric("Petal.Length"), c(2, 4.5, 5.5))),
+    n_batches_per_layer = 1, n_classes = 3, label_vocabulary = vocab, n_trees = 1,
+    max_depth = 2, model_dir = new_model_dir())
+  train(bt, input_fn(ir, Species ~ Petal.Length, batch_size = 150, num_epochs = NULL),
+        steps = 3)
+  res <- evaluate(bt, input_fn(ir, Species ~ Petal.Length, batch_size = 150))
+  expect_true(res$accuracy > 0.5)
+  p <- predict(bt, input_fn(ir, Species ~ Petal.Length, batch_size = 150))
+  expect_type(p$classes, "character")
+  expect_true(all(p$classes %in% vocab))
+})

@@ -39,9 +39,14 @@ test_that("export_savedmodel() works for a canned estimator without a serving in
 test_that("keras_model_to_estimator() makes an estimator from a compiled Keras model", {
   skip_if_no_pyestim()
   keras <- reticulate::import("tensorflow", convert = TRUE)$keras
-  km <- keras$Sequential(list(keras$layers$Dense(1L, input_shape = list(2L))))
-  km$compile(optimizer = "sgd", loss = "mse")
-  est <- keras_model_to_estimator(km, model_dir = new_model_dir())
+  # The Keras model is built in a graph of its own (the default graph may be one that an
+  # earlier test's TensorFlow call left finalized).
+  est <- NULL
+  with(tf$Graph()$as_default(), {
+    km <- keras$Sequential(list(keras$layers$Dense(1L, input_shape = list(2L))))
+    km$compile(optimizer = "sgd", loss = "mse")
+    est <- keras_model_to_estimator(km, model_dir = new_model_dir())
+  })
   expect_s3_class(est, c("tf_keras_estimator", "tf_estimator"), exact = TRUE)
   fn <- input_fn(mpg ~ drat + wt, mtcars, batch_size = 8, num_epochs = NULL)
   train(est, fn, steps = 3)
@@ -61,6 +66,8 @@ test_that("keras_model_to_estimator() makes an estimator from a compiled Keras m
   train(est, gen, steps = 1)
   expect_s3_class(seen, "tf_keras_estimator")
   expect_error(keras_model_to_estimator(), "Either keras_model or keras_model_path")
-  km2 <- keras$Sequential(list(keras$layers$Dense(1L, input_shape = list(2L))))
-  expect_error(keras_model_to_estimator(km2), "has not been compiled")
+  with(tf$Graph()$as_default(), {
+    km2 <- keras$Sequential(list(keras$layers$Dense(1L, input_shape = list(2L))))
+    expect_error(keras_model_to_estimator(km2), "has not been compiled")
+  })
 })
