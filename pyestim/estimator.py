@@ -389,7 +389,6 @@ def _train_hooks(hooks, steps, max_steps):
         bar = _hooks.hook_progress_bar()
         hooks.append(bar)
     bar.call_steps, bar.last_step = steps, max_steps
-    history.call_steps, history.last_step = steps, max_steps
     return hooks, history
 
 

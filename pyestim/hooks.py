@@ -523,11 +523,9 @@ class HistorySaverHook(SessionRunHook):
 
     ``mean_losses`` and ``total_losses`` are the mean and the sum of the distinct tensors in
     the graph's LOSSES collection (the model's loss, and any other loss the model added).
-    The last step of a call is always recorded: the step ``train(steps=, max_steps=)`` stops
-    at, or, when training runs until the input ends, the last step run. (With ``steps`` or
-    ``max_steps`` given, the losses are fetched only on the recorded steps; if the input then
-    runs out before that last step, the history ends at the last multiple of
-    ``every_n_step``.) Each call (``begin()``) starts a new History.
+    The last step of a call is always recorded, however the call ends (its steps done, the
+    input exhausted, a hook's stop request); the losses are therefore fetched at every step.
+    Each call (``begin()``) starts a new History.
 
     The step of a record is the global step after that training step: the global step read
     once when the session starts, plus the steps run since. (Fetching the global step with
