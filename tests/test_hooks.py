@@ -174,28 +174,16 @@ def test_history_saver_and_progress_bar_constructors():
 
 # Errors that TensorFlow raises on pyestim's behalf instead of pyestim (errors.py promises
 # that every error pyestim raises on bad input is a pyestim error with a helpful message).
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: hooks.hook_checkpoint_saver(dir) without save_secs/save_steps passes both None to "
-    "tf CheckpointSaverHook, which raises a bare ValueError('Either every_secs or "
-    "every_steps should be provided.') instead of a PyestimValueError"))
 def test_hook_checkpoint_saver_without_a_trigger_is_a_pyestim_error(tmp_path):
     with pytest.raises(errors.PyestimValueError):
         pyestim.hook_checkpoint_saver(tmp_path)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: hooks.hook_checkpoint_saver(checkpoint_dir=None, ...) turns None into the string "
-    "'None' (str(checkpoint_dir)) and would write checkpoints into ./None instead of "
-    "raising a PyestimTypeError"))
 def test_hook_checkpoint_saver_needs_a_directory():
     with pytest.raises(errors.PyestimTypeError):
         pyestim.hook_checkpoint_saver(None, save_steps=1)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: hooks.hook_summary_saver(save_steps=1, output_dir=d) without summary_op or "
-    "scaffold raises tf's bare ValueError('Exactly one of scaffold or summary_op must be "
-    "provided.') instead of a PyestimValueError"))
 def test_hook_summary_saver_without_summary_op_is_a_pyestim_error(tmp_path):
     with pytest.raises(errors.PyestimValueError):
         pyestim.hook_summary_saver(save_steps=1, output_dir=str(tmp_path))
@@ -260,10 +248,6 @@ def test_hook_nan_tensor_stops_with_an_error_at_the_nan_step(tmp_path, linear_mo
     assert len(calls) == 2  # the third step's after_run callbacks never ran past the NaN hook
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: hooks._NanLossHook raises tf's NanLossDuringTrainingError(message), whose __str__ "
-    "always returns 'NaN loss during training.'; the step appears only in the log and in "
-    "args[0], so the error a user (or R) sees does not name the step"))
 def test_hook_nan_tensor_error_message_names_the_step(tmp_path, linear_model_fn, toy_data):
     est = pyestim.estimator(_nan_at_step_3(linear_model_fn), model_dir=tmp_path / "m")
     with pytest.raises(Exception) as info:

@@ -80,9 +80,13 @@ class RSession:
         self._global_env = ctypes.c_void_p.in_dll(self._libR, "R_GlobalEnv").value
 
     def eval(self, code):
-        """Evaluate R code in the global environment; an R error becomes :class:`RError`."""
+        """Evaluate R code in the global environment; an R error becomes :class:`RError`.
+
+        R's garbage collector runs at the end, still with the GIL held: it finalizes the Python
+        objects R dropped, which it must not do later inside a plain rpy2 call (reading
+        results back), where the GIL is released."""
         wrapped = ("{ .parity_error <- NULL; tryCatch({\n" + code + "\n}, error = function(e) "
-                   ".parity_error <<- conditionMessage(e)); invisible(NULL) }")
+                   ".parity_error <<- conditionMessage(e)); invisible(gc()) }")
         expr = self._ri.parse(wrapped)[0]
         pointer = int(self._ffi.cast("uintptr_t", expr.__sexp__._cdata))
         failed = ctypes.c_int(0)
