@@ -1,5 +1,6 @@
 """Run configuration and the key sets: ``run_config()``, ``session_config()``, ``mode_keys()``..."""
 
+import numpy as np
 import tensorflow as tf
 from tensorflow_estimator.python.estimator.canned import metric_keys as _metric_keys
 from tensorflow_estimator.python.estimator.canned import prediction_keys as _prediction_keys
@@ -90,7 +91,13 @@ def run_config(model_dir=None, tf_random_seed=None, save_summary_steps=100,
                                                      tf.compat.v1.ConfigProto):
         raise PyestimTypeError(
             f"session_config must come from session_config(), got {type(session_config).__name__}.")
-    return tf.estimator.RunConfig(**args)
+    try:
+        return tf.estimator.RunConfig(**args)
+    except (ValueError, TypeError, AttributeError) as err:
+        # RunConfig checks some arguments itself (device_fn callable, protocol a string, ...)
+        raise PyestimValueError(
+            f"run_config() could not use these arguments: {err}. See help(run_config) for "
+            "what each argument takes.") from err
 
 
 def _as_path(value):
@@ -126,8 +133,22 @@ def session_config(**kwargs):
         if key.endswith("_threads") or key.endswith("_in_ms"):
             kwargs[key] = as_count(value, key)
         elif key == "device_count":
-            kwargs[key] = {str(k): as_count(v, f"device_count[{k!r}]") for k, v in dict(value).items()}
-    return tf.compat.v1.ConfigProto(**kwargs)
+            if not isinstance(value, dict):
+                raise PyestimTypeError(
+                    "session_config(device_count=) must map device types to counts, e.g. "
+                    f"list(CPU = 2) / {{'CPU': 2}}; got {type(value).__name__}.")
+            kwargs[key] = {str(k): as_count(v, f"device_count[{k!r}]") for k, v in value.items()}
+        elif fields[key].type == fields[key].TYPE_BOOL:
+            if not isinstance(value, (bool, np.bool_)):
+                raise PyestimTypeError(
+                    f"session_config({key}=) must be TRUE/FALSE (True/False), got {value!r}.")
+            kwargs[key] = bool(value)
+    try:
+        return tf.compat.v1.ConfigProto(**kwargs)
+    except (ValueError, TypeError, AttributeError) as err:
+        raise PyestimTypeError(
+            f"session_config() could not use these options: {err}. Give numbers for counts, "
+            "TRUE/FALSE for switches.") from err
 
 
 def mode_keys():

@@ -218,19 +218,9 @@ RUN_CONFIG_ARGS = ["model_dir", "tf_random_seed", "save_summary_steps",
                    "checkpoint_save_graph_def"]
 
 
-CONFIG_BUG = (
-    "BUG (pyestim/config.py, not part of this change): run_config() passes values it does "
-    "not check to tf.estimator.RunConfig, and session_config() to ConfigProto, which raise "
-    "bare ValueError / TypeError / AttributeError, e.g. run_config(device_fn=2.0), "
-    "run_config(protocol=np.array([[1, 2]])), run_config(experimental_distribute=2.0), "
-    "run_config(keep_checkpoint_every_n_hours=np.array([[1, 2]])), "
-    "session_config(allow_soft_placement=0.0), session_config(device_count=None). Fix: "
-    "check them, or turn RunConfig's / ConfigProto's ValueError and TypeError into "
-    "PyestimValueError / PyestimTypeError. Derandomized, so it fails the same way each run.")
 CONFIG_SETTINGS = dict(SETTINGS, derandomize=True)
 
 
-@pytest.mark.xfail(strict=True, reason=CONFIG_BUG)
 @settings(max_examples=150, **CONFIG_SETTINGS)
 @given(kwargs=st.dictionaries(st.sampled_from(RUN_CONFIG_ARGS),
                               st.one_of(ODD_SCALARS, st.just("grpc"), st.just(lambda op: ""),
@@ -242,7 +232,6 @@ def test_run_config_arguments(kwargs):
         assert isinstance(config, tf.estimator.RunConfig)
 
 
-@pytest.mark.xfail(strict=True, reason=CONFIG_BUG)
 @settings(max_examples=60, **CONFIG_SETTINGS)
 @given(kwargs=st.dictionaries(
     st.sampled_from(["intra_op_parallelism_threads", "inter_op_parallelism_threads",
