@@ -162,7 +162,10 @@ r_failure <- function(cond, name) {
 
 # A whole R number as an integer (Python then gets an int); anything else unchanged, so that
 # pyestim reports what is wrong with it.
+# R's logical NA has no Python twin (reticulate would turn it into True): a count that is NA
+# becomes NaN (as NA_real_ does), a switch that is NA becomes None (Python's "not given").
 as_py_int <- function(x) {
+  if (is.logical(x) && length(x) == 1L && is.na(x)) return(NA_real_)
   if (is.numeric(x) && !is.object(x) && length(x) == 1L && !is.na(x) &&
       is.finite(x) && x == round(x) && abs(x) <= .Machine$integer.max) {
     return(as.integer(x))
@@ -171,7 +174,7 @@ as_py_int <- function(x) {
 }
 
 as_py_bool <- function(x) {
-  if (is.logical(x) && length(x) == 1L && !is.na(x)) return(x)
+  if (is.logical(x) && length(x) == 1L) return(if (is.na(x)) NULL else x)
   x
 }
 

@@ -282,23 +282,14 @@ def cases():
         Case("train on something not an estimator", "train",
              'train("not an estimator", err_env$train_fn, steps = 1)',
              lambda c: p.train("not an estimator", c.train_fn, steps=1), e.PyestimTypeError),
-        # bugs: R's logical NA reaches Python as True
+        # R's logical NA: None for a switch, NaN for a count
         Case("numpy_input_fn shuffle = NA (Python: None)", "numpy_input_fn",
              "numpy_input_fn(x = list(x = err_env$d8$x), y = err_env$d8$y, shuffle = NA)",
              lambda c: p.numpy_input_fn(x={"x": c.x8}, y=c.y8, shuffle=None),
-             e.PyestimValueError,
-             marks=(pytest.mark.xfail(strict=True, reason=(
-                 "BUG: an R logical NA reaches Python as True (reticulate converts NA to True "
-                 "and as_py_bool() passes NA through), so numpy_input_fn(shuffle = NA) silently "
-                 "shuffles instead of failing as Python's shuffle=None does")),)),
+             e.PyestimValueError),
         Case("steps = NA (Python: NaN)", "train",
              f"train({est}, err_env$train_fn, steps = NA)",
-             lambda c: p.train(c.est, c.train_fn, steps=float("nan")), e.StepsError,
-             marks=(pytest.mark.xfail(strict=True, reason=(
-                 "BUG: an R logical NA reaches Python as True (as_py_int() passes NA through, "
-                 "reticulate converts it to True): train(steps = NA) says 'steps must be a "
-                 "whole number, got bool True' where steps = NA_real_ and Python's NaN say "
-                 "'got nan'")),)),
+             lambda c: p.train(c.est, c.train_fn, steps=float("nan")), e.StepsError),
     ]
     return out
 
