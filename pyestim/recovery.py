@@ -24,7 +24,8 @@ Rollback of a failed start
     Before ``train()`` lets TensorFlow write, :class:`Snapshot` records every file of
     ``model_dir`` (inode, size, mtime), hard-links each into ``.pyestim-rollback/`` (cheap;
     TensorFlow replaces files by rename, so the link keeps the old content) and copies the
-    ``.index`` files (the only files TensorFlow rewrites in place). A ``manifest.json`` written
+    files TensorFlow may rewrite in place: the ``.index`` files, and event files (a writer
+    started within the same second on the same host reopens the same name, truncating it). A ``manifest.json`` written
     last (atomically) makes the backup valid. When the first training step has completed, the
     manifest is removed and the backup deleted. If the call fails before that, :meth:`rollback`
     removes what the call created, puts back what it replaced, cuts back what it appended to
@@ -317,8 +318,11 @@ class Snapshot:
             dest = os.path.join(backup, str(i))
             if os.path.islink(path):
                 entry["symlink"] = os.readlink(path)
-            elif rel.endswith(".index") or rel == _STATE:
-                shutil.copy2(path, dest)  # rewritten in place by TensorFlow
+            elif (rel.endswith(".index") or rel == _STATE
+                  or (".tfevents." in rel and st.st_size <= _COPY_LIMIT)):
+                # rewritten in place by TensorFlow: an index re-saved at start-up; an events
+                # file whose name (second + host) a new writer picks again is truncated
+                shutil.copy2(path, dest)
                 entry["backup"] = "copy"
             else:
                 try:
