@@ -13,9 +13,9 @@ parameter server, compute a gradient on their own batch and send the update, wit
 for each other. Which parameter version each gradient was computed on (stale gradients), the
 order in which updates land and which batches were used depend on the timing of the two
 processes, unlike the fixed sequence of a single process; and the final global step can pass
-``max_steps`` by up to the number of workers minus one, since each worker checks the stop
-condition after its own step. So the test checks that both runs reach the global step (give or
-take that one step), that both trainers took steps, that the evaluator evaluated the final
+``max_steps`` by up to one step per trainer, since each checks the stop condition against the
+global step it read with its own last step. So the test checks that both runs reach the
+global step (give or take those steps), that both trainers took steps, that the evaluator evaluated the final
 checkpoint, and that both runs end within 0.01 of the true weights and of each other (the
 data has no noise, so both reach the optimum despite stale gradients).
 
@@ -196,11 +196,13 @@ def test_cluster_training_matches_single_process(model, tmp_path):
     chief_steps = int(cluster.read("chief_steps")[0])
     worker_steps = int(cluster.read("worker_steps")[0])
     assert chief_steps > 0 and worker_steps > 0, "both trainers must have taken steps"
-    # Each trainer stops after its own step once the global step reaches max_steps, so the
-    # two may together take one step more; the chief's last checkpoint may be written before
-    # the worker's last step lands.
+    # Each trainer stops once the global step it read with its own last step reaches
+    # max_steps; that read may lag the other trainer's update, so each of the two trainers may
+    # take one step past max_steps (seen here: 202). The chief's last checkpoint may be written
+    # before the worker's last step lands.
+    trainers = 2
     total = chief_steps + worker_steps
-    assert MAX_STEPS <= total <= MAX_STEPS + 1, (chief_steps, worker_steps)
+    assert MAX_STEPS <= total <= MAX_STEPS + trainers, (chief_steps, worker_steps)
     assert MAX_STEPS <= global_step <= total
     evaluated = [int(s) for s in cluster.read("evaluated")]
     assert evaluated and max(evaluated) >= MAX_STEPS  # the evaluator saw the final checkpoint
