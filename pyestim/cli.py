@@ -71,7 +71,7 @@ def build_parser():
 
 
 def run_mnist(args, out=sys.stdout):
-    from . import (estimator, evaluate, hook_logging_tensor, numpy_input_fn, run_config, tf,
+    from . import (estimator, evaluate, hook_logging_tensor, numpy_input_fn, run_config,
                    train)
     from .datasets import read_data_sets
     from .models import MODELS

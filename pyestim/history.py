@@ -1,9 +1,5 @@
 """The training history that ``train()`` returns."""
 
-import math
-
-import numpy as np
-
 METRICS = ("mean_losses", "total_losses")
 
 
@@ -149,9 +145,7 @@ class History:
                                      figsize=(6.4, 2.4 * len(metrics) + 0.6))
             axes = list(axes[:, 0])
         for metric, axis in zip(metrics, axes):
-            values = [np.nan if v is None or math.isnan(v) else v for v in
-                      getattr(self, metric)]
-            axis.plot(self.steps, values, marker="o", markersize=3, linewidth=1)
+            axis.plot(self.steps, getattr(self, metric), marker="o", markersize=3, linewidth=1)
             axis.set_ylabel(metric)
             axis.grid(True, alpha=0.3)
         axes[-1].set_xlabel("step")

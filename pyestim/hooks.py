@@ -13,7 +13,6 @@ import time
 
 import numpy as np
 import tensorflow as tf
-from tensorflow.python.training import training_util
 
 from ._utils import as_count, as_list, check_bool
 from .errors import HookError, NanLossError, PyestimTypeError, PyestimValueError
@@ -500,13 +499,6 @@ def _graph_element(name):
         return graph.as_graph_element(name if ":" in name else name + ":0")
     except (KeyError, ValueError) as err:
         raise PyestimValueError(f"No tensor named {name!r} in the model's graph ({err}).") from None
-
-
-def _global_step_read():
-    graph = tf.compat.v1.get_default_graph()
-    if tf.compat.v1.train.get_global_step(graph) is None:
-        return None
-    return training_util._get_or_create_global_step_read(graph)
 
 
 def _distinct_losses():

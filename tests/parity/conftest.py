@@ -127,8 +127,6 @@ def r():
         _unavailable(f"the R package pyestim is not installed ({err})")
     for path in sorted(R_DIR.glob("*.R")):
         session.eval(f'source("{path.as_posix()}")')
-    import pyestim  # noqa: F401 - the same module R's reticulate imported
-
     same = int(session.call('import("os")$getpid')[0]) == os.getpid()
     assert same, "R's reticulate is not attached to this Python process"
     return session
