@@ -17,9 +17,11 @@ Two things keep that one process alive:
   rpy2 is used for the embedded R itself, for parsing and for reading results back.
 * The exit. rpy2 registers an ``atexit`` handler that shuts R down; with reticulate loaded,
   R's shutdown calls back into Python after the interpreter released its thread state, and
-  the process dies with the same fatal error instead of exiting with pytest's status. The
-  harness unregisters that handler once R is up and removes R's session temp directory
-  itself; the operating system reclaims the rest when the process exits.
+  the process dies with the same fatal error instead of exiting with pytest's status; with the
+  handler unregistered, R's event callback can still fire into a half-finalized interpreter
+  (seen: a segfault after every test had passed). So once R has been started, the harness
+  ends the process itself as pytest's very last step: it removes R's session temp
+  directory, flushes the output and calls ``os._exit`` with pytest's exit status.
 """
 
 import atexit
@@ -34,6 +36,7 @@ import pytest
 REPO = pathlib.Path(__file__).resolve().parents[2]
 R_DIR = pathlib.Path(__file__).resolve().parent / "r"
 _ROWS = []
+_EXIT = {"session": None, "status": 0}  # the started RSession, pytest's exit status
 
 
 def _unavailable(reason):
@@ -120,7 +123,7 @@ def r():
     except Exception as err:  # noqa: BLE001 - ImportError, or R's shared library missing
         _unavailable(f"rpy2 / R not available ({err})")
     atexit.unregister(rinterface.endr)
-    atexit.register(_remove_r_tempdir, session)
+    _EXIT["session"] = session
     try:
         session.eval("suppressPackageStartupMessages(library(pyestim))")
     except RError as err:
@@ -160,7 +163,19 @@ def report(request):
     return Report(getattr(request.module, "SECTION", module))
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config):
+    """With R embedded, leave through os._exit with pytest's status (module docstring)."""
+    if _EXIT["session"] is None:
+        return
+    _remove_r_tempdir(_EXIT["session"])
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(int(_EXIT["status"]))
+
+
 def pytest_sessionfinish(session, exitstatus):
+    _EXIT["status"] = exitstatus
     if not _ROWS:
         return
     path = pathlib.Path(os.environ.get("PYESTIM_PARITY_REPORT", REPO / "build" /
