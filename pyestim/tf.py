@@ -62,8 +62,12 @@ def _contrib():
     gone = ("tf.contrib was removed in TensorFlow 2. pyestim.tf.contrib keeps only what the "
             "tutorials use: learn.datasets.load_dataset() and learn.datasets.mnist. Most of "
             "the rest lives on in tf.compat.v1 (e.g. tf.layers, tf.losses, tf.metrics).")
+    # Everything of pyestim's own here is reached through Namespace objects (the module
+    # pyestim.datasets.mnist too): the R package converts errors from their functions into
+    # classed R conditions (see `$.pyestim.tf.Namespace` in r/R/package.R).
+    mnist = Namespace("pyestim.tf.contrib.learn.datasets.mnist", base=_mnist, doc=_mnist.__doc__)
     datasets = Namespace("pyestim.tf.contrib.learn.datasets", missing=gone,
-                         load_dataset=_datasets.load_dataset, mnist=_mnist,
+                         load_dataset=_datasets.load_dataset, mnist=mnist,
                          base=_datasets)
     learn = Namespace("pyestim.tf.contrib.learn", missing=gone, datasets=datasets)
     # tf.contrib.layers.flatten (used by the Layers API tutorial) became tf.layers.flatten.

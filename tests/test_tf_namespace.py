@@ -95,6 +95,27 @@ def test_mnist_read_data_sets_is_reachable(mnist_dir):
     assert callable(ptf.contrib.learn.datasets.mnist.read_data_sets)
 
 
+def test_pyestim_parts_of_tf_are_namespaces():
+    """Everything of pyestim's own in pyestim.tf is reached through Namespace objects (the R
+    package converts errors from their functions); the MNIST module keeps all its names."""
+    from pyestim.datasets import mnist as mnist_module
+
+    ns = ptf.contrib.learn.datasets.mnist
+    assert isinstance(ns, ptf.Namespace)
+    assert ns.read_data_sets is mnist_module.read_data_sets
+    public = [n for n in dir(mnist_module) if not n.startswith("_")]
+    assert public and all(getattr(ns, n) is getattr(mnist_module, n) for n in public)
+    assert ns.__doc__ == mnist_module.__doc__
+    for path in ("contrib", "contrib.learn", "contrib.learn.datasets", "contrib.layers",
+                 "estimator", "estimator.inputs"):
+        obj = ptf
+        for part in path.split("."):
+            obj = getattr(obj, part)
+        assert isinstance(obj, ptf.Namespace), path
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        ns.nope
+
+
 def test_contrib_layers_flatten():
     assert ptf.contrib.layers.flatten is v1.layers.flatten
     with tf.Graph().as_default():

@@ -51,6 +51,49 @@
 #' @export
 tf <- NULL
 
+#' Names in pyestim's parts of `tf`
+#'
+#' `tf$contrib`, `tf$estimator` and the namespaces below them are pyestim's own (class
+#' `pyestim.tf.Namespace`). A function of pyestim's reached through them (e.g.
+#' `tf$contrib$learn$datasets$mnist$read_data_sets`, `tf$estimator$inputs$numpy_input_fn`)
+#' comes back as an R function whose Python errors are R conditions of class
+#' `pyestim_error`, as for the package's own functions. Everything else is reticulate's
+#' object, unchanged.
+#'
+#' @param x A `pyestim.tf.Namespace`.
+#' @param name The name to look up.
+#' @return The attribute.
+#' @keywords internal
+#' @export
+`$.pyestim.tf.Namespace` <- function(x, name) {
+  pyestim_errors_for(NextMethod(), name)
+}
+
+#' @rdname cash-.pyestim.tf.Namespace
+#' @export
+`[[.pyestim.tf.Namespace` <- function(x, name) {
+  pyestim_errors_for(NextMethod(), name)
+}
+
+# A Python function of pyestim's as an R function that converts its errors; anything else as
+# it is.
+pyestim_errors_for <- function(value, name) {
+  if (!is_py(value) || !is.function(value) || inherits(value, "python.builtin.type"))
+    return(value)
+  owner <- tryCatch(reticulate::py_to_r(reticulate::py_get_attr(value, "__module__")),
+                    error = function(e) NULL)
+  if (!is.character(owner) || length(owner) != 1 || !startsWith(owner, "pyestim"))
+    return(value)
+  call_it <- function(...) with_python_errors(value(...))
+  structure(call_it, py_function = value, class = c("pyestim_function", "function"))
+}
+
+#' @export
+print.pyestim_function <- function(x, ...) {
+  print(attr(x, "py_function"), ...)
+  invisible(x)
+}
+
 .onLoad <- function(libname, pkgname) {
   choose_python()
   tf <<- reticulate::import("pyestim.tf", convert = TRUE, delay_load = tf_delay_load())

@@ -412,28 +412,55 @@ def test_error_rows_name_cases(report):
     assert not stale, f"differences.csv has error rows for no case: {stale}"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: calls through R's `tf` object (pyestim.tf, a plain reticulate module) bypass the R "
-    "package's error conversion: read_data_sets() on a folder without MNIST gives R an "
-    "Rcpp::exception (class c('Rcpp::exception', 'C++Error', 'error', 'condition')) whose "
-    "message is 'pyestim.errors.DatasetError: ...' with the module path and a trailing newline, "
-    "not a pyestim_error of class DatasetError with 'DatasetError: <message>'"))
-def test_mnist_missing_error(r, report, tmp_path):
-    """tf$contrib$learn$datasets$mnist$read_data_sets(data_dir = <empty folder>) from R and
-    pyestim.datasets.read_data_sets(data_dir=<the same folder>) from Python."""
-    from pyestim.datasets import read_data_sets
+def tf_cases(folder):
+    """Bad calls to pyestim's functions reached through R's `tf` object (pyestim.tf): the
+    MNIST readers and tf$estimator$inputs$numpy_input_fn. ``folder`` is an empty folder."""
+    from pyestim import tf as ptf
 
+    e = _errors()
+    datasets = ptf.contrib.learn.datasets
+    return [
+        Case("MNIST data dir without the files", "tf$contrib$learn$datasets$mnist",
+             f'tf$contrib$learn$datasets$mnist$read_data_sets(data_dir = "{folder}")',
+             lambda c: datasets.mnist.read_data_sets(data_dir=str(folder)), e.DatasetError),
+        Case("load_dataset of an unknown data set", "tf$contrib$learn$datasets",
+             'tf$contrib$learn$datasets$load_dataset("cifar")',
+             lambda c: datasets.load_dataset("cifar"), e.PyestimError),
+        Case("numpy_input_fn without shuffle", "tf$estimator$inputs",
+             "tf$estimator$inputs$numpy_input_fn(x = list(a = c(1, 2, 3)), y = c(1, 2, 3))",
+             lambda c: ptf.estimator.inputs.numpy_input_fn(x={"a": np.array([1.0, 2.0, 3.0])},
+                                                           y=np.array([1.0, 2.0, 3.0])),
+             e.PyestimValueError),
+        Case("numpy_input_fn with x and y of different lengths", "tf$estimator$inputs",
+             "tf$estimator$inputs$numpy_input_fn(x = list(a = c(1, 2, 3)), y = c(1, 2), "
+             "shuffle = FALSE)",
+             lambda c: ptf.estimator.inputs.numpy_input_fn(x={"a": np.array([1.0, 2.0, 3.0])},
+                                                           y=np.array([1.0, 2.0]),
+                                                           shuffle=False),
+             e.PyestimError),
+    ]
+
+
+TF_CASE_IDS = ["MNIST data dir without the files", "load_dataset of an unknown data set",
+               "numpy_input_fn without shuffle",
+               "numpy_input_fn with x and y of different lengths"]
+
+
+@pytest.mark.parametrize("index", range(len(TF_CASE_IDS)), ids=TF_CASE_IDS)
+def test_error_through_tf(index, r, report, tmp_path):
+    """pyestim's functions called through R's `tf` (e.g. tf$contrib$learn$datasets$mnist$
+    read_data_sets) raise the same classed error, with the same message, as from Python."""
     empty = tmp_path / "no-mnist-here"
     empty.mkdir()
-    case = Case("MNIST data dir without the files", "tf$contrib$learn$datasets$mnist",
-                f'tf$contrib$learn$datasets$mnist$read_data_sets(data_dir = "{empty}")',
-                lambda c: read_data_sets(data_dir=str(empty)), _errors().DatasetError)
+    case = tf_cases(empty)[index]
+    assert case.id == TF_CASE_IDS[index]
     py_classes, py_message, py_err = run_py_case(None, case)
-    assert isinstance(py_err, _errors().DatasetError)
+    assert isinstance(py_err, case.error), (
+        f"the Python side of {case.id!r} raised {type(py_err).__name__}: {py_err}")
     r_classes, r_message = run_r_case(r, case)
     ok = r_classes == py_classes and r_message == py_message
-    report.check("read_data_sets: MNIST data dir without the files", "error class and message",
-                 ok, md(f"R {_describe(r_classes, r_message)} / Python "
-                        f"{_describe(py_classes, py_message)}", 300))
+    report.check(f"{case.function}: {case.id}", "error class and message", ok,
+                 md(f"R {_describe(r_classes, r_message)} / Python "
+                    f"{_describe(py_classes, py_message)}", 300))
     assert r_classes == py_classes, f"class: R {r_classes} vs Python {py_classes}"
     assert r_message == py_message, f"message: R {r_message!r} vs Python {py_message!r}"

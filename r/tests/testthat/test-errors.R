@@ -94,3 +94,33 @@ test_that("a Python error names the R call that led to it", {
   err <- tryCatch(column_numeric("a", dtype = "string"), error = function(e) e)
   expect_identical(conditionCall(err)[[1]], as.name("column_numeric"))
 })
+
+test_that("pyestim's functions reached through tf give classed errors, other names stay", {
+  skip_if_no_pyestim()
+  empty <- tempfile("no-mnist-")
+  dir.create(empty)
+  on.exit(unlink(empty, recursive = TRUE), add = TRUE)
+  err <- expect_error(tf$contrib$learn$datasets$mnist$read_data_sets(data_dir = empty),
+                      class = "DatasetError")
+  expect_s3_class(err, "pyestim_error")
+  expect_match(conditionMessage(err), "^DatasetError: MNIST files not found")
+  expect_match(conditionMessage(err), empty, fixed = TRUE)
+  expect_false(grepl("\n$", conditionMessage(err)))
+  expect_identical(deparse(conditionCall(err)[[1]][[3]]), "read_data_sets")
+
+  expect_error(tf$contrib$learn$datasets$load_dataset("cifar"),
+               "^DatasetError: Unknown data set name 'cifar'", class = "pyestim_error")
+  expect_error(tf$estimator$inputs$numpy_input_fn(x = list(a = c(1, 2, 3)), y = c(1, 2)),
+               "shuffle must be given explicitly", class = "PyestimValueError")
+  expect_error(tf$contrib$learn$datasets[["load_dataset"]]("cifar"), class = "DatasetError")
+
+  # What works still works: a wrapped function returns Python's result...
+  fn <- tf$estimator$inputs$numpy_input_fn(x = list(a = c(1, 2, 3)), y = c(1, 0, 1),
+                                          shuffle = FALSE, batch_size = 2)
+  expect_true(is.function(fn))
+  expect_s3_class(tf$estimator$inputs$numpy_input_fn, "pyestim_function")
+  # ... and TensorFlow's own names are reticulate's objects, not wrapped.
+  expect_false(inherits(tf$contrib$layers$flatten, "pyestim_function"))
+  expect_false(inherits(tf$estimator$RunConfig, "pyestim_function"))
+  expect_s3_class(tf$estimator$RunConfig(), "python.builtin.object")
+})
