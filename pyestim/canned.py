@@ -8,13 +8,18 @@ TensorFlow's estimator, so ``train()``, ``evaluate()``, ``predict()`` and
 
 Which TensorFlow classes
 ------------------------
-The linear, DNN and combined estimators are TensorFlow 2's classes (``tf.estimator.
-LinearClassifier`` ... , the "V2" estimators: Keras optimizers, loss averaged over the batch).
-tfestimators' argument set has one thing V2 lacks: ``partitioner`` (linear) and
-``input_layer_partitioner`` (DNN, combined), for splitting variables across parameter servers.
-When one of these is given, the TF1 class of the same name (``tf.compat.v1.estimator.*``) is
-used instead, which takes it; optimizer objects must then be ``tf.compat.v1.train``
-optimizers, and the training loss is summed over the batch instead of averaged.
+tfestimators ran on TensorFlow 1, whose ``tf.estimator.LinearClassifier`` ... are the classes
+TensorFlow 2 keeps as ``tf.compat.v1.estimator.*``: the training loss is the SUM over the batch
+and optimizers are ``tf.compat.v1.train`` optimizers (``tf$train$AdamOptimizer()`` with the
+package's ``tf``). pyestim uses these classes, so a model learns as it did with tfestimators
+(the same learning rate takes the same steps).
+
+When a Keras optimizer is given (``tf.keras.optimizers.legacy.Adam()``, or a function
+returning one), TensorFlow 2's class of the same name is used instead (``tf.estimator.*``, the
+"V2" estimators), which takes Keras optimizers and averages the loss over the batch. The two
+kinds cannot be mixed in one combined estimator, and ``partitioner`` /
+``input_layer_partitioner`` (TF1 only) cannot go with a Keras optimizer. ``est.tf_version``
+says which was used (``"v1"`` or ``"v2"``).
 
 tensorflow-estimator 2.15 no longer ships ``BoostedTreesRegressor`` / ``Classifier``; the
 boosted-trees estimators are pyestim's own model function (see ``pyestim._boosted_trees``)
@@ -73,16 +78,21 @@ class CannedEstimator(Estimator):
     args : dict
         The arguments the constructor was called with (after normalisation), as tfestimators
         keeps them.
+    tf_version : str or None
+        ``"v1"`` when TensorFlow 1's class is used (as tfestimators did), ``"v2"`` for
+        TensorFlow 2's (a Keras optimizer was given), None for the estimators that are a model
+        function of pyestim's (boosted trees) or of Keras'.
     feature_layout : str
         How :func:`input_fn` hands features over: ``"dict"`` (one tensor per feature, matched
         by the feature columns) or ``"matrix"`` (one tensor).
     """
 
     canned = True
+    tf_version = None
 
     def __init__(self, estimator, kind, model_type, args, feature_layout="dict"):
-        # The TF1 classes (used with a partitioner) derive from TF1's Estimator, not from
-        # tf.estimator.Estimator (TF2's), which Estimator.__init__ insists on.
+        # The TF1 classes (the default, see the module notes) derive from TF1's Estimator, not
+        # from tf.estimator.Estimator (TF2's), which Estimator.__init__ insists on.
         if not isinstance(estimator, tf.compat.v1.estimator.Estimator):
             raise PyestimTypeError(
                 f"Expected a TensorFlow estimator, got {type(estimator).__name__}.")
@@ -140,11 +150,33 @@ def resolve_activation_fn(activation_fn, name="activation_fn"):
 
 
 _OPTIMIZERS = ("Adagrad", "Adam", "Ftrl", "RMSProp", "SGD")
+_KERAS_OPTIMIZERS = (tf.keras.optimizers.Optimizer, tf.keras.optimizers.legacy.Optimizer)
 
 
-def resolve_optimizer(optimizer, name="optimizer", v1=False):
+def _optimizer_kind(optimizer):
+    """"v1" (a tf.compat.v1.train optimizer, or a function returning one), "v2" (Keras), or
+    None (a name, which both kinds of estimator take)."""
+    if isinstance(optimizer, str):
+        return None
+    if isinstance(optimizer, tf.compat.v1.train.Optimizer):
+        return "v1"
+    if isinstance(optimizer, _KERAS_OPTIMIZERS):
+        return "v2"
+    # A function returning an optimizer: call it once, in a graph of its own, to see which
+    # kind it makes (TensorFlow calls it again in each graph it builds).
+    try:
+        with tf.Graph().as_default():
+            made = optimizer()
+    except Exception:  # noqa: BLE001 - TensorFlow reports the function's error when it trains
+        return None
+    if isinstance(made, _KERAS_OPTIMIZERS):
+        return "v2"
+    return "v1" if isinstance(made, tf.compat.v1.train.Optimizer) else None
+
+
+def resolve_optimizer(optimizer, name="optimizer"):
     """An optimizer name in tf.estimator's spelling (case-insensitive input), or the object /
-    function as given."""
+    function as given (a Keras object as a function making a fresh copy per graph)."""
     if isinstance(optimizer, np.ndarray) and optimizer.size == 1:
         optimizer = optimizer.reshape(()).item()
     if isinstance(optimizer, (list, tuple)) and len(optimizer) == 1:
@@ -157,25 +189,41 @@ def resolve_optimizer(optimizer, name="optimizer", v1=False):
             f"Unknown optimizer name {optimizer!r} for {name}; give one of "
             f"{', '.join(repr(o) for o in _OPTIMIZERS)}, an optimizer object or a function "
             "returning one.")
-    if callable(optimizer) and not isinstance(optimizer, (tf.keras.optimizers.Optimizer,
-                                                          tf.keras.optimizers.legacy.Optimizer,
-                                                          tf.compat.v1.train.Optimizer)):
+    if isinstance(optimizer, tf.compat.v1.train.Optimizer):
         return optimizer
-    if v1:
-        if isinstance(optimizer, tf.compat.v1.train.Optimizer):
-            return optimizer
-        raise PyestimTypeError(
-            f"{name} must be an optimizer name or a tf.compat.v1.train optimizer when a "
-            f"partitioner is given (the TF1 estimator is used), got {type(optimizer).__name__}.")
-    if isinstance(optimizer, tf.keras.optimizers.Optimizer):
+    if isinstance(optimizer, tf.keras.optimizers.Optimizer) and not isinstance(
+            optimizer, tf.keras.optimizers.legacy.Optimizer):
         # tf.estimator's graph mode takes only the legacy Keras optimizers.
         optimizer = tf.keras.__internal__.optimizers.convert_to_legacy_optimizer(optimizer)
     if isinstance(optimizer, tf.keras.optimizers.legacy.Optimizer):
         return _fresh_copies(optimizer)
+    if callable(optimizer):
+        return optimizer
     raise PyestimTypeError(
-        f"{name} must be an optimizer name ({', '.join(_OPTIMIZERS)}), a Keras optimizer (e.g. "
-        "tf.keras.optimizers.legacy.Adagrad(learning_rate = 0.1)) or a function returning one; "
-        f"got {type(optimizer).__name__} {optimizer!r:.60}.")
+        f"{name} must be an optimizer name ({', '.join(_OPTIMIZERS)}), an optimizer object (e.g. "
+        "tf$train$AdagradOptimizer(learning_rate = 0.1)), or a function returning one; got "
+        f"{type(optimizer).__name__} {optimizer!r:.60}.")
+
+
+def _tf_version(optimizers, partitioner=None, partitioner_name="partitioner"):
+    """"v1" (TensorFlow 1's class, as tfestimators used) unless a Keras optimizer asks for
+    TensorFlow 2's; ``optimizers`` maps argument names to what the user gave."""
+    kinds = {arg: _optimizer_kind(opt) for arg, opt in optimizers.items()}
+    keras = [arg for arg, kind in kinds.items() if kind == "v2"]
+    if not keras:
+        return "v1"
+    tf1 = [arg for arg, kind in kinds.items() if kind == "v1"]
+    if tf1:
+        raise PyestimTypeError(
+            f"{keras[0]} is a Keras optimizer but {tf1[0]} a TensorFlow 1 one "
+            "(tf$train$...Optimizer); one estimator takes one kind: give both as Keras "
+            "optimizers, both as tf$train optimizers, or names.")
+    if partitioner is not None:
+        raise PyestimTypeError(
+            f"{partitioner_name} works only with TensorFlow 1's estimator, which takes no Keras "
+            f"optimizer: give {keras[0]} as a name or a tf$train optimizer (e.g. "
+            "tf$train$AdagradOptimizer(learning_rate = 0.05)), or drop the partitioner.")
+    return "v2"
 
 
 def _fresh_copies(optimizer):
@@ -339,7 +387,9 @@ def _make(cls_v2, cls_v1, use_v1, kind, model_type, args, **tf_args):
         est = cls(**tf_args)
     except ValueError as err:
         raise PyestimValueError(f"{model_type}(): {err}") from None
-    return CannedEstimator(_tidy_predict(est), kind, model_type, args)
+    out = CannedEstimator(_tidy_predict(est), kind, model_type, args)
+    out.tf_version = "v1" if use_v1 else "v2"
+    return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -368,20 +418,21 @@ def linear_regressor(feature_columns, model_dir=None, label_dimension=1, weight_
     config : RunConfig, optional
         A run configuration from :func:`run_config`.
     partitioner : optional
-        A partitioner for the linear model's variables; when given, TensorFlow's TF1
-        ``LinearRegressor`` is used (see the module notes).
+        A partitioner for the linear model's variables (TensorFlow 1's class only: not with a
+        Keras optimizer; see the module notes).
 
     Returns
     -------
     CannedEstimator
     """
     columns = as_column_list(feature_columns)
-    use_v1 = partitioner is not None
+    optimizer = resolve_optimizer(optimizer)
+    use_v1 = _tf_version({"optimizer": optimizer}, partitioner, "partitioner") == "v1"
     args = dict(feature_columns=columns, model_dir=_model_dir(model_dir),
                 label_dimension=as_count(label_dimension, "label_dimension", allow_none=False,
                                          minimum=1),
                 weight_column=_weight_column(weight_column),
-                optimizer=resolve_optimizer(optimizer, v1=use_v1), config=_config(config),
+                optimizer=optimizer, config=_config(config),
                 partitioner=partitioner)
     tf_args = dict(args)
     if not use_v1:
@@ -412,19 +463,20 @@ def linear_classifier(feature_columns, model_dir=None, n_classes=2, weight_colum
     config : RunConfig, optional
         A run configuration.
     partitioner : optional
-        A partitioner for the variables; when given, the TF1 ``LinearClassifier`` is used.
+        A partitioner for the variables (not with a Keras optimizer; see the module notes).
 
     Returns
     -------
     CannedEstimator
     """
     columns = as_column_list(feature_columns)
-    use_v1 = partitioner is not None
+    optimizer = resolve_optimizer(optimizer)
+    use_v1 = _tf_version({"optimizer": optimizer}, partitioner, "partitioner") == "v1"
     n = _n_classes(n_classes)
     args = dict(feature_columns=columns, model_dir=_model_dir(model_dir), n_classes=n,
                 weight_column=_weight_column(weight_column),
                 label_vocabulary=_label_vocabulary(label_vocabulary, n),
-                optimizer=resolve_optimizer(optimizer, v1=use_v1), config=_config(config),
+                optimizer=optimizer, config=_config(config),
                 partitioner=partitioner)
     tf_args = dict(args)
     if not use_v1:
@@ -463,7 +515,7 @@ def dnn_regressor(hidden_units, feature_columns, model_dir=None, label_dimension
     dropout : float, optional
         When not None, the probability of dropping out a given coordinate.
     input_layer_partitioner : optional
-        A partitioner for the input layer; when given, the TF1 ``DNNRegressor`` is used.
+        A partitioner for the input layer (not with a Keras optimizer; see the module notes).
     config : RunConfig, optional
         A run configuration.
 
@@ -472,13 +524,15 @@ def dnn_regressor(hidden_units, feature_columns, model_dir=None, label_dimension
     CannedEstimator
     """
     columns = as_column_list(feature_columns)
-    use_v1 = input_layer_partitioner is not None
+    optimizer = resolve_optimizer(optimizer)
+    use_v1 = _tf_version({"optimizer": optimizer}, input_layer_partitioner,
+                         "input_layer_partitioner") == "v1"
     args = dict(hidden_units=_hidden_units(hidden_units), feature_columns=columns,
                 model_dir=_model_dir(model_dir),
                 label_dimension=as_count(label_dimension, "label_dimension", allow_none=False,
                                          minimum=1),
                 weight_column=_weight_column(weight_column),
-                optimizer=resolve_optimizer(optimizer, v1=use_v1),
+                optimizer=optimizer,
                 activation_fn=resolve_activation_fn(activation_fn), dropout=_dropout(dropout),
                 input_layer_partitioner=input_layer_partitioner, config=_config(config))
     tf_args = dict(args)
@@ -515,7 +569,7 @@ def dnn_classifier(hidden_units, feature_columns, model_dir=None, n_classes=2,
     dropout : float, optional
         When not None, the probability of dropping out a given coordinate.
     input_layer_partitioner : optional
-        A partitioner for the input layer; when given, the TF1 ``DNNClassifier`` is used.
+        A partitioner for the input layer (not with a Keras optimizer; see the module notes).
     config : RunConfig, optional
         A run configuration.
 
@@ -524,13 +578,15 @@ def dnn_classifier(hidden_units, feature_columns, model_dir=None, n_classes=2,
     CannedEstimator
     """
     columns = as_column_list(feature_columns)
-    use_v1 = input_layer_partitioner is not None
+    optimizer = resolve_optimizer(optimizer)
+    use_v1 = _tf_version({"optimizer": optimizer}, input_layer_partitioner,
+                         "input_layer_partitioner") == "v1"
     n = _n_classes(n_classes)
     args = dict(hidden_units=_hidden_units(hidden_units), feature_columns=columns,
                 model_dir=_model_dir(model_dir), n_classes=n,
                 weight_column=_weight_column(weight_column),
                 label_vocabulary=_label_vocabulary(label_vocabulary, n),
-                optimizer=resolve_optimizer(optimizer, v1=use_v1),
+                optimizer=optimizer,
                 activation_fn=resolve_activation_fn(activation_fn), dropout=_dropout(dropout),
                 input_layer_partitioner=input_layer_partitioner, config=_config(config))
     tf_args = dict(args)
@@ -546,7 +602,7 @@ def dnn_classifier(hidden_units, feature_columns, model_dir=None, n_classes=2,
 
 def _combined_args(model_dir, linear_feature_columns, linear_optimizer, dnn_feature_columns,
                    dnn_optimizer, dnn_hidden_units, dnn_activation_fn, dnn_dropout,
-                   weight_column, input_layer_partitioner, config, use_v1):
+                   weight_column, input_layer_partitioner, config):
     linear = as_column_list(linear_feature_columns, "linear_feature_columns", allow_none=True)
     dnn = as_column_list(dnn_feature_columns, "dnn_feature_columns", allow_none=True)
     if not linear and not dnn:
@@ -556,16 +612,24 @@ def _combined_args(model_dir, linear_feature_columns, linear_optimizer, dnn_feat
         raise PyestimValueError(
             "dnn_hidden_units is required when dnn_feature_columns are given, e.g. c(10, 10).")
     return dict(model_dir=_model_dir(model_dir), linear_feature_columns=linear,
-                linear_optimizer=resolve_optimizer(linear_optimizer, "linear_optimizer",
-                                                   v1=use_v1),
+                linear_optimizer=resolve_optimizer(linear_optimizer, "linear_optimizer"),
                 dnn_feature_columns=dnn,
-                dnn_optimizer=resolve_optimizer(dnn_optimizer, "dnn_optimizer", v1=use_v1),
+                dnn_optimizer=resolve_optimizer(dnn_optimizer, "dnn_optimizer"),
                 dnn_hidden_units=_hidden_units(dnn_hidden_units, "dnn_hidden_units",
                                                allow_none=True),
                 dnn_activation_fn=resolve_activation_fn(dnn_activation_fn, "dnn_activation_fn"),
                 dnn_dropout=_dropout(dnn_dropout, "dnn_dropout"),
                 weight_column=_weight_column(weight_column),
                 input_layer_partitioner=input_layer_partitioner, config=_config(config))
+
+
+def _combined_version(args):
+    optimizers = {}
+    if args["linear_feature_columns"]:
+        optimizers["linear_optimizer"] = args["linear_optimizer"]
+    if args["dnn_feature_columns"]:
+        optimizers["dnn_optimizer"] = args["dnn_optimizer"]
+    return _tf_version(optimizers, args["input_layer_partitioner"], "input_layer_partitioner")
 
 
 def dnn_linear_combined_regressor(model_dir=None, linear_feature_columns=None,
@@ -598,7 +662,7 @@ def dnn_linear_combined_regressor(model_dir=None, linear_feature_columns=None,
     weight_column : str or numeric column, optional
         The feature holding example weights.
     input_layer_partitioner : optional
-        A partitioner for the input layer; when given, the TF1 class is used.
+        A partitioner for the input layer (not with a Keras optimizer; see the module notes).
     config : RunConfig, optional
         A run configuration.
 
@@ -606,10 +670,10 @@ def dnn_linear_combined_regressor(model_dir=None, linear_feature_columns=None,
     -------
     CannedEstimator
     """
-    use_v1 = input_layer_partitioner is not None
     args = _combined_args(model_dir, linear_feature_columns, linear_optimizer,
                           dnn_feature_columns, dnn_optimizer, dnn_hidden_units, dnn_activation_fn,
-                          dnn_dropout, weight_column, input_layer_partitioner, config, use_v1)
+                          dnn_dropout, weight_column, input_layer_partitioner, config)
+    use_v1 = _combined_version(args) == "v1"
     args["label_dimension"] = as_count(label_dimension, "label_dimension", allow_none=False,
                                        minimum=1)
     tf_args = dict(args)
@@ -653,7 +717,7 @@ def dnn_linear_combined_classifier(model_dir=None, linear_feature_columns=None,
     label_vocabulary : list of str, optional
         The class names (labels are then strings from it).
     input_layer_partitioner : optional
-        A partitioner for the input layer; when given, the TF1 class is used.
+        A partitioner for the input layer (not with a Keras optimizer; see the module notes).
     config : RunConfig, optional
         A run configuration.
 
@@ -661,10 +725,10 @@ def dnn_linear_combined_classifier(model_dir=None, linear_feature_columns=None,
     -------
     CannedEstimator
     """
-    use_v1 = input_layer_partitioner is not None
     args = _combined_args(model_dir, linear_feature_columns, linear_optimizer,
                           dnn_feature_columns, dnn_optimizer, dnn_hidden_units, dnn_activation_fn,
-                          dnn_dropout, weight_column, input_layer_partitioner, config, use_v1)
+                          dnn_dropout, weight_column, input_layer_partitioner, config)
+    use_v1 = _combined_version(args) == "v1"
     n = _n_classes(n_classes)
     args["n_classes"] = n
     args["label_vocabulary"] = _label_vocabulary(label_vocabulary, n)

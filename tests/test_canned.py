@@ -90,6 +90,57 @@ def test_partitioner_selects_the_tf1_class(plane, tmp_path):
     assert pe.evaluate(est, pe.input_fn(plane, ["a", "b"], "y")).global_step[0] == 2
 
 
+def test_tensorflow_1_classes_by_default_as_tfestimators(plane, tmp_path):
+    """tfestimators ran TensorFlow 1's canned classes: with a name or a tf.compat.v1.train
+    optimizer (tf$train$... in R) pyestim uses them, and their training loss is the SUM over
+    the batch; a Keras optimizer selects TensorFlow 2's class, whose loss is the mean."""
+    cols = pe.feature_columns("a", "b")
+    data = plane.assign(up=(plane.side == "up").astype(int))
+    by_name = pe.dnn_classifier([4], cols, config=config(tmp_path / "name"))
+    assert type(by_name.estimator) is tf.compat.v1.estimator.DNNClassifier
+    assert by_name.tf_version == "v1"
+    v1_object = pe.dnn_classifier([4], cols, optimizer=tf.compat.v1.train.AdamOptimizer(0.01),
+                                  config=config(tmp_path / "v1"))
+    assert type(v1_object.estimator) is tf.compat.v1.estimator.DNNClassifier
+    v1_function = pe.linear_classifier(
+        cols, optimizer=lambda: tf.compat.v1.train.GradientDescentOptimizer(0.1))
+    assert type(v1_function.estimator) is tf.compat.v1.estimator.LinearClassifier
+    keras = pe.dnn_classifier([4], cols, optimizer=tf.keras.optimizers.legacy.Adam(0.01),
+                              config=config(tmp_path / "keras"))
+    assert type(keras.estimator) is tf.estimator.DNNClassifier and keras.tf_version == "v2"
+    keras_fn = pe.linear_regressor(cols, optimizer=lambda: tf.keras.optimizers.legacy.SGD(0.1))
+    assert type(keras_fn.estimator) is tf.estimator.LinearRegressor
+
+    # Loss semantics, on one evaluation batch of 40 examples: TF1 sums, TF2 averages.
+    batch = data.head(40)
+    for est, factor in ((v1_object, 40.0), (keras, 1.0)):
+        pe.train(est, pe.input_fn(data, ["a", "b"], "up", batch_size=50, num_epochs=None),
+                 steps=3)
+        result = pe.evaluate(est, pe.input_fn(batch, ["a", "b"], "up", batch_size=40))
+        assert result.loss[0] == pytest.approx(factor * result.average_loss[0], rel=1e-5)
+    # The v1 optimizer object is used as given (TensorFlow 1's estimator takes it as is).
+    assert v1_object.args["optimizer"].get_name() == "Adam"
+
+
+def test_optimizer_kinds_that_cannot_go_together():
+    cols = pe.feature_columns("a", "b")
+    with pytest.raises(pe.PyestimTypeError, match="input_layer_partitioner works only with "
+                                                  "TensorFlow 1.*tf\\$train"):
+        pe.dnn_regressor([4], cols, optimizer=tf.keras.optimizers.legacy.Adam(),
+                         input_layer_partitioner=tf.compat.v1.fixed_size_partitioner(1))
+    with pytest.raises(pe.PyestimTypeError, match="dnn_optimizer is a Keras optimizer but "
+                                                  "linear_optimizer a TensorFlow 1 one"):
+        pe.dnn_linear_combined_classifier(
+            linear_feature_columns=cols, dnn_feature_columns=cols, dnn_hidden_units=[3],
+            linear_optimizer=tf.compat.v1.train.FtrlOptimizer(0.1),
+            dnn_optimizer=tf.keras.optimizers.legacy.Adagrad())
+    # An unused part's optimizer does not count: no DNN columns, so the Keras one is ignored.
+    est = pe.dnn_linear_combined_regressor(
+        linear_feature_columns=cols, linear_optimizer=tf.compat.v1.train.FtrlOptimizer(0.1),
+        dnn_optimizer=tf.keras.optimizers.legacy.Adagrad())
+    assert type(est.estimator) is tf.compat.v1.estimator.DNNLinearCombinedRegressor
+
+
 # --------------------------------------------------------------------------------------------
 # DNN and combined
 

@@ -32,10 +32,14 @@ canned <- function(name, args, call) {
 #'   example): a name or a column from [column_numeric()].
 #' @param optimizer Either the name of the optimizer used to train the model (`"Adagrad"`,
 #'   `"Adam"`, `"Ftrl"`, `"RMSProp"`, `"SGD"`), or an optimizer instance, or a function
-#'   returning one. Defaults to the FTRL optimizer.
+#'   returning one. Defaults to the FTRL optimizer. As in tfestimators, the model is
+#'   TensorFlow 1's class of the same name (the training loss is the sum over the batch) and
+#'   takes `tf$train` optimizers (e.g. `tf$train$FtrlOptimizer(learning_rate = 0.1)`); a Keras
+#'   optimizer (`tf.keras.optimizers.legacy.*`) selects TensorFlow 2's class instead, whose
+#'   loss is the mean over the batch.
 #' @param config A run configuration from [run_config()].
-#' @param partitioner A partitioner for the linear model's variables; when given,
-#'   TensorFlow's TF1 class of the same name is used.
+#' @param partitioner A partitioner for the linear model's variables (TensorFlow 1's class
+#'   only: not with a Keras optimizer).
 #' @param n_classes The number of label classes.
 #' @param label_vocabulary The class names (a character vector). If given, labels must be
 #'   strings from it, and predictions' `classes` are these names; otherwise labels are
@@ -88,12 +92,14 @@ linear_classifier <- function(feature_columns, model_dir = NULL, n_classes = 2L,
 #' @inheritParams linear_regressor
 #' @param hidden_units The number of hidden units in each layer; all layers are fully
 #'   connected. `c(64, 32)` means a first layer of 64 nodes and a second of 32.
-#' @param optimizer The optimizer's name or an optimizer instance. Defaults to Adagrad.
+#' @param optimizer The optimizer's name, an optimizer instance (`tf$train$AdagradOptimizer()`;
+#'   a Keras optimizer selects TensorFlow 2's class, see [linear_regressor()]) or a function
+#'   returning one. Defaults to Adagrad.
 #' @param activation_fn The activation function of each layer, a function or the name of one
 #'   in `tf$nn` (default `"relu"`).
 #' @param dropout When not `NULL`, the probability of dropping out a given coordinate.
-#' @param input_layer_partitioner A partitioner for the input layer; when given, the TF1
-#'   class is used.
+#' @param input_layer_partitioner A partitioner for the input layer (not with a Keras
+#'   optimizer).
 #'
 #' @inherit linear_regressor return
 #' @family canned estimators

@@ -48,4 +48,5 @@ predictions <- predict(classifier, input_fn = iris_input_fn(iris_test))
 print(table(predicted = predictions$class_ids, actual = as.integer(iris_test$Species) - 1L))
 evaluation <- evaluate(classifier, input_fn = iris_input_fn(iris_test))
 print(evaluation)
-cat(sprintf("RESULT accuracy=%.4f loss=%.4f\n", evaluation$accuracy, evaluation$loss))
+cat(sprintf("RESULT accuracy=%.4f loss=%.4f average_loss=%.4f\n", evaluation$accuracy,
+            evaluation$loss, evaluation$average_loss))

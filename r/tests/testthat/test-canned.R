@@ -71,6 +71,32 @@ test_that("a canned classifier trains, evaluates, predicts and exports from R", 
                class = "pyestim_error")
 })
 
+test_that("tf$train optimizers work as in tfestimators (TensorFlow 1's canned classes)", {
+  skip_if_no_pyestim()
+  model <- dnn_classifier(hidden_units = c(8, 8), feature_columns = iris_columns(),
+                          n_classes = 3,
+                          optimizer = tf$train$AdamOptimizer(learning_rate = 0.05),
+                          model_dir = new_model_dir(),
+                          config = run_config(tf_random_seed = 1))
+  expect_identical(reticulate::py_to_r(model$estimator$tf_version), "v1")
+  ir <- iris
+  ir$Species <- as.integer(ir$Species) - 1L
+  train(model, input_fn(ir, Species ~ ., batch_size = 50, num_epochs = NULL), steps = 200)
+  res <- evaluate(model, input_fn(ir, Species ~ ., batch_size = 150))
+  expect_true(res$accuracy > 0.9)
+  # TensorFlow 1's loss is summed over the batch: 150 examples in the one batch.
+  expect_equal(res$loss, 150 * res$average_loss, tolerance = 1e-4)
+  # A Keras optimizer selects TensorFlow 2's class instead; a partitioner cannot go with it.
+  keras <- reticulate::import("tensorflow", convert = TRUE)$keras
+  v2 <- linear_classifier(iris_columns(), n_classes = 3,
+                          optimizer = keras$optimizers$legacy$Ftrl(learning_rate = 0.1))
+  expect_identical(reticulate::py_to_r(v2$estimator$tf_version), "v2")
+  expect_error(linear_classifier(iris_columns(), n_classes = 3,
+                                 optimizer = keras$optimizers$legacy$Ftrl(),
+                                 partitioner = tf$fixed_size_partitioner(1L)),
+               "partitioner works only with TensorFlow 1", class = "PyestimTypeError")
+})
+
 test_that("a boosted trees regressor trains on bucketized columns", {
   skip_if_no_pyestim()
   cols <- list(column_bucketized(column_numeric("drat"), c(3, 3.5, 4)),
