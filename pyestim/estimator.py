@@ -710,13 +710,40 @@ def variable_names(object):
 
 def variable_value(object, variable=None):
     """The value of a variable in the latest checkpoint, or a dict of all values when
-    ``variable`` is None."""
+    ``variable`` is None.
+
+    ``variable`` is a name from :func:`variable_names`. Object-based checkpoints (those of
+    :func:`keras_model_to_estimator` estimators) store variables under keys such as
+    ``layer_with_weights-0/kernel/.ATTRIBUTES/VARIABLE_VALUE``; there the variable's own name
+    (``"global_step"``, ``"dense/kernel"``) is accepted too."""
     path = _checkpoint_of(_as_estimator(object))
     names = [name for name, _ in tf.train.list_variables(path)]
     if variable is None:
         return {name: tf.train.load_variable(path, name) for name in names}
+    if not isinstance(variable, str):
+        raise PyestimTypeError(
+            f"variable must be a variable's name (a string), got {type(variable).__name__}.")
     if variable not in names:
-        raise PyestimValueError(
-            f"No variable {variable!r} in the checkpoint; variable_names() lists "
-            f"{len(names)}: {', '.join(names[:10])}{' ...' if len(names) > 10 else ''}.")
+        key = _object_graph_keys(path, names).get(variable)
+        if key is None:
+            raise PyestimValueError(
+                f"No variable {variable!r} in the checkpoint; variable_names() lists "
+                f"{len(names)}: {', '.join(names[:10])}{' ...' if len(names) > 10 else ''}.")
+        variable = key
     return tf.train.load_variable(path, variable)
+
+
+_OBJECT_GRAPH_KEY = "_CHECKPOINTABLE_OBJECT_GRAPH"
+
+
+def _object_graph_keys(path, names):
+    """{variable name: checkpoint key} of an object-based checkpoint (empty for a name-based
+    one), from the object graph the checkpoint stores."""
+    if _OBJECT_GRAPH_KEY not in names:
+        return {}
+    from tensorflow.core.protobuf import trackable_object_graph_pb2
+
+    graph = trackable_object_graph_pb2.TrackableObjectGraph()
+    graph.ParseFromString(tf.train.load_variable(path, _OBJECT_GRAPH_KEY))
+    return {attr.full_name: attr.checkpoint_key for node in graph.nodes
+            for attr in node.attributes if attr.full_name and attr.checkpoint_key in names}

@@ -190,6 +190,21 @@ def test_keras_model_to_estimator_trains_on_input_fn(plane, tmp_path):
     assert result.global_step[0] == 200 and result.loss[0] < 1e-3
     pred = pe.predict(est, pe.input_fn(plane.head(3), ["a", "b"]))
     np.testing.assert_allclose(np.concatenate(pred.out.to_list()), plane.y.head(3), atol=0.05)
+    # The checkpoint is object-based (keys like "estimator_global_step/.ATTRIBUTES/..."):
+    # variables are found by their own names too. y = 2a - 3b + 1: the layer learnt it.
+    names = pe.variable_names(est)
+    assert "global_step" not in names
+    assert "estimator_global_step/.ATTRIBUTES/VARIABLE_VALUE" in names
+    assert pe.variable_value(est, "global_step") == 200
+    kernel = [n for n in names if n.endswith("/kernel/.ATTRIBUTES/VARIABLE_VALUE")]
+    assert len(kernel) == 1
+    by_name = pe.variable_value(est, "out/kernel")  # the Dense layer "out" of _compiled_model
+    np.testing.assert_array_equal(by_name, pe.variable_value(est, kernel[0]))
+    np.testing.assert_allclose(by_name.ravel(), [2.0, -3.0], atol=0.05)
+    with pytest.raises(pe.PyestimValueError, match="No variable 'nope'"):
+        pe.variable_value(est, "nope")
+    with pytest.raises(pe.PyestimTypeError, match="variable's name"):
+        pe.variable_value(est, 3)
 
 
 def test_keras_model_to_estimator_from_a_path_and_errors(tmp_path):

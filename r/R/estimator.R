@@ -128,7 +128,10 @@ model_dir <- function(object) {
 #' The variables of an estimator's latest checkpoint
 #'
 #' `variable_names()` lists the variables saved in the estimator's latest checkpoint;
-#' `variable_value()` reads one of them (or all, as a named list).
+#' `variable_value()` reads one of them (or all, as a named list). The checkpoints of
+#' [keras_model_to_estimator()] estimators are object-based (keys such as
+#' `layer_with_weights-0/kernel/.ATTRIBUTES/VARIABLE_VALUE`); there a variable's own name
+#' (`"global_step"`, `"dense/kernel"`) is accepted too.
 #'
 #' @param object An estimator.
 #' @param variable The name of a variable; `NULL` returns all of them.

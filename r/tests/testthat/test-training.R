@@ -50,10 +50,11 @@ test_that("keras_model_to_estimator() makes an estimator from a compiled Keras m
   expect_s3_class(est, c("tf_keras_estimator", "tf_estimator"), exact = TRUE)
   fn <- input_fn(mpg ~ drat + wt, mtcars, batch_size = 8, num_epochs = NULL)
   train(est, fn, steps = 3)
-  # (A Keras estimator's checkpoint is object-based: variable_value(est, "global_step") does
-  # not find the step, so it is read from evaluate().)
   res <- evaluate(est, input_fn(mpg ~ drat + wt, mtcars, batch_size = 32))
   expect_equal(res$global_step, 3L)
+  # A Keras estimator's checkpoint is object-based; variables are found by their names too.
+  expect_false("global_step" %in% variable_names(est))
+  expect_equal(as.integer(variable_value(est, "global_step")), 3L)
   p <- predict(est, input_fn(mpg ~ drat + wt, mtcars))
   expect_equal(nrow(p), 32L)
   # An R input-function generator receives the estimator as an R object of its class.
