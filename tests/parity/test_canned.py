@@ -1,0 +1,633 @@
+"""Canned-estimator parity: canned estimators, feature columns, input_fn() over data frames,
+formulas, matrices and lists, train_and_evaluate(), export_savedmodel() and
+keras_model_to_estimator(), written in R as an R user writes them (tests/parity/r/canned.R)
+and in Python (below), with exactly equal results.
+
+Every run is seeded (run_config(tf_random_seed = 3)); the data are R's iris and mtcars (and
+pyestim.datasets' copies of them, compared first) and a small mixed frame both languages
+compute from the same formula. Compared bit for bit: the training history, evaluate()'s
+metrics, predict()'s columns, every variable of the checkpoint, the INFO lines input_fn() logs
+about factor columns, the dense input layer of feature columns, parsing specs, and the outputs
+of the exported SavedModels, served by TensorFlow's own loader.
+"""
+
+import logging
+import os
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from .test_behaviour import from_r, md, r_collect, r_value, same_numbers
+
+SECTION = "Canned estimators, feature columns, data-frame input (R / Python)"
+SEED = 3
+_cache = {}
+
+
+# --------------------------------------------------------------------------------------------
+# Plain values (the Python twins of can_flat(), can_frame() ... in canned.R)
+
+
+def flat(value):
+    """A value flattened in C order: floats, or strings for text."""
+    arr = np.asarray(value)
+    if arr.dtype == object:
+        parts = [np.asarray(v).reshape(-1) for v in arr.reshape(-1)]
+        arr = np.concatenate(parts) if parts else np.array([])
+    arr = arr.reshape(-1)
+    if arr.dtype.kind in "USO":
+        return [v.decode() if isinstance(v, bytes) else str(v) for v in arr]
+    return [float(v) for v in arr]
+
+
+def frame(df):
+    return {"names": [str(c) for c in df.columns],
+            "columns": {str(c): flat(list(df[c]) if df[c].dtype == object else df[c].to_numpy())
+                        for c in df.columns}}
+
+
+def history_of(h):
+    return {"steps": list(h.steps), "mean_losses": list(h.mean_losses),
+            "total_losses": list(h.total_losses)}
+
+
+def variables_of(est):
+    import pyestim as pe
+
+    values = pe.variable_value(est)
+    return {name: flat(values[name]) for name in sorted(values)}
+
+
+def result_of(est, h, eval_fn, pred_fn):
+    import pyestim as pe
+
+    return {"history": history_of(h), "evaluate": frame(pe.evaluate(est, eval_fn)),
+            "predict": frame(pe.predict(est, pred_fn)), "variables": variables_of(est)}
+
+
+def mixed_frame(n):
+    """can_mixed(n) of canned.R."""
+    i = np.arange(n)
+    a = ((i * 37) % 101) / 100
+    b = ((i * 53) % 97) / 96
+    color = np.array(["red", "green", "blue"], dtype=object)[i % 3]
+    size = pd.Categorical(np.array(["S", "M", "L"], dtype=object)[(i // 2) % 3],
+                          categories=["S", "M", "L"])
+    weight = 1 + (i % 4) / 4
+    score = a - b + np.where(color == "red", 0.3, 0) - np.where(size == "L", 0.2, 0)
+    label = np.where(score > 0, "yes", "no").astype(object)
+    return pd.DataFrame({"a": a, "b": b, "color": color, "size": size, "weight": weight,
+                         "label": label})
+
+
+def seed_config():
+    import pyestim as pe
+
+    return pe.run_config(tf_random_seed=SEED)
+
+
+# --------------------------------------------------------------------------------------------
+# The Python twins of the scenarios
+
+
+def py_datasets():
+    from pyestim.datasets import iris, mtcars
+
+    ir, cars = iris(), mtcars()
+    return {"iris": frame(ir.iloc[:, :4]), "iris_species": [str(c) for c in
+                                                           ir.Species.cat.categories],
+            "iris_codes": [int(c) for c in ir.Species.cat.codes],
+            "mtcars": frame(cars), "mtcars_rows": [str(r) for r in cars.index]}
+
+
+def py_linear_regressor(model_dir):
+    import pyestim as pe
+    from pyestim.datasets import mtcars
+
+    cars, feats = mtcars(), ["drat", "cyl", "wt"]
+    est = pe.linear_regressor(pe.feature_columns(pe.column_numeric(*feats)),
+                              model_dir=model_dir, config=seed_config())
+    h = pe.train(est, pe.input_fn(cars, feats, "mpg", batch_size=8, num_epochs=None,
+                                  shuffle=True), steps=30)
+    return result_of(est, h, pe.input_fn(cars, feats, "mpg", batch_size=32),
+                     pe.input_fn(cars.iloc[:6], feats, "mpg"))
+
+
+def py_dnn_classifier(model_dir):
+    import pyestim as pe
+    from pyestim.datasets import iris
+
+    ir = iris()
+    feats = [c for c in ir.columns if c != "Species"]
+    est = pe.dnn_classifier(
+        hidden_units=[10, 20, 10],
+        feature_columns=pe.feature_columns(
+            pe.column_numeric("Sepal*", "Petal.Length", "Petal.Width"), names=ir),
+        n_classes=3, model_dir=model_dir, config=seed_config())
+    h = pe.train(est, pe.input_fn(ir, feats, "Species", batch_size=32, num_epochs=None),
+                 steps=40)
+    rows = ir.iloc[[0, 50, 100, 1, 51, 101]]
+    return result_of(est, h, pe.input_fn(ir, feats, "Species", batch_size=150),
+                     pe.input_fn(rows, feats, "Species"))
+
+
+def mixed_columns(vocab_file):
+    import pyestim as pe
+
+    color = pe.column_categorical_with_vocabulary_list(
+        "color", vocabulary_list=["red", "green", "blue"])
+    a_buckets = pe.column_bucketized(pe.column_numeric("a"), boundaries=[0.25, 0.5, 0.75])
+    return {
+        "linear": pe.feature_columns(
+            pe.column_categorical_weighted(color, "weight"),
+            a_buckets,
+            pe.column_crossed(["color", "size"], hash_bucket_size=20)),
+        "dnn": pe.feature_columns(
+            pe.column_numeric("a", "b"),
+            pe.column_embedding(pe.column_categorical_with_hash_bucket(
+                "color", hash_bucket_size=10), dimension=2),
+            pe.column_indicator(pe.column_categorical_with_identity("size", num_buckets=3)),
+            pe.column_indicator(pe.column_categorical_with_vocabulary_file(
+                "color", vocabulary_file=vocab_file, vocabulary_size=3)))}
+
+
+FEATURES = ["a", "b", "color", "size", "weight"]
+
+
+def py_wide_and_deep(model_dir, vocab_file):
+    import pyestim as pe
+
+    cols = mixed_columns(vocab_file)
+    est = pe.dnn_linear_combined_classifier(
+        linear_feature_columns=cols["linear"], dnn_feature_columns=cols["dnn"],
+        dnn_hidden_units=[6, 4], n_classes=2, label_vocabulary=["no", "yes"],
+        model_dir=model_dir, config=seed_config())
+    d = mixed_frame(60)
+    h = pe.train(est, pe.input_fn(d, FEATURES, "label", batch_size=16, num_epochs=None),
+                 steps=30)
+    return result_of(est, h, pe.input_fn(d, FEATURES, "label", batch_size=60),
+                     pe.input_fn(d.iloc[:7], FEATURES))
+
+
+def py_dnn_regressor_keras(model_dir):
+    import tensorflow as tf
+
+    import pyestim as pe
+    from pyestim.datasets import mtcars
+
+    cars, feats = mtcars(), ["drat", "wt", "qsec"]
+    est = pe.dnn_regressor([5, 3], pe.feature_columns(pe.column_numeric(*feats)),
+                           optimizer=tf.keras.optimizers.legacy.Adam(learning_rate=0.05),
+                           activation_fn="tanh", dropout=0.1, model_dir=model_dir,
+                           config=seed_config())
+    h = pe.train(est, pe.input_fn(cars, feats, "mpg", batch_size=8, num_epochs=None),
+                 steps=25)
+    return result_of(est, h, pe.input_fn(cars, feats, "mpg", batch_size=32),
+                     pe.input_fn(cars.iloc[:6], feats, "mpg"))
+
+
+def py_boosted_trees(model_dir):
+    import pyestim as pe
+
+    d = mixed_frame(60)
+    d["label"] = (d.label == "yes").astype(int)
+    cols = pe.feature_columns(
+        pe.column_bucketized(pe.column_numeric("a"), boundaries=[0.2, 0.4, 0.6, 0.8]),
+        pe.column_bucketized(pe.column_numeric("b"), boundaries=[0.3, 0.6]))
+    est = pe.boosted_trees_classifier(cols, n_batches_per_layer=1, n_trees=3, max_depth=2,
+                                      model_dir=model_dir, config=seed_config())
+    fn = pe.input_fn(d, ["a", "b"], "label", batch_size=60, num_epochs=None, shuffle=False)
+    h = pe.train(est, fn, steps=12)
+    return result_of(est, h, pe.input_fn(d, ["a", "b"], "label", batch_size=60),
+                     pe.input_fn(d.iloc[:7], ["a", "b"]))
+
+
+def py_input_forms(model_dir):
+    import pyestim as pe
+    from pyestim.datasets import mtcars
+
+    cars, feats = mtcars(), ["drat", "wt"]
+    sub = cars[["drat", "wt", "mpg"]]
+    records = np.zeros(len(sub), dtype=[("drat", "f8"), ("wt", "f8"), ("mpg", "f8")])
+    for c in sub.columns:
+        records[c] = sub[c].to_numpy()
+    sources = {"data_frame": cars, "formula": cars, "matrix": records,
+               "list": {c: sub[c].to_numpy() for c in sub.columns}}
+    out = {}
+    for form, data in sources.items():
+        est = pe.linear_regressor(pe.feature_columns(pe.column_numeric(*feats)),
+                                  model_dir=os.path.join(model_dir, form), optimizer="SGD",
+                                  config=seed_config())
+        h = pe.train(est, pe.input_fn(data, feats, "mpg", batch_size=8, num_epochs=None,
+                                      shuffle=False), steps=12)
+        out[form] = {"history": history_of(h), "variables": variables_of(est)}
+    return out
+
+
+def py_train_and_evaluate(model_dir):
+    import pyestim as pe
+
+    d = mixed_frame(60)
+    d["label"] = (d.label == "yes").astype(int)
+    est = pe.linear_classifier(pe.feature_columns(pe.column_numeric("a", "b")),
+                               model_dir=model_dir, optimizer="Adagrad", config=seed_config())
+    ts = pe.train_spec(pe.input_fn(d, ["a", "b"], "label", batch_size=10, num_epochs=None),
+                       max_steps=15)
+    es = pe.eval_spec(pe.input_fn(d, ["a", "b"], "label", batch_size=60), steps=None,
+                      start_delay_secs=0, throttle_secs=0)
+    res = pe.train_and_evaluate(est, ts, es)
+    return {"result": frame(res), "variables": variables_of(est),
+            "checkpoint": os.path.basename(pe.latest_checkpoint(model_dir))}
+
+
+def py_export(model_dir, export_dir):
+    import pyestim as pe
+
+    est = pe.linear_regressor(pe.feature_columns(pe.column_numeric("drat", "cyl", "wt")),
+                              model_dir=model_dir, config=seed_config())
+    return pe.export_savedmodel(est, export_dir)
+
+
+def py_keras(model_dir):
+    import tensorflow as tf
+
+    import pyestim as pe
+    from pyestim.datasets import mtcars
+
+    with tf.Graph().as_default():
+        inputs = tf.keras.Input(shape=(2,), name="x")
+        layer = tf.keras.layers.Dense(1, name="out",
+                                      kernel_initializer=tf.keras.initializers.Constant(0.5))
+        km = tf.keras.Model(inputs, layer(inputs))
+        km.compile(optimizer=tf.keras.optimizers.legacy.SGD(learning_rate=0.001), loss="mse")
+        est = pe.keras_model_to_estimator(km, model_dir=model_dir, config=seed_config())
+    cars, feats = mtcars(), ["drat", "wt"]
+    h = pe.train(est, pe.input_fn(cars, feats, "mpg", batch_size=8, num_epochs=None,
+                                  shuffle=False), steps=10)
+    return {"history": history_of(h),
+            "evaluate": frame(pe.evaluate(est, pe.input_fn(cars, feats, "mpg",
+                                                           batch_size=32))),
+            "predict": frame(pe.predict(est, pe.input_fn(cars.iloc[:5], feats, "mpg"))),
+            "global_step": int(pe.variable_value(est, "global_step")),
+            "kernel": flat(pe.variable_value(est, "out/kernel"))}
+
+
+def py_columns(vocab_file):
+    import tensorflow as tf
+
+    import pyestim as pe
+    from pyestim.datasets import iris
+
+    cols = pe.feature_columns(
+        pe.column_numeric("a"),
+        pe.column_bucketized(pe.column_numeric("b"), boundaries=[0.3, 0.6]),
+        pe.column_indicator(pe.column_categorical_with_vocabulary_list(
+            "color", vocabulary_list=["red", "green", "blue"])),
+        pe.column_indicator(pe.column_categorical_with_identity("size", num_buckets=3)))
+    with tf.Graph().as_default():
+        features = {"a": tf.constant([0.1, 0.5, 0.9], shape=[3, 1]),
+                    "b": tf.constant([0.2, 0.5, 0.7], shape=[3, 1]),
+                    "color": tf.constant(["blue", "red", "mauve"], shape=[3, 1]),
+                    "size": tf.constant([2, 0, 1], shape=[3, 1])}
+        layer = pe.input_layer(features, cols)
+        with tf.compat.v1.Session() as session:
+            session.run(tf.compat.v1.tables_initializer())  # the vocabulary list's table
+            values = flat(session.run(layer))
+    wide = mixed_columns(vocab_file)
+    selected = pe.feature_columns(pe.column_numeric("Petal*", "Sepal.Width"), names=iris())
+    return {
+        "input_layer": values,
+        "selected": [c.name for c in selected],
+        "classifier_spec": str(pe.classifier_parse_example_spec(
+            wide["dnn"], label_key="label", label_dtype=tf.string,
+            weight_column="weight")),
+        "regressor_spec": str(pe.regressor_parse_example_spec(
+            pe.feature_columns(pe.column_numeric("drat", "wt")), label_key="mpg"))}
+
+
+# --------------------------------------------------------------------------------------------
+# Running both sides once per test session, with the INFO lines of input_fn()
+
+
+class _Lines(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.INFO)
+        self.lines = []
+
+    def emit(self, record):
+        message = record.getMessage()
+        if message.startswith("input_fn(): factor column"):
+            self.lines.append(message)
+
+
+def _logged(call):
+    """Run ``call``; return (its value, the input_fn() factor lines it logged)."""
+    logger = logging.getLogger("tensorflow")
+    handler, level = _Lines(), logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        value = call()
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+    return value, handler.lines
+
+
+@pytest.fixture(scope="module")
+def vocab_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("vocab") / "colors.txt"
+    path.write_text("red\ngreen\nblue\n")
+    return str(path)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _no_r_garbage_left(r):
+    yield
+    r_collect(r, 'rm(list = intersect(".parity_value", ls()), envir = globalenv())')
+
+
+def _r_string(value):
+    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def run_both(r, tmp_path_factory, what, *args):
+    """(R result, Python result), each with the factor lines input_fn() logged."""
+    if what not in _cache:
+        r_dir = str(tmp_path_factory.mktemp(f"r_{what}"))
+        py_dir = str(tmp_path_factory.mktemp(f"py_{what}"))
+        r_args = ", ".join([_r_string(r_dir)] + [_r_string(a) for a in args])
+        if what in ("datasets", "columns"):
+            r_args = ", ".join(_r_string(a) for a in args)
+        r_res, r_lines = _logged(lambda: r_value(r, f"can_{what}({r_args})"))
+        py_fn = globals()[f"py_{what}"]
+        py_args = list(args) if what in ("datasets", "columns") else [py_dir, *args]
+        py_res, py_lines = _logged(lambda: py_fn(*py_args))
+        _cache[what] = (unwrap(r_res), r_lines, py_res, py_lines, r_dir, py_dir)
+    return _cache[what]
+
+
+_SCALARS = ("global_step", "checkpoint", "classifier_spec", "regressor_spec")
+
+
+def unwrap(value):
+    """R's length-one vectors under scalar keys as Python scalars; R's single names (a frame
+    of one column, one variable) as lists already; everything else unchanged."""
+    if isinstance(value, dict):
+        return {k: (v[0] if k in _SCALARS and isinstance(v, list) and len(v) == 1
+                    else unwrap(v)) for k, v in value.items()}
+    return value
+
+
+# --------------------------------------------------------------------------------------------
+# Comparing
+
+
+def same(a, b):
+    """Exact equality of nested results: numbers bit for bit (NaN equal to NaN)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        if all(isinstance(v, float) for v in a + b):
+            return same_numbers(a, b)
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+    if isinstance(a, float) and isinstance(b, float):
+        return same_numbers([a], [b])
+    return a == b
+
+
+def _as_list(v):
+    return v if isinstance(v, list) else [v]
+
+
+def _frame_same(a, b):
+    names_a, names_b = _as_list(a["names"]), _as_list(b["names"])
+    return names_a == names_b and all(
+        same(_as_list(a["columns"][n]), _as_list(b["columns"][n])) for n in names_a)
+
+
+def _first_difference(a, b, path=""):
+    if isinstance(a, dict) and isinstance(b, dict):
+        if a.keys() != b.keys():
+            return f"{path}: keys {sorted(a)} vs {sorted(b)}"
+        for k in a:
+            d = _first_difference(a[k], b[k], f"{path}/{k}")
+            if d:
+                return d
+        return ""
+    if not same(_as_list(a), _as_list(b)):
+        return f"{path}: R {str(a)[:120]} vs Python {str(b)[:120]}"
+    return ""
+
+
+def compare_result(report, case, r_res, py_res):
+    """history, evaluate, predict and variables of a canned-estimator run."""
+    failed = []
+    checks = []
+    if "history" in py_res:
+        checks.append(("training history (steps, mean and total losses)",
+                       same({k: _as_list(v) for k, v in r_res["history"].items()},
+                            py_res["history"]),
+                       f"steps {py_res['history']['steps']}"))
+    for key, what in (("evaluate", "evaluate(): metric names and values"),
+                      ("predict", "predict(): columns and values"),
+                      ("result", "train_and_evaluate(): metric names and values")):
+        if key in py_res:
+            ok = _frame_same(r_res[key], py_res[key])
+            checks.append((what, ok, md(", ".join(_as_list(py_res[key]["names"])))))
+    if "variables" in py_res:
+        ok = same({k: _as_list(v) for k, v in r_res["variables"].items()},
+                  py_res["variables"])
+        checks.append(("every checkpoint variable", ok,
+                       f"{len(py_res['variables'])} variables"))
+    for what, ok, detail in checks:
+        if not report.check(case, what, ok, detail):
+            failed.append(what)
+    return failed
+
+
+def _fail_detail(r_res, py_res):
+    return _first_difference(r_res, py_res)
+
+
+# --------------------------------------------------------------------------------------------
+# Tests
+
+
+def test_r_and_pyestim_data_sets_are_the_same(r, report, tmp_path_factory):
+    """R's iris and mtcars and pyestim.datasets.iris() / mtcars(): the same values, names,
+    row names and factor levels (what the other tests feed on both sides)."""
+    r_res, _, py_res, _, _, _ = run_both(r, tmp_path_factory, "datasets")
+    failed = []
+    for key, what in (("iris", "iris measurements"), ("mtcars", "mtcars values")):
+        ok = _frame_same(r_res[key], py_res[key])
+        if not report.check(f"data set {key}", what, ok,
+                            f"{len(py_res[key]['names'])} columns"):
+            failed.append(key)
+    for key in ("iris_species", "iris_codes", "mtcars_rows"):
+        if not report.check("data sets", key, r_res[key] == py_res[key],
+                            md(", ".join(map(str, py_res[key][:5])) + " ...")):
+            failed.append(key)
+    assert not failed, f"data sets differ: {failed}: {_fail_detail(r_res, py_res)}"
+
+
+@pytest.mark.parametrize("what, label", [
+    ("linear_regressor", "linear_regressor, input_fn(mpg ~ drat + cyl + wt, mtcars)"),
+    ("dnn_classifier", "dnn_classifier on iris, Species ~ . (factor response)"),
+    ("dnn_regressor_keras", "dnn_regressor, Keras optimizer (TF2 class), dropout"),
+    ("boosted_trees", "boosted_trees_classifier on bucketized columns"),
+])
+def test_canned_estimator(what, label, r, report, tmp_path_factory):
+    """Each canned estimator trained, evaluated and used for prediction the same way in R and
+    Python gives exactly the same history, metrics, predictions and variables."""
+    r_res, r_lines, py_res, py_lines, _, _ = run_both(r, tmp_path_factory, what)
+    failed = compare_result(report, label, r_res, py_res)
+    assert not failed, f"{label}: {failed}: {_fail_detail(r_res, py_res)}"
+    # Sanity of the runs themselves (independent of the other language).
+    last = py_res["history"]["steps"][-1]
+    if what == "boosted_trees":
+        # Boosted trees stop by themselves once the 3 trees of depth 2 are grown.
+        assert last < 12
+    else:
+        assert last == {"linear_regressor": 30, "dnn_classifier": 40,
+                        "dnn_regressor_keras": 25}[what]
+    assert py_res["predict"]["names"], "predict() gave no columns"
+
+
+def test_wide_and_deep_with_every_feature_column(r, report, tmp_path_factory, vocab_file):
+    """dnn_linear_combined_classifier with a label vocabulary over weighted, bucketized,
+    crossed, numeric, embedded hash-bucket, identity and vocabulary-file columns: the same in R
+    and Python, and the predicted classes are the vocabulary's names."""
+    r_res, r_lines, py_res, py_lines, _, _ = run_both(r, tmp_path_factory, "wide_and_deep",
+                                                      vocab_file)
+    label = "dnn_linear_combined_classifier, every kind of feature column"
+    failed = compare_result(report, label, r_res, py_res)
+    assert not failed, f"{label}: {failed}: {_fail_detail(r_res, py_res)}"
+    classes = py_res["predict"]["columns"]["classes"]
+    assert set(classes) <= {"no", "yes"} and len(classes) == 7
+
+
+def test_factor_encoding_lines(r, report, tmp_path_factory, vocab_file):
+    """input_fn() logs how each factor column is fed (0-based codes): the same lines for R's
+    factors as for pandas categoricals."""
+    cases = (("dnn_classifier", (), "Species"), ("wide_and_deep", (vocab_file,), "size"))
+    failed = []
+    for what, args, column in cases:
+        _, r_lines, _, py_lines, _, _ = run_both(r, tmp_path_factory, what, *args)
+        expected = {"Species": "setosa = 0, versicolor = 1, virginica = 2",
+                    "size": "S = 0, M = 1, L = 2"}[column]
+        ok = r_lines == py_lines and bool(py_lines) and all(
+            f"'{column}'" in line and line.endswith(expected) for line in py_lines)
+        if not report.check(f"input_fn() factor encoding ({column})", "INFO lines", ok,
+                            md(py_lines[0] if py_lines else "none")):
+            failed.append(f"{column}: R {r_lines[:2]} vs Python {py_lines[:2]}")
+    assert not failed, failed
+
+
+def test_input_forms(r, report, tmp_path_factory):
+    """input_fn() over a data frame, a formula, a matrix with column names and a named list
+    (Python: a DataFrame, a structured array, a dict) feed the same batches: R and Python
+    train alike, and every form trains exactly as the data frame does."""
+    r_res, _, py_res, _, _, _ = run_both(r, tmp_path_factory, "input_forms")
+    failed = []
+    for form in ("data_frame", "formula", "matrix", "list"):
+        failed += [f"{form}: {w}" for w in compare_result(
+            report, f"input_fn() from a {form.replace('_', ' ')}", r_res[form], py_res[form])]
+        if form != "data_frame":
+            failed += [f"{form} vs data frame: {w}" for w in compare_result(
+                report, f"Python: input_fn() from a {form.replace('_', ' ')} vs a data frame",
+                py_res[form], py_res["data_frame"])]
+    assert not failed, failed
+
+
+def test_train_and_evaluate(r, report, tmp_path_factory):
+    """train_and_evaluate() with train_spec(max_steps = 15) and eval_spec(): the same metrics,
+    checkpoint and variables in R and Python."""
+    r_res, _, py_res, _, _, _ = run_both(r, tmp_path_factory, "train_and_evaluate")
+    label = "train_and_evaluate(linear_classifier)"
+    failed = compare_result(report, label, r_res, py_res)
+    ok = r_res["checkpoint"] == py_res["checkpoint"] == "model.ckpt-15"
+    if not report.check(label, "latest checkpoint", ok, str(py_res["checkpoint"])):
+        failed.append("checkpoint")
+    assert not failed, f"{label}: {failed}: {_fail_detail(r_res, py_res)}"
+
+
+def test_export_savedmodel(r, report, tmp_path_factory):
+    """export_savedmodel() of the trained linear regressor from R and from Python: both
+    SavedModels load with tf.saved_model.load and give exactly the same predictions for the
+    same serialized tf.Example inputs (the parsing serving input built from the feature
+    columns)."""
+    import tensorflow as tf
+
+    from pyestim.datasets import mtcars
+
+    _, _, _, _, r_dir, py_dir = run_both(r, tmp_path_factory, "linear_regressor")
+    base = tmp_path_factory.mktemp("exports")
+    r_path = r_value(r, f"can_export({_r_string(r_dir)}, {_r_string(base / 'r')})")[0]
+    py_path = py_export(py_dir, str(base / "py"))
+    cars = mtcars().iloc[:6]
+    examples = []
+    for _, row in cars.iterrows():
+        feature = {k: tf.train.Feature(float_list=tf.train.FloatList(value=[row[k]]))
+                   for k in ("drat", "cyl", "wt")}
+        examples.append(tf.train.Example(features=tf.train.Features(feature=feature))
+                        .SerializeToString())
+    outputs = {}
+    for lang, path in (("R", r_path), ("Python", py_path)):
+        loaded = tf.saved_model.load(path)
+        serve = loaded.signatures["predict"]
+        out = serve(examples=tf.constant(examples))
+        outputs[lang] = {k: flat(v.numpy()) for k, v in out.items()}
+    ok = same(outputs["R"], outputs["Python"])
+    report.check("export_savedmodel(linear_regressor)", "served predictions (tf.saved_model)",
+                 ok, md(f"signature 'predict', outputs {sorted(outputs['Python'])}"))
+    assert ok, _first_difference(outputs["R"], outputs["Python"])
+    # And the served predictions are predict()'s.
+    _, _, py_res, _, _, _ = run_both(r, tmp_path_factory, "linear_regressor")
+    assert same(outputs["Python"]["predictions"], py_res["predict"]["columns"]["predictions"])
+
+
+def test_keras_model_to_estimator(r, report, tmp_path_factory):
+    """keras_model_to_estimator() of the same one-layer Keras model (constant initial weights)
+    built in R and in Python: the same history, metrics, predictions and weights; the
+    global step read by its name from the object-based checkpoint."""
+    r_res, _, py_res, _, _, _ = run_both(r, tmp_path_factory, "keras")
+    label = "keras_model_to_estimator(Dense(1))"
+    failed = compare_result(report, label, r_res, py_res)
+    for key, what in (("global_step", 'variable_value(, "global_step")'),
+                      ("kernel", 'variable_value(, "out/kernel")')):
+        ok = same(_as_list(r_res[key]), _as_list(py_res[key]))
+        if not report.check(label, what, ok, md(str(py_res[key]))):
+            failed.append(key)
+    assert py_res["global_step"] == 10
+    assert not failed, f"{label}: {failed}: {_fail_detail(r_res, py_res)}"
+
+
+def test_feature_column_helpers(r, report, tmp_path_factory, vocab_file):
+    """input_layer() of numeric, bucketized and indicator columns; a column selection by
+    tidyselect helper (R) and glob pattern (Python); classifier_parse_example_spec() and
+    regressor_parse_example_spec(): the same in R and Python."""
+    r_res, _, py_res, _, _, _ = run_both(r, tmp_path_factory, "columns", vocab_file)
+    # input_layer: columns in name order: a, b_bucketized (3), color_indicator (3),
+    # size_indicator (3); "mauve" is out of the vocabulary (all zeros).
+    expected = [0.1, 1, 0, 0, 0, 0, 1, 0, 0, 1,
+                0.5, 0, 1, 0, 1, 0, 0, 1, 0, 0,
+                0.9, 0, 0, 1, 0, 0, 0, 0, 1, 0]
+    failed = []
+    checks = (
+        ("input_layer() values", same(_as_list(r_res["input_layer"]), py_res["input_layer"]),
+         f"{len(py_res['input_layer'])} values"),
+        ("column selection", _as_list(r_res["selected"]) == py_res["selected"],
+         ", ".join(py_res["selected"])),
+        ("classifier_parse_example_spec()", r_res["classifier_spec"] ==
+         py_res["classifier_spec"], md(py_res["classifier_spec"], 200)),
+        ("regressor_parse_example_spec()", r_res["regressor_spec"] == py_res["regressor_spec"],
+         md(py_res["regressor_spec"], 200)),
+    )
+    for what, ok, detail in checks:
+        if not report.check("feature column helpers", what, ok, detail):
+            failed.append(what)
+    np.testing.assert_allclose(py_res["input_layer"], expected, rtol=1e-6)
+    assert py_res["selected"] == ["Petal.Length", "Petal.Width", "Sepal.Width"]
+    assert not failed, f"{failed}: {_fail_detail(r_res, py_res)}"
