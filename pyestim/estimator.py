@@ -622,11 +622,78 @@ def predict(object, input_fn, checkpoint_path=None, predict_keys=None, hooks=Non
                 yield_single_examples=bool(yield_single_examples))
 
     if as_iterable:
-        return generate()
+        return _between_items_as_before(generate())
     items = list(generate())
     if not simplify:
         return [_prediction_record(item) for item in items]
     return predictions_frame(items, yield_single_examples=bool(yield_single_examples))
+
+
+# --------------------------------------------------------------------------------------------
+# predict(as_iterable=True): the caller's TensorFlow state between items
+#
+# tf.estimator's predict() is a generator that runs inside `with tf.Graph().as_default()`
+# (and pyestim's with op determinism on, under a seed). Suspended at a yield, it would leave
+# those in force for the caller: TensorFlow stays in graph mode with a finalized default
+# graph, so the caller's next `tf.constant()` fails, until the generator is exhausted or
+# collected (which R may do much later). So the generator runs with its own state, and the
+# caller gets theirs back at every item. The state is thread-local (the default-graph stack,
+# the context-switch stack, eager mode) plus the process-wide op-determinism flag.
+
+
+def _tf_state():
+    from tensorflow.python.eager import context
+    from tensorflow.python.framework import ops
+
+    ctx = context.context()
+    return (list(ops._default_graph_stack.stack),  # noqa: SLF001 - see the note above
+            list(ctx.context_switches.stack), ctx._thread_local_data.is_eager,  # noqa: SLF001
+            _tf_config.is_op_determinism_enabled())
+
+
+def _set_tf_state(state):
+    from tensorflow.python.eager import context
+    from tensorflow.python.framework import ops
+
+    graphs, switches, eager, determinism = state
+    ctx = context.context()
+    ops._default_graph_stack.stack[:] = graphs  # noqa: SLF001
+    ctx.context_switches.stack[:] = switches
+    ctx._thread_local_data.is_eager = eager  # noqa: SLF001
+    if determinism != _tf_config.is_op_determinism_enabled():
+        (_tf_config.enable_op_determinism if determinism
+         else _tf_config.disable_op_determinism)()
+
+
+def _between_items_as_before(gen):
+    """Yield ``gen``'s items; between them the caller's TensorFlow state is as it was before
+    (see the note above), and ``gen`` resumes in its own."""
+    inside = None
+    while True:
+        outside = _tf_state()
+        if inside is not None:
+            _set_tf_state(inside)
+        try:
+            item = next(gen)
+        except StopIteration:
+            _set_tf_state(outside)
+            return
+        except BaseException:
+            _set_tf_state(outside)
+            raise
+        inside = _tf_state()
+        _set_tf_state(outside)
+        try:
+            yield item
+        except GeneratorExit:
+            # Closed early (or collected): let the predictions' contexts end in their state.
+            outside = _tf_state()
+            _set_tf_state(inside)
+            try:
+                gen.close()
+            finally:
+                _set_tf_state(outside)
+            raise
 
 
 def export_savedmodel(object, export_dir_base, serving_input_receiver_fn=None,

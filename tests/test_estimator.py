@@ -801,6 +801,55 @@ def test_predict_as_iterable_gives_a_generator(trained, toy_data):
     assert [int(item["classes"]) for item in items] == expected.tolist()
 
 
+def _eager_and_usable():
+    """TensorFlow is as a caller left it: eager, a usable (not finalized) default graph."""
+    from tensorflow.python.framework import config as tf_config
+
+    return (tf.executing_eagerly() and not tf.compat.v1.get_default_graph().finalized
+            and float(tf.constant(2.0) * 3) == 6.0
+            and not tf_config.is_op_determinism_enabled())
+
+
+def test_predict_as_iterable_leaves_the_caller_state_between_items(tmp_path, trained,
+                                                                   toy_data):
+    """A partly consumed prediction generator does not leave TensorFlow in its graph: the
+    caller stays eager (tf.estimator's generator runs inside `with Graph().as_default()`,
+    and under a seed pyestim turns op determinism on for the call)."""
+    est, model_dir, _ = trained
+    seeded = pyestim.estimator(est.model_fn, model_dir=model_dir,
+                               config=pyestim.run_config(tf_random_seed=5))
+    expected = [int(c) for c in np.argmax(numpy_logits(model_dir, toy_data.x[_predict_rows()]),
+                                          axis=1)]
+
+    def predictions():
+        return pyestim.predict(seeded, toy_input(toy_data, rows=_predict_rows(), num_epochs=1,
+                                                 labels=False), as_iterable=True)
+
+    assert _eager_and_usable()
+    first, second = predictions(), predictions()
+    got_first = [int(next(first)["classes"])]
+    assert _eager_and_usable()
+    got_second = [int(next(second)["classes"])]
+    # the caller builds a graph of its own meanwhile, and interleaves the two generators
+    with tf.Graph().as_default() as mine:
+        tf.compat.v1.constant(1.0, name="callers")
+        got_first.append(int(next(first)["classes"]))
+        assert tf.compat.v1.get_default_graph() is mine and not tf.executing_eagerly()
+    assert _eager_and_usable()
+    for a, b in zip(first, second):
+        got_first.append(int(a["classes"]))
+        got_second.append(int(b["classes"]))
+        assert _eager_and_usable()
+    assert got_first == expected and got_second == expected[:len(got_second)]
+    got_second += [int(item["classes"]) for item in second]
+    assert got_second == expected
+    # closed early: the generator's contexts end cleanly, the caller's state stays
+    third = predictions()
+    next(third)
+    third.close()
+    assert _eager_and_usable()
+
+
 @pytest.mark.parametrize("keys", ["classes", ["classes"], ("probabilities",)])
 def test_predict_keys_limits_the_columns(trained, toy_data, keys):
     est, _, _ = trained

@@ -109,6 +109,12 @@ test_that("predict() returns a tibble with a list column for vector predictions"
   expect_s3_class(it, "python.builtin.generator")
   first <- reticulate::iter_next(it)
   expect_equal(first$classes, p$classes[[1]])
+  # A partly consumed iterator leaves TensorFlow as it was: eager, usable.
+  expect_true(tf$executing_eagerly())
+  expect_false(tf$get_default_graph()$finalized)
+  expect_equal(as.numeric(tf$multiply(tf$constant(2), 3)$numpy()), 6)
+  second <- reticulate::iter_next(it)
+  expect_equal(second$classes, p$classes[[2]])
 
   batches <- predict(est, toy_eval_fn(d, batch_size = 10L, labels = FALSE),
                      yield_single_examples = FALSE)

@@ -39,8 +39,7 @@ test_that("export_savedmodel() works for a canned estimator without a serving in
 test_that("keras_model_to_estimator() makes an estimator from a compiled Keras model", {
   skip_if_no_pyestim()
   keras <- reticulate::import("tensorflow", convert = TRUE)$keras
-  # The Keras model is built in a graph of its own (the default graph may be one that an
-  # earlier test's TensorFlow call left finalized).
+  # The Keras model is built in a graph of its own (TF1 style, as the estimator will use it).
   est <- NULL
   with(tf$Graph()$as_default(), {
     km <- keras$Sequential(list(keras$layers$Dense(1L, input_shape = list(2L))))
