@@ -8,7 +8,9 @@ pyestim.datasets' copies of them, compared first) and a small mixed frame both l
 compute from the same formula. Compared bit for bit: the training history, evaluate()'s
 metrics, predict()'s columns, every variable of the checkpoint, the INFO lines input_fn() logs
 about factor columns, the dense input layer of feature columns, parsing specs, and the outputs
-of the exported SavedModels, served by TensorFlow's own loader.
+of the exported SavedModels, served by TensorFlow's own loader. And pyestim's canned
+estimators against plain tf.estimator's classes with the same arguments, seed and input: the
+same per-step losses, metrics, predictions and variables.
 """
 
 import logging
@@ -17,8 +19,9 @@ import os
 import numpy as np
 import pandas as pd
 import pytest
+import tensorflow as tf
 
-from .test_behaviour import from_r, md, r_collect, r_value, same_numbers
+from .test_behaviour import md, r_collect, r_value, same_numbers
 
 SECTION = "Canned estimators, feature columns, data-frame input (R / Python)"
 SEED = 3
@@ -171,8 +174,6 @@ def py_wide_and_deep(model_dir, vocab_file):
 
 
 def py_dnn_regressor_keras(model_dir):
-    import tensorflow as tf
-
     import pyestim as pe
     from pyestim.datasets import mtcars
 
@@ -250,8 +251,6 @@ def py_export(model_dir, export_dir):
 
 
 def py_keras(model_dir):
-    import tensorflow as tf
-
     import pyestim as pe
     from pyestim.datasets import mtcars
 
@@ -274,8 +273,6 @@ def py_keras(model_dir):
 
 
 def py_columns(vocab_file):
-    import tensorflow as tf
-
     import pyestim as pe
     from pyestim.datasets import iris
 
@@ -558,8 +555,6 @@ def test_export_savedmodel(r, report, tmp_path_factory):
     SavedModels load with tf.saved_model.load and give exactly the same predictions for the
     same serialized tf.Example inputs (the parsing serving input built from the feature
     columns)."""
-    import tensorflow as tf
-
     from pyestim.datasets import mtcars
 
     _, _, _, _, r_dir, py_dir = run_both(r, tmp_path_factory, "linear_regressor")
@@ -631,3 +626,128 @@ def test_feature_column_helpers(r, report, tmp_path_factory, vocab_file):
     np.testing.assert_allclose(py_res["input_layer"], expected, rtol=1e-6)
     assert py_res["selected"] == ["Petal.Length", "Petal.Width", "Sepal.Width"]
     assert not failed, f"{failed}: {_fail_detail(r_res, py_res)}"
+
+
+# --------------------------------------------------------------------------------------------
+# pyestim's canned estimators against plain tf.estimator's classes
+
+
+def _iris_arrays():
+    from pyestim.datasets import iris
+
+    ir = iris()
+    x = {c: ir[c].to_numpy() for c in ir.columns if c != "Species"}
+    return x, ir.Species.cat.codes.to_numpy().astype(np.int64)
+
+
+class _ModelLossRecorder(tf.compat.v1.train.SessionRunHook):
+    """The model's training loss at every step: the tensor tf.estimator adds last to the
+    LOSSES collection (a canned head puts unreduced losses there before it)."""
+
+    def __init__(self):
+        self.losses = []
+
+    def begin(self):
+        self._loss = tf.compat.v1.get_collection(tf.compat.v1.GraphKeys.LOSSES)[-1]
+
+    def before_run(self, run_context):
+        return tf.compat.v1.train.SessionRunArgs(self._loss)
+
+    def after_run(self, run_context, run_values):
+        self.losses.append(float(run_values.results))
+
+
+def _canned_run(make, model_dir, kind):
+    """Train 40 steps, evaluate, predict 6 rows, with whatever estimator ``make`` builds:
+    fed by pyestim's numpy_input_fn (a plain TensorFlow input function) under the seed, as
+    the tutorial parity feeds plain tf.estimator (its stock reader is not reproducible)."""
+    import pyestim as pe
+
+    from .runners import seeded
+
+    x, y = _iris_arrays()
+    if kind == "regressor":
+        y = x.pop("Petal.Width")
+    est = make(model_dir, sorted(x))
+    tf_est = getattr(est, "estimator", est)
+    recorder = _ModelLossRecorder()
+    train_fn = pe.numpy_input_fn(x, y, batch_size=32, num_epochs=None, shuffle=True)
+    eval_fn = pe.numpy_input_fn(x, y, batch_size=150, num_epochs=1, shuffle=False)
+    rows = [0, 50, 100, 1, 51, 101]
+    pred_fn = pe.numpy_input_fn({k: v[rows] for k, v in x.items()}, batch_size=6,
+                                num_epochs=1, shuffle=False)
+    with seeded(SEED):
+        tf_est.train(train_fn, steps=40, hooks=[recorder])
+    with seeded(SEED):
+        metrics = tf_est.evaluate(eval_fn)
+    with seeded(SEED):
+        predictions = list(tf_est.predict(pred_fn))
+    names = tf_est.get_variable_names()
+    keys = [k for k in ("predictions", "logits", "probabilities", "class_ids")
+            if k in predictions[0]]
+    return {"losses": recorder.losses,
+            "metrics": {k: float(v) for k, v in sorted(metrics.items())},
+            "predictions": {k: flat(np.stack([np.asarray(p[k]) for p in predictions]))
+                            for k in keys},
+            "variables": {n: flat(tf_est.get_variable_value(n)) for n in names},
+            "class": f"{type(tf_est).__module__}.{type(tf_est).__name__}"}
+
+
+def _pyestim_and_plain(name):
+    import pyestim as pe
+
+    def numeric(names):
+        return [tf.feature_column.numeric_column(n) for n in names]
+
+    def config(model_dir):
+        return tf.estimator.RunConfig(model_dir=model_dir, tf_random_seed=SEED)
+
+    if name == "dnn_classifier":
+        return ("classifier",
+                lambda d, names: pe.dnn_classifier([10, 20, 10], pe.column_numeric(*names),
+                                                   n_classes=3, model_dir=d,
+                                                   config=pe.run_config(tf_random_seed=SEED)),
+                lambda d, names: tf.compat.v1.estimator.DNNClassifier(
+                    hidden_units=[10, 20, 10], feature_columns=numeric(names), n_classes=3,
+                    config=config(d)))
+    if name == "linear_classifier":
+        return ("classifier",
+                lambda d, names: pe.linear_classifier(pe.column_numeric(*names), n_classes=3,
+                                                      model_dir=d,
+                                                      config=pe.run_config(tf_random_seed=SEED)),
+                lambda d, names: tf.compat.v1.estimator.LinearClassifier(
+                    feature_columns=numeric(names), n_classes=3, config=config(d)))
+    if name == "dnn_linear_combined_regressor":
+        return ("regressor",
+                lambda d, names: pe.dnn_linear_combined_regressor(
+                    linear_feature_columns=pe.column_numeric(*names[:2]),
+                    dnn_feature_columns=pe.column_numeric(*names), dnn_hidden_units=[4],
+                    model_dir=d, config=pe.run_config(tf_random_seed=SEED)),
+                lambda d, names: tf.compat.v1.estimator.DNNLinearCombinedRegressor(
+                    linear_feature_columns=numeric(names[:2]),
+                    dnn_feature_columns=numeric(names), dnn_hidden_units=[4], config=config(d)))
+    raise ValueError(name)
+
+
+@pytest.mark.parametrize("name", ["dnn_classifier", "linear_classifier",
+                                  "dnn_linear_combined_regressor"])
+def test_canned_matches_plain_tf_estimator(name, report, tmp_path_factory):
+    """pyestim's canned estimator (defaults: TensorFlow 1's class, as tfestimators) and plain
+    tf.compat.v1.estimator's class with the same arguments and seed, fed the same input:
+    the same per-step losses, metrics, predictions and variables, bit for bit."""
+    kind, ours, plain = _pyestim_and_plain(name)
+    a = _canned_run(ours, str(tmp_path_factory.mktemp(f"pyestim_{name}")), kind)
+    b = _canned_run(plain, str(tmp_path_factory.mktemp(f"plain_{name}")), kind)
+    case = f"{name}: pyestim vs plain tf.estimator"
+    failed = []
+    for key, what in (("losses", "per-step losses"), ("metrics", "evaluation metrics"),
+                      ("predictions", "predictions"), ("variables", "every variable"),
+                      ("class", "TensorFlow class")):
+        detail = {"losses": f"{len(b['losses'])} steps", "class": b["class"],
+                  "metrics": md(", ".join(f"{k}={v:.6g}" for k, v in b["metrics"].items())),
+                  "predictions": ", ".join(b["predictions"]),
+                  "variables": f"{len(b['variables'])} variables"}[key]
+        if not report.check(case, what, same(a[key], b[key]), detail):
+            failed.append(f"{what}: {_first_difference(a[key], b[key])}")
+    assert len(b["losses"]) == 40
+    assert not failed, failed
