@@ -6,7 +6,6 @@ linear model, least squares from NumPy for mtcars, a boosted tree whose leaves a
 by hand, class names chosen by the test.
 """
 
-import logging
 
 import numpy as np
 import pandas as pd
