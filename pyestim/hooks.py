@@ -260,7 +260,9 @@ def hook_nan_tensor(loss_tensor, fail_on_nan_loss=True):
     loss_tensor : Tensor or str
         The loss tensor (or its name).
     fail_on_nan_loss : bool
-        Raise an error when the loss is NaN (True), or only request a stop (False).
+        Raise an error when the loss is NaN (True), or only request a stop (False). When the
+        watched tensor is the model's own loss, training fails anyway, naming the step:
+        tf.estimator always checks that loss itself.
 
     Raises (during training)
     ------------------------

@@ -43,7 +43,8 @@
 #'   `tf$summary$merge_all()`.
 #' @param loss_tensor The loss tensor (or its name).
 #' @param fail_on_nan_loss Raise an error when the loss is NaN (`TRUE`), or only request a
-#'   stop (`FALSE`).
+#'   stop (`FALSE`). When the watched tensor is the model's own loss, training fails anyway,
+#'   naming the step: tf.estimator always checks that loss itself.
 #' @param wait_until_step The global step to wait for.
 #' @param every_n_step Record the losses every this many global steps.
 #' @param steps The number of steps expected ([train()] fills it in from its own arguments).
