@@ -205,9 +205,15 @@ def resolve_optimizer(optimizer, name="optimizer"):
         f"{type(optimizer).__name__} {optimizer!r:.60}.")
 
 
-def _tf_version(optimizers, partitioner=None, partitioner_name="partitioner"):
+def _tf_version(args):
     """"v1" (TensorFlow 1's class, as tfestimators used) unless a Keras optimizer asks for
-    TensorFlow 2's; ``optimizers`` maps argument names to what the user gave."""
+    TensorFlow 2's; ``args`` are a constructor's normalised arguments. The optimizer of an
+    unused part of a combined model (no feature columns for it) does not count."""
+    optimizers = {arg: args[arg] for arg in ("optimizer", "linear_optimizer", "dnn_optimizer")
+                  if arg in args}
+    for part in ("linear", "dnn"):
+        if f"{part}_optimizer" in optimizers and not args[f"{part}_feature_columns"]:
+            del optimizers[f"{part}_optimizer"]
     kinds = {arg: _optimizer_kind(opt) for arg, opt in optimizers.items()}
     keras = [arg for arg, kind in kinds.items() if kind == "v2"]
     if not keras:
@@ -218,12 +224,17 @@ def _tf_version(optimizers, partitioner=None, partitioner_name="partitioner"):
             f"{keras[0]} is a Keras optimizer but {tf1[0]} a TensorFlow 1 one "
             "(tf$train$...Optimizer); one estimator takes one kind: give both as Keras "
             "optimizers, both as tf$train optimizers, or names.")
-    if partitioner is not None:
+    partitioner = _PARTITIONER_ARGS.intersection(args).pop()
+    if args[partitioner] is not None:
         raise PyestimTypeError(
-            f"{partitioner_name} works only with TensorFlow 1's estimator, which takes no Keras "
+            f"{partitioner} works only with TensorFlow 1's estimator, which takes no Keras "
             f"optimizer: give {keras[0]} as a name or a tf$train optimizer (e.g. "
             "tf$train$AdagradOptimizer(learning_rate = 0.05)), or drop the partitioner.")
     return "v2"
+
+
+#: The TF1-only argument each linear / DNN / combined constructor has (one of these).
+_PARTITIONER_ARGS = {"partitioner", "input_layer_partitioner"}
 
 
 def _fresh_copies(optimizer):
@@ -381,14 +392,22 @@ def _tidy_predict(tf_estimator):
     return tf_estimator
 
 
-def _make(cls_v2, cls_v1, use_v1, kind, model_type, args, **tf_args):
-    cls = cls_v1 if use_v1 else cls_v2
+def _make(cls_v2, cls_v1, kind, model_type, args):
+    """The canned estimator of TensorFlow 1's class ``cls_v1`` or, when a Keras optimizer asks
+    for it, TensorFlow 2's ``cls_v2`` (which takes no partitioner), from the normalised
+    ``args``."""
+    version = _tf_version(args)
+    tf_args = dict(args)
+    if version == "v2":
+        for name in _PARTITIONER_ARGS.intersection(tf_args):
+            del tf_args[name]
+    cls = cls_v1 if version == "v1" else cls_v2
     try:
         est = cls(**tf_args)
     except ValueError as err:
         raise PyestimValueError(f"{model_type}(): {err}") from None
     out = CannedEstimator(_tidy_predict(est), kind, model_type, args)
-    out.tf_version = "v1" if use_v1 else "v2"
+    out.tf_version = version
     return out
 
 
@@ -426,19 +445,14 @@ def linear_regressor(feature_columns, model_dir=None, label_dimension=1, weight_
     CannedEstimator
     """
     columns = as_column_list(feature_columns)
-    optimizer = resolve_optimizer(optimizer)
-    use_v1 = _tf_version({"optimizer": optimizer}, partitioner, "partitioner") == "v1"
     args = dict(feature_columns=columns, model_dir=_model_dir(model_dir),
                 label_dimension=as_count(label_dimension, "label_dimension", allow_none=False,
                                          minimum=1),
                 weight_column=_weight_column(weight_column),
-                optimizer=optimizer, config=_config(config),
+                optimizer=resolve_optimizer(optimizer), config=_config(config),
                 partitioner=partitioner)
-    tf_args = dict(args)
-    if not use_v1:
-        tf_args.pop("partitioner")
-    return _make(tf.estimator.LinearRegressor, tf.compat.v1.estimator.LinearRegressor, use_v1,
-                 "regressor", "linear_regressor", args, **tf_args)
+    return _make(tf.estimator.LinearRegressor, tf.compat.v1.estimator.LinearRegressor,
+                 "regressor", "linear_regressor", args)
 
 
 def linear_classifier(feature_columns, model_dir=None, n_classes=2, weight_column=None,
@@ -470,19 +484,14 @@ def linear_classifier(feature_columns, model_dir=None, n_classes=2, weight_colum
     CannedEstimator
     """
     columns = as_column_list(feature_columns)
-    optimizer = resolve_optimizer(optimizer)
-    use_v1 = _tf_version({"optimizer": optimizer}, partitioner, "partitioner") == "v1"
     n = _n_classes(n_classes)
     args = dict(feature_columns=columns, model_dir=_model_dir(model_dir), n_classes=n,
                 weight_column=_weight_column(weight_column),
                 label_vocabulary=_label_vocabulary(label_vocabulary, n),
-                optimizer=optimizer, config=_config(config),
+                optimizer=resolve_optimizer(optimizer), config=_config(config),
                 partitioner=partitioner)
-    tf_args = dict(args)
-    if not use_v1:
-        tf_args.pop("partitioner")
     return _make(tf.estimator.LinearClassifier, tf.compat.v1.estimator.LinearClassifier,
-                 use_v1, "classifier", "linear_classifier", args, **tf_args)
+                 "classifier", "linear_classifier", args)
 
 
 # --------------------------------------------------------------------------------------------
@@ -524,22 +533,16 @@ def dnn_regressor(hidden_units, feature_columns, model_dir=None, label_dimension
     CannedEstimator
     """
     columns = as_column_list(feature_columns)
-    optimizer = resolve_optimizer(optimizer)
-    use_v1 = _tf_version({"optimizer": optimizer}, input_layer_partitioner,
-                         "input_layer_partitioner") == "v1"
     args = dict(hidden_units=_hidden_units(hidden_units), feature_columns=columns,
                 model_dir=_model_dir(model_dir),
                 label_dimension=as_count(label_dimension, "label_dimension", allow_none=False,
                                          minimum=1),
                 weight_column=_weight_column(weight_column),
-                optimizer=optimizer,
+                optimizer=resolve_optimizer(optimizer),
                 activation_fn=resolve_activation_fn(activation_fn), dropout=_dropout(dropout),
                 input_layer_partitioner=input_layer_partitioner, config=_config(config))
-    tf_args = dict(args)
-    if not use_v1:
-        tf_args.pop("input_layer_partitioner")
-    return _make(tf.estimator.DNNRegressor, tf.compat.v1.estimator.DNNRegressor, use_v1,
-                 "regressor", "dnn_regressor", args, **tf_args)
+    return _make(tf.estimator.DNNRegressor, tf.compat.v1.estimator.DNNRegressor,
+                 "regressor", "dnn_regressor", args)
 
 
 def dnn_classifier(hidden_units, feature_columns, model_dir=None, n_classes=2,
@@ -578,22 +581,16 @@ def dnn_classifier(hidden_units, feature_columns, model_dir=None, n_classes=2,
     CannedEstimator
     """
     columns = as_column_list(feature_columns)
-    optimizer = resolve_optimizer(optimizer)
-    use_v1 = _tf_version({"optimizer": optimizer}, input_layer_partitioner,
-                         "input_layer_partitioner") == "v1"
     n = _n_classes(n_classes)
     args = dict(hidden_units=_hidden_units(hidden_units), feature_columns=columns,
                 model_dir=_model_dir(model_dir), n_classes=n,
                 weight_column=_weight_column(weight_column),
                 label_vocabulary=_label_vocabulary(label_vocabulary, n),
-                optimizer=optimizer,
+                optimizer=resolve_optimizer(optimizer),
                 activation_fn=resolve_activation_fn(activation_fn), dropout=_dropout(dropout),
                 input_layer_partitioner=input_layer_partitioner, config=_config(config))
-    tf_args = dict(args)
-    if not use_v1:
-        tf_args.pop("input_layer_partitioner")
-    return _make(tf.estimator.DNNClassifier, tf.compat.v1.estimator.DNNClassifier, use_v1,
-                 "classifier", "dnn_classifier", args, **tf_args)
+    return _make(tf.estimator.DNNClassifier, tf.compat.v1.estimator.DNNClassifier,
+                 "classifier", "dnn_classifier", args)
 
 
 # --------------------------------------------------------------------------------------------
@@ -621,15 +618,6 @@ def _combined_args(model_dir, linear_feature_columns, linear_optimizer, dnn_feat
                 dnn_dropout=_dropout(dnn_dropout, "dnn_dropout"),
                 weight_column=_weight_column(weight_column),
                 input_layer_partitioner=input_layer_partitioner, config=_config(config))
-
-
-def _combined_version(args):
-    optimizers = {}
-    if args["linear_feature_columns"]:
-        optimizers["linear_optimizer"] = args["linear_optimizer"]
-    if args["dnn_feature_columns"]:
-        optimizers["dnn_optimizer"] = args["dnn_optimizer"]
-    return _tf_version(optimizers, args["input_layer_partitioner"], "input_layer_partitioner")
 
 
 def dnn_linear_combined_regressor(model_dir=None, linear_feature_columns=None,
@@ -673,15 +661,11 @@ def dnn_linear_combined_regressor(model_dir=None, linear_feature_columns=None,
     args = _combined_args(model_dir, linear_feature_columns, linear_optimizer,
                           dnn_feature_columns, dnn_optimizer, dnn_hidden_units, dnn_activation_fn,
                           dnn_dropout, weight_column, input_layer_partitioner, config)
-    use_v1 = _combined_version(args) == "v1"
     args["label_dimension"] = as_count(label_dimension, "label_dimension", allow_none=False,
                                        minimum=1)
-    tf_args = dict(args)
-    if not use_v1:
-        tf_args.pop("input_layer_partitioner")
     return _make(tf.estimator.DNNLinearCombinedRegressor,
-                 tf.compat.v1.estimator.DNNLinearCombinedRegressor, use_v1, "regressor",
-                 "dnn_linear_combined_regressor", args, **tf_args)
+                 tf.compat.v1.estimator.DNNLinearCombinedRegressor, "regressor",
+                 "dnn_linear_combined_regressor", args)
 
 
 def dnn_linear_combined_classifier(model_dir=None, linear_feature_columns=None,
@@ -728,16 +712,12 @@ def dnn_linear_combined_classifier(model_dir=None, linear_feature_columns=None,
     args = _combined_args(model_dir, linear_feature_columns, linear_optimizer,
                           dnn_feature_columns, dnn_optimizer, dnn_hidden_units, dnn_activation_fn,
                           dnn_dropout, weight_column, input_layer_partitioner, config)
-    use_v1 = _combined_version(args) == "v1"
     n = _n_classes(n_classes)
     args["n_classes"] = n
     args["label_vocabulary"] = _label_vocabulary(label_vocabulary, n)
-    tf_args = dict(args)
-    if not use_v1:
-        tf_args.pop("input_layer_partitioner")
     return _make(tf.estimator.DNNLinearCombinedClassifier,
-                 tf.compat.v1.estimator.DNNLinearCombinedClassifier, use_v1, "classifier",
-                 "dnn_linear_combined_classifier", args, **tf_args)
+                 tf.compat.v1.estimator.DNNLinearCombinedClassifier, "classifier",
+                 "dnn_linear_combined_classifier", args)
 
 
 # --------------------------------------------------------------------------------------------
