@@ -50,22 +50,24 @@ class RunResult:
 
 
 class LogCapture(logging.Handler):
-    """Collects the ``predicted_classes = [...]`` lines the tensorflow logger prints."""
+    """Collects the lines the tensorflow logger prints that start with ``prefix`` (by
+    default the ``predicted_classes = [...]`` lines)."""
 
-    def __init__(self):
+    def __init__(self, prefix=PREDICTED):
         super().__init__(level=logging.INFO)
+        self.prefix = prefix
         self.lines = []
 
     def emit(self, record):
         message = record.getMessage()
-        if message.startswith(PREDICTED):
+        if message.startswith(self.prefix):
             self.lines.append(message)
 
 
 @contextlib.contextmanager
-def captured_log():
+def captured_log(prefix=PREDICTED):
     logger = tf_root.get_logger()
-    handler = LogCapture()
+    handler = LogCapture(prefix)
     old_level = logger.level
     logger.setLevel(logging.INFO)
     logger.addHandler(handler)
@@ -178,13 +180,14 @@ def seeded(seed):
 
 
 class LossRecorder(tf_root.compat.v1.train.SessionRunHook):
-    """Plain TensorFlow: fetch the model's loss at every step."""
+    """Plain TensorFlow: fetch the model's loss at every step (the tensor tf.estimator adds
+    last to the LOSSES collection; a canned head puts unreduced losses there before it)."""
 
     def __init__(self):
         self.losses = []
 
     def begin(self):
-        self._loss = tf_root.compat.v1.get_collection(tf_root.compat.v1.GraphKeys.LOSSES)[0]
+        self._loss = tf_root.compat.v1.get_collection(tf_root.compat.v1.GraphKeys.LOSSES)[-1]
 
     def before_run(self, run_context):
         return tf_root.compat.v1.train.SessionRunArgs(self._loss)

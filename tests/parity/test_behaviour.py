@@ -322,14 +322,14 @@ def _dir(tmp_path_factory, key):
 _SCALARS = ("global_step", "latest_checkpoint", "n")
 
 
-def unwrap(value):
-    """R's length-one vectors under the keys of scalars (``_SCALARS``) as Python scalars
+def unwrap(value, scalars=_SCALARS):
+    """R's length-one vectors under the keys of scalars (``scalars``) as Python scalars
     (metric values stay lists, as the Python side gives them)."""
     if isinstance(value, dict):
-        return {k: (v[0] if k in _SCALARS and isinstance(v, list) and len(v) == 1
-                    else v if k == "values" else unwrap(v)) for k, v in value.items()}
+        return {k: (v[0] if k in scalars and isinstance(v, list) and len(v) == 1
+                    else v if k == "values" else unwrap(v, scalars)) for k, v in value.items()}
     if isinstance(value, list):
-        return [unwrap(v) for v in value]
+        return [unwrap(v, scalars) for v in value]
     return value
 
 

@@ -13,7 +13,6 @@ estimators against plain tf.estimator's classes with the same arguments, seed an
 same per-step losses, metrics, predictions and variables.
 """
 
-import logging
 import os
 
 import numpy as np
@@ -21,7 +20,8 @@ import pandas as pd
 import pytest
 import tensorflow as tf
 
-from .test_behaviour import md, r_collect, r_value, same_numbers
+from .runners import LossRecorder, captured_log, seeded
+from .test_behaviour import md, r_collect, r_value, same_numbers, unwrap
 
 SECTION = "Canned estimators, feature columns, data-frame input (R / Python)"
 SEED = 3
@@ -307,31 +307,6 @@ def py_columns(vocab_file):
 # Running both sides once per test session, with the INFO lines of input_fn()
 
 
-class _Lines(logging.Handler):
-    def __init__(self):
-        super().__init__(logging.INFO)
-        self.lines = []
-
-    def emit(self, record):
-        message = record.getMessage()
-        if message.startswith("input_fn(): factor column"):
-            self.lines.append(message)
-
-
-def _logged(call):
-    """Run ``call``; return (its value, the input_fn() factor lines it logged)."""
-    logger = logging.getLogger("tensorflow")
-    handler, level = _Lines(), logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
-    try:
-        value = call()
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(level)
-    return value, handler.lines
-
-
 @pytest.fixture(scope="module")
 def vocab_file(tmp_path_factory):
     path = tmp_path_factory.mktemp("vocab") / "colors.txt"
@@ -349,32 +324,28 @@ def _r_string(value):
     return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def run_both(r, tmp_path_factory, what, *args):
-    """(R result, Python result), each with the factor lines input_fn() logged."""
-    if what not in _cache:
-        r_dir = str(tmp_path_factory.mktemp(f"r_{what}"))
-        py_dir = str(tmp_path_factory.mktemp(f"py_{what}"))
-        r_args = ", ".join([_r_string(r_dir)] + [_r_string(a) for a in args])
-        if what in ("datasets", "columns"):
-            r_args = ", ".join(_r_string(a) for a in args)
-        r_res, r_lines = _logged(lambda: r_value(r, f"can_{what}({r_args})"))
-        py_fn = globals()[f"py_{what}"]
-        py_args = list(args) if what in ("datasets", "columns") else [py_dir, *args]
-        py_res, py_lines = _logged(lambda: py_fn(*py_args))
-        _cache[what] = (unwrap(r_res), r_lines, py_res, py_lines, r_dir, py_dir)
-    return _cache[what]
-
-
+#: The scenarios that train nothing, so take no model_dir.
+_NO_MODEL_DIR = ("datasets", "columns")
 _SCALARS = ("global_step", "checkpoint", "classifier_spec", "regressor_spec")
+_FACTOR_LINES = "input_fn(): factor column"
 
 
-def unwrap(value):
-    """R's length-one vectors under scalar keys as Python scalars; R's single names (a frame
-    of one column, one variable) as lists already; everything else unchanged."""
-    if isinstance(value, dict):
-        return {k: (v[0] if k in _SCALARS and isinstance(v, list) and len(v) == 1
-                    else unwrap(v)) for k, v in value.items()}
-    return value
+def run_both(r, tmp_path_factory, what, *args):
+    """(R result, R's factor lines, Python result, Python's factor lines, R's model_dir,
+    Python's model_dir): the factor lines are those input_fn() logged."""
+    if what not in _cache:
+        dirs = [None, None]
+        if what not in _NO_MODEL_DIR:
+            dirs = [str(tmp_path_factory.mktemp(f"{lang}_{what}")) for lang in ("r", "py")]
+        lead = [] if what in _NO_MODEL_DIR else [dirs[0]]
+        r_args = ", ".join(_r_string(a) for a in lead + list(args))
+        with captured_log(_FACTOR_LINES) as r_lines:
+            r_res = unwrap(r_value(r, f"can_{what}({r_args})"), _SCALARS)
+        py_fn = globals()[f"py_{what}"]
+        with captured_log(_FACTOR_LINES) as py_lines:
+            py_res = py_fn(*([] if what in _NO_MODEL_DIR else [dirs[1]]), *args)
+        _cache[what] = (r_res, r_lines, py_res, py_lines, *dirs)
+    return _cache[what]
 
 
 # --------------------------------------------------------------------------------------------
@@ -444,10 +415,6 @@ def compare_result(report, case, r_res, py_res):
     return failed
 
 
-def _fail_detail(r_res, py_res):
-    return _first_difference(r_res, py_res)
-
-
 # --------------------------------------------------------------------------------------------
 # Tests
 
@@ -466,7 +433,7 @@ def test_r_and_pyestim_data_sets_are_the_same(r, report, tmp_path_factory):
         if not report.check("data sets", key, r_res[key] == py_res[key],
                             md(", ".join(map(str, py_res[key][:5])) + " ...")):
             failed.append(key)
-    assert not failed, f"data sets differ: {failed}: {_fail_detail(r_res, py_res)}"
+    assert not failed, f"data sets differ: {failed}: {_first_difference(r_res, py_res)}"
 
 
 @pytest.mark.parametrize("what, label", [
@@ -480,7 +447,7 @@ def test_canned_estimator(what, label, r, report, tmp_path_factory):
     Python gives exactly the same history, metrics, predictions and variables."""
     r_res, r_lines, py_res, py_lines, _, _ = run_both(r, tmp_path_factory, what)
     failed = compare_result(report, label, r_res, py_res)
-    assert not failed, f"{label}: {failed}: {_fail_detail(r_res, py_res)}"
+    assert not failed, f"{label}: {failed}: {_first_difference(r_res, py_res)}"
     # Sanity of the runs themselves (independent of the other language).
     last = py_res["history"]["steps"][-1]
     if what == "boosted_trees":
@@ -500,7 +467,7 @@ def test_wide_and_deep_with_every_feature_column(r, report, tmp_path_factory, vo
                                                       vocab_file)
     label = "dnn_linear_combined_classifier, every kind of feature column"
     failed = compare_result(report, label, r_res, py_res)
-    assert not failed, f"{label}: {failed}: {_fail_detail(r_res, py_res)}"
+    assert not failed, f"{label}: {failed}: {_first_difference(r_res, py_res)}"
     classes = py_res["predict"]["columns"]["classes"]
     assert set(classes) <= {"no", "yes"} and len(classes) == 7
 
@@ -547,7 +514,7 @@ def test_train_and_evaluate(r, report, tmp_path_factory):
     ok = r_res["checkpoint"] == py_res["checkpoint"] == "model.ckpt-15"
     if not report.check(label, "latest checkpoint", ok, str(py_res["checkpoint"])):
         failed.append("checkpoint")
-    assert not failed, f"{label}: {failed}: {_fail_detail(r_res, py_res)}"
+    assert not failed, f"{label}: {failed}: {_first_difference(r_res, py_res)}"
 
 
 def test_export_savedmodel(r, report, tmp_path_factory):
@@ -596,7 +563,7 @@ def test_keras_model_to_estimator(r, report, tmp_path_factory):
         if not report.check(label, what, ok, md(str(py_res[key]))):
             failed.append(key)
     assert py_res["global_step"] == 10
-    assert not failed, f"{label}: {failed}: {_fail_detail(r_res, py_res)}"
+    assert not failed, f"{label}: {failed}: {_first_difference(r_res, py_res)}"
 
 
 def test_feature_column_helpers(r, report, tmp_path_factory, vocab_file):
@@ -625,7 +592,7 @@ def test_feature_column_helpers(r, report, tmp_path_factory, vocab_file):
             failed.append(what)
     np.testing.assert_allclose(py_res["input_layer"], expected, rtol=1e-6)
     assert py_res["selected"] == ["Petal.Length", "Petal.Width", "Sepal.Width"]
-    assert not failed, f"{failed}: {_fail_detail(r_res, py_res)}"
+    assert not failed, f"{failed}: {_first_difference(r_res, py_res)}"
 
 
 # --------------------------------------------------------------------------------------------
@@ -640,37 +607,19 @@ def _iris_arrays():
     return x, ir.Species.cat.codes.to_numpy().astype(np.int64)
 
 
-class _ModelLossRecorder(tf.compat.v1.train.SessionRunHook):
-    """The model's training loss at every step: the tensor tf.estimator adds last to the
-    LOSSES collection (a canned head puts unreduced losses there before it)."""
-
-    def __init__(self):
-        self.losses = []
-
-    def begin(self):
-        self._loss = tf.compat.v1.get_collection(tf.compat.v1.GraphKeys.LOSSES)[-1]
-
-    def before_run(self, run_context):
-        return tf.compat.v1.train.SessionRunArgs(self._loss)
-
-    def after_run(self, run_context, run_values):
-        self.losses.append(float(run_values.results))
-
-
 def _canned_run(make, model_dir, kind):
     """Train 40 steps, evaluate, predict 6 rows, with whatever estimator ``make`` builds:
     fed by pyestim's numpy_input_fn (a plain TensorFlow input function) under the seed, as
     the tutorial parity feeds plain tf.estimator (its stock reader is not reproducible)."""
     import pyestim as pe
 
-    from .runners import seeded
 
     x, y = _iris_arrays()
     if kind == "regressor":
         y = x.pop("Petal.Width")
     est = make(model_dir, sorted(x))
     tf_est = getattr(est, "estimator", est)
-    recorder = _ModelLossRecorder()
+    recorder = LossRecorder()
     train_fn = pe.numpy_input_fn(x, y, batch_size=32, num_epochs=None, shuffle=True)
     eval_fn = pe.numpy_input_fn(x, y, batch_size=150, num_epochs=1, shuffle=False)
     rows = [0, 50, 100, 1, 51, 101]
