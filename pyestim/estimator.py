@@ -13,7 +13,9 @@ import random
 
 import numpy as np
 import tensorflow as tf
+from tensorflow.python.eager import context as _tf_context
 from tensorflow.python.framework import config as _tf_config
+from tensorflow.python.framework import ops as _tf_ops
 
 from . import hooks as _hooks
 from . import recovery as _recovery
@@ -642,22 +644,16 @@ def predict(object, input_fn, checkpoint_path=None, predict_keys=None, hooks=Non
 
 
 def _tf_state():
-    from tensorflow.python.eager import context
-    from tensorflow.python.framework import ops
-
-    ctx = context.context()
-    return (list(ops._default_graph_stack.stack),  # noqa: SLF001 - see the note above
+    ctx = _tf_context.context()
+    return (list(_tf_ops._default_graph_stack.stack),  # noqa: SLF001 - see the note above
             list(ctx.context_switches.stack), ctx._thread_local_data.is_eager,  # noqa: SLF001
             _tf_config.is_op_determinism_enabled())
 
 
 def _set_tf_state(state):
-    from tensorflow.python.eager import context
-    from tensorflow.python.framework import ops
-
     graphs, switches, eager, determinism = state
-    ctx = context.context()
-    ops._default_graph_stack.stack[:] = graphs  # noqa: SLF001
+    ctx = _tf_context.context()
+    _tf_ops._default_graph_stack.stack[:] = graphs  # noqa: SLF001
     ctx.context_switches.stack[:] = switches
     ctx._thread_local_data.is_eager = eager  # noqa: SLF001
     if determinism != _tf_config.is_op_determinism_enabled():
