@@ -222,18 +222,19 @@ def test_real_pixel_values_match_raw_bytes(real, raw):
     for image, row, col in ((0, first // 28, first % 28), (123, 14, 14), (59999, 20, 9)):
         byte = buf[16 + image * 784 + row * 28 + col]
         part, index = (real.validation, image) if image < 5000 else (real.train, image - 5000)
-        assert part.images[index, row * 28 + col] == np.float32(byte) / np.float32(255)
+        # TF 1's DataSet: images.astype(float32) multiplied by 1.0 / 255.0 (not divided)
+        assert part.images[index, row * 28 + col] == np.float32(byte) * np.float32(1.0 / 255.0)
     assert real.validation.images[0, first] > 0
     tbuf = raw[TEST_IMAGES]
     byte = tbuf[16 + 9999 * 784 + 13 * 28 + 15]
-    assert real.test.images[9999, 13 * 28 + 15] == np.float32(byte) / np.float32(255)
+    assert real.test.images[9999, 13 * 28 + 15] == np.float32(byte) * np.float32(1.0 / 255.0)
 
 
 def test_real_split_is_tf1s_validation_is_head_train_is_tail(real, raw):
     # TF1's mnist.read_data_sets: validation = train_images[:5000], train = the rest.
     images = raw_images(raw[TRAIN_IMAGES])
     labels = raw_labels(raw[TRAIN_LABELS])
-    expected = images.astype(np.float32) / np.float32(255)
+    expected = np.multiply(images.astype(np.float32), 1.0 / 255.0)  # as TF 1 scaled them
     assert np.array_equal(real.train.images, expected[5000:])
     assert np.array_equal(real.validation.images, expected[:5000])
     assert np.array_equal(real.train.labels, labels[5000:])

@@ -275,7 +275,7 @@ def _images(path: Path, verify: bool, dtype: np.dtype, reshape: bool) -> np.ndar
             images = _converted_cache.get(ckey)
             if images is None:
                 images = raw.astype(np.float32)
-                np.divide(images, np.float32(255.0), out=images)
+                np.multiply(images, np.float32(1.0 / 255.0), out=images)  # as TF 1's reader
                 images = _readonly(images)
                 _converted_cache[ckey] = images
     if reshape:
@@ -375,7 +375,7 @@ class DataSet:
             if self._dtype == np.float32 and images.dtype != np.float32:
                 if np.issubdtype(images.dtype, np.integer):
                     images = images.astype(np.float32)
-                    np.divide(images, np.float32(255.0), out=images)
+                    np.multiply(images, np.float32(1.0 / 255.0), out=images)  # as TF 1's reader
                 else:
                     images = images.astype(np.float32)
             self._num_examples = int(images.shape[0])

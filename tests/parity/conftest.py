@@ -33,6 +33,8 @@ import sys
 
 import pytest
 
+from .helpers import distinct_sides, in_ci
+
 REPO = pathlib.Path(__file__).resolve().parents[2]
 R_DIR = pathlib.Path(__file__).resolve().parent / "r"
 _ROWS = []
@@ -40,7 +42,7 @@ _EXIT = {"session": None, "status": 0}  # the started RSession, pytest's exit st
 
 
 def _unavailable(reason):
-    if os.environ.get("CI") == "true":
+    if in_ci():
         pytest.fail(f"parity suite cannot run in CI: {reason}. `bash dev.sh setup` installs R, "
                     "rpy2 and the R package.", pytrace=False)
     pytest.skip(reason)
@@ -143,18 +145,23 @@ def _remove_r_tempdir(session):
 
 
 class Report:
-    """Rows of the parity report: what was compared, case by case, and the result."""
+    """Rows of the parity report: what was compared, between which two runs, and the result.
+
+    ``runs`` is the pair of :class:`helpers.Run` objects the row compares; a row whose two
+    sides are one run raises :class:`helpers.SelfComparison` (it could not fail)."""
 
     def __init__(self, section):
         self.section = section
 
-    def check(self, case, compared, condition, detail=""):
+    def check(self, case, compared, condition, detail="", *, runs):
+        a, b = distinct_sides(runs)
         _ROWS.append((self.section, case, compared, "same" if condition else "DIFFERENT",
-                      detail))
+                      detail, (a, b)))
         return condition
 
-    def note(self, case, compared, detail):
-        _ROWS.append((self.section, case, compared, "n/a", detail))
+    def note(self, case, compared, detail, *, runs):
+        a, b = distinct_sides(runs)
+        _ROWS.append((self.section, case, compared, "n/a", detail, (a, b)))
 
 
 @pytest.fixture
@@ -172,6 +179,33 @@ def pytest_unconfigure(config):
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(int(_EXIT["status"]))
+
+
+#: What the plain side is fed with, as the report header states it (test_tutorial.py and
+#: test_canned.py hold the runs).
+PLAIN_INPUTS = (
+    "What feeds plain: in the rows 'plain (TF reader)' (tutorial models, shuffle=False) "
+    "TensorFlow's own tf.compat.v1.estimator.inputs.numpy_input_fn (num_threads=1; Python's "
+    "random re-seeded after it builds its ops, see tests/parity/README.md) on MNIST read from "
+    "the IDX files by the test (numpy + gzip): no pyestim on that side. TensorFlow's reader is "
+    "not reproducible when it shuffles (its queue is filled by a thread), so in the rows "
+    "'plain' with shuffle=True (the tutorial as written, the canned estimators) plain is fed "
+    "by pyestim's numpy_input_fn (a plain TensorFlow input function) and reads MNIST with "
+    "pyestim.datasets: there only the model, the hooks and the estimator are plain.")
+
+
+def _git_commit():
+    import subprocess
+
+    try:
+        out = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
+                             capture_output=True, text=True, timeout=10, check=True)
+        dirty = subprocess.run(["git", "-C", str(REPO), "status", "--porcelain",
+                                "--untracked-files=no"], capture_output=True, text=True,
+                               timeout=10).stdout.strip()
+        return f"commit {out.stdout.strip()}" + (" with uncommitted changes" if dirty else "")
+    except Exception:  # noqa: BLE001 - no git: say so
+        return "commit unknown"
 
 
 def pytest_sessionfinish(session, exitstatus):
@@ -194,20 +228,38 @@ def pytest_sessionfinish(session, exitstatus):
         f"{datetime.datetime.now():%Y-%m-%d %H:%M}, Python {platform.python_version()}, "
         f"TensorFlow {tf.__version__}, {r_version}.",
         "",
+        f"Written by this test run ({_git_commit()}); not edited by hand.",
+        "",
         "R is the R package through reticulate; Python is pyestim; plain is tf.estimator "
-        "with no pyestim. 'same' means exactly equal (bit for bit for floats) unless the "
-        "detail column states a tolerance.",
+        "(tf.compat.v1.estimator classes, TensorFlow's own hooks) with no pyestim in the model, "
+        "the hooks or the estimator. " + PLAIN_INPUTS,
+        "",
+        "Each row names the two runs it compares (#numbers; each section ends with its runs: "
+        "side and call). A run is made once and may back several rows; 'expected' is a value "
+        "written in the test, 'table' the differences.csv file. The harness refuses a row "
+        "whose two sides are one run. 'same' means exactly equal (bit for bit for floats) "
+        "unless the detail column states a tolerance.",
         "",
     ]
-    section = None
-    for sec, case, compared, result, detail in _ROWS:
-        if sec != section:
-            lines += ["", f"## {sec}", "", "| case | compared | result | detail |",
-                      "|---|---|---|---|"]
-            section = sec
-        lines.append(f"| {case} | {compared} | {result} | {detail} |")
+    sections = {}
+    for row in _ROWS:
+        sections.setdefault(row[0], []).append(row)
+    for sec, rows in sections.items():
+        lines += ["", f"## {sec}", "", "| case | compared | runs | result | detail |",
+                  "|---|---|---|---|---|"]
+        runs = {}
+        for _, case, compared, result, detail, (a, b) in rows:
+            runs.update({a.id: a, b.id: b})
+            lines.append(f"| {case} | {compared} | #{a.id} vs #{b.id} | {result} | {detail} |")
+        lines += ["", "Runs compared in this section:", "", "| run | side | how |",
+                  "|---|---|---|"]
+        for i in sorted(runs):
+            how = str(runs[i].how).replace("|", "\\|").replace("\n", " ")
+            lines.append(f"| #{i} | {runs[i].side} | {how} |")
     different = sum(1 for row in _ROWS if row[3] == "DIFFERENT")
-    lines += ["", f"{len(_ROWS)} comparisons, {different} different."]
+    n_runs = len({run.id for row in _ROWS for run in row[5]})
+    lines += ["", f"{len(_ROWS)} comparisons, {different} different; every row compares two "
+              f"distinct runs ({n_runs} runs in all)."]
     path.write_text("\n".join(lines) + "\n")
     session.config._parity_report = path
 

@@ -2,9 +2,15 @@
 
 * ``run_python``: seed 000's tutorial code written in Python on pyestim (its "Python twin");
 * ``run_plain``: seed 001's code on plain tf.estimator, with no pyestim in the model, hooks
-  or estimator; it is fed by pyestim's ``numpy_input_fn`` (a plain TensorFlow input function),
-  the input both sides can share, because the stock queue-based reader shuffles from threads
-  and is not reproducible;
+  or estimator. With ``reader="tf"`` it is fed by TensorFlow's own
+  ``tf.compat.v1.estimator.inputs.numpy_input_fn`` and reads MNIST from the IDX files itself
+  (:func:`read_idx_mnist`): no pyestim at all. TensorFlow's reader fills its queue from a
+  thread; unshuffled with one thread (``shuffle=False, num_threads=1``) it reads the rows in
+  order and is reproducible, shuffled it is not (the order then depends on how far the
+  thread got), so ``reader="tf"`` needs ``Settings(shuffle=False)``. The tutorial as written
+  (shuffle = TRUE) is therefore compared with ``reader="pyestim"``: pyestim's
+  ``numpy_input_fn`` (a plain TensorFlow input function, the input both sides can share)
+  and pyestim's MNIST reader;
 * ``run_r`` (in ``r_runner.py``): the seed 000 R code through rpy2, the R package and
   reticulate, in this same process.
 """
@@ -34,6 +40,8 @@ class Settings:
     eval_steps: int = 5
     log_every: int = 10
     batch_size: int = 100
+    shuffle: bool = True  # train and evaluate input, as the tutorial writes it
+    reader: str = "pyestim"  # or "tf": TensorFlow's own numpy_input_fn (needs shuffle False)
 
 
 @dataclasses.dataclass
@@ -126,26 +134,34 @@ def run_python(settings, model_dir):
     tensors_to_log = {"predicted_classes": "predicted_classes"}
     logging_hook = hook_logging_tensor(tensors=tensors_to_log, every_n_iter=settings.log_every)
 
+    inputs = tf.estimator.inputs
+    if settings.reader == "tf":
+        # TensorFlow's own reader, as the plain side uses it: input functions build ops, and
+        # TensorFlow seeds each random op from the number of ops built before it, so both
+        # sides must build the same input ops for the same initial weights
+        inputs = _tf_reader(settings)
+
     def train_input_fn(features_as_named_list):
-        return tf.estimator.inputs.numpy_input_fn(
+        return inputs.numpy_input_fn(
             x={"x": train_data}, y=train_labels, batch_size=settings.batch_size,
-            num_epochs=None, shuffle=True)
+            num_epochs=None, shuffle=settings.shuffle)
 
     with captured_log() as train_logged:
         history = train(mnist_classifier, input_fn=train_input_fn, steps=settings.steps,
                         hooks=[logging_hook, hook_history_saver(every_n_step=1)])
 
     def eval_input_fn(features_as_named_list):
-        return tf.estimator.inputs.numpy_input_fn(
+        return inputs.numpy_input_fn(
             x={"x": eval_data}, y=eval_labels, batch_size=settings.batch_size,
-            num_epochs=None, shuffle=True)
+            num_epochs=None, shuffle=settings.shuffle)
 
     with captured_log() as eval_logged:
         metrics = evaluate(mnist_classifier, input_fn=eval_input_fn,
                            steps=settings.eval_steps, hooks=logging_hook, simplify=False)
 
-    predict_input_fn = pyestim.numpy_input_fn(
-        x={"x": eval_data[:settings.n_predict]}, shuffle=False)
+    predict_input_fn = inputs.numpy_input_fn(
+        x={"x": eval_data[:settings.n_predict]}, batch_size=settings.n_predict, num_epochs=1,
+        shuffle=False)
     rows = predict(mnist_classifier, input_fn=predict_input_fn, simplify=False)
     classes, probabilities = _stack_predictions(rows)
     return RunResult(
@@ -196,13 +212,84 @@ class LossRecorder(tf_root.compat.v1.train.SessionRunHook):
         self.losses.append(float(run_values.results))
 
 
-def run_plain(settings, model_dir):
-    from pyestim import numpy_input_fn  # the shared input: a plain TensorFlow input function
+def read_idx_mnist(settings, data_dir=None):
+    """The tutorial's arrays read straight from the four MNIST IDX files (gzip), with no
+    pyestim: the format is a big-endian header (magic, dimensions) and the bytes. As TF 1's
+    ``read_data_sets`` did: the first 5000 training images are the validation set, so
+    ``train`` starts at image 5000; float32 images are the bytes times 1/255."""
+    import gzip
+    import os
+    import pathlib
 
+    folder = pathlib.Path(data_dir or os.environ["PYESTIM_DATA_DIR"])
+
+    def read(name):
+        with gzip.open(folder / name, "rb") as f:
+            raw = f.read()
+        ndim = raw[3]
+        dims = [int.from_bytes(raw[4 + 4 * i:8 + 4 * i], "big") for i in range(ndim)]
+        values = np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim)
+        return values.reshape(dims)
+
+    def images(name):
+        pixels = read(name)
+        flat = pixels.reshape(pixels.shape[0], -1).astype(np.float32)
+        return np.multiply(flat, np.float32(1.0 / 255.0))
+
+    train_images = images("train-images-idx3-ubyte.gz")[5000:]
+    train_labels = read("train-labels-idx1-ubyte.gz")[5000:]
+    return {
+        "train_data": train_images[:settings.n_train],
+        "train_labels": train_labels[:settings.n_train].astype(np.int32),
+        "eval_data": images("t10k-images-idx3-ubyte.gz")[:settings.n_eval],
+        "eval_labels": read("t10k-labels-idx1-ubyte.gz")[:settings.n_eval].astype(np.int32),
+    }
+
+
+class _tf_reader:
+    """TensorFlow's own numpy_input_fn with one thread (``settings.reader == "tf"``).
+
+    Measured (tests/parity/README.md): even unshuffled with one thread it is not reproducible
+    as it stands, because building its input ops draws from Python's ``random`` a varying
+    number of times, and the Keras legacy initializers of the models then take their op
+    seeds from that state (the initial weights differed from run to run). So each input
+    function returned here re-seeds Python's ``random`` with the run's seed after TensorFlow's
+    input function has built its ops: what a user of plain tf.estimator must do by hand for
+    a reproducible run, done the same way on both sides."""
+
+    def __init__(self, settings):
+        if settings.shuffle:
+            raise ValueError("TensorFlow's numpy_input_fn shuffles from a thread and is not "
+                             "reproducible: use Settings(shuffle=False) with reader='tf'")
+        self.seed = settings.seed
+
+    def numpy_input_fn(self, x, y=None, batch_size=128, num_epochs=1, shuffle=None):
+        tf_input_fn = tf_root.compat.v1.estimator.inputs.numpy_input_fn(
+            x=x, y=y, batch_size=batch_size, num_epochs=num_epochs, shuffle=shuffle,
+            num_threads=1)
+
+        def input_fn():
+            out = tf_input_fn()
+            random.seed(self.seed)
+            return out
+
+        return input_fn
+
+
+def run_plain(settings, model_dir):
+    """Seed 001's code on plain tf.estimator. ``settings.reader``: "tf" for TensorFlow's own
+    numpy_input_fn and the IDX files read here (needs ``settings.shuffle`` False, see the
+    module docstring), "pyestim" for pyestim's numpy_input_fn and MNIST reader."""
     from .plain_models import MODELS
 
     tf = tf_root
-    data = mnist_arrays(settings)
+    if settings.reader == "tf":
+        numpy_input_fn = _tf_reader(settings).numpy_input_fn
+        data = read_idx_mnist(settings)
+    else:
+        from pyestim import numpy_input_fn  # a plain TensorFlow input function
+
+        data = mnist_arrays(settings)
     mnist_classifier = tf.estimator.Estimator(
         model_fn=MODELS[settings.model], model_dir=model_dir,
         config=tf.estimator.RunConfig(tf_random_seed=settings.seed))
@@ -212,17 +299,18 @@ def run_plain(settings, model_dir):
     recorder = LossRecorder()
     train_input_fn = numpy_input_fn(x={"x": data["train_data"]}, y=data["train_labels"],
                                     batch_size=settings.batch_size, num_epochs=None,
-                                    shuffle=True)
+                                    shuffle=settings.shuffle)
     with captured_log() as train_logged, seeded(settings.seed):
         mnist_classifier.train(input_fn=train_input_fn, steps=settings.steps,
                                hooks=[logging_hook, recorder])
     eval_input_fn = numpy_input_fn(x={"x": data["eval_data"]}, y=data["eval_labels"],
                                    batch_size=settings.batch_size, num_epochs=None,
-                                   shuffle=True)
+                                   shuffle=settings.shuffle)
     with captured_log() as eval_logged, seeded(settings.seed):
         metrics = mnist_classifier.evaluate(input_fn=eval_input_fn, steps=settings.eval_steps,
                                             hooks=[logging_hook])
     predict_input_fn = numpy_input_fn(x={"x": data["eval_data"][:settings.n_predict]},
+                                      batch_size=settings.n_predict, num_epochs=1,
                                       shuffle=False)
     with seeded(settings.seed):
         rows = list(mnist_classifier.predict(input_fn=predict_input_fn))

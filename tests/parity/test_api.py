@@ -15,16 +15,13 @@ Functions that pyestim has and the R package lacks are reported ("Python only");
 only when one of them is one of tfestimators' core functions (CORE), which R must have.
 """
 
-import csv
 import inspect
-import pathlib
 
 import pytest
 
-from .test_behaviour import md, r_value
+from .helpers import Run, expected as fixed, is_error_row, md, r_value, read_differences
 
 SECTION = "API parity (R exports vs pyestim)"
-TABLE = pathlib.Path(__file__).resolve().parent / "differences.csv"
 
 #: tfestimators' core functions: R and Python must both have them.
 CORE = (
@@ -42,27 +39,6 @@ R_ONLY_EXPORT = "R-only export: pyestim has no function of this name"
 
 # --------------------------------------------------------------------------------------------
 # The table of intentional differences
-
-
-def read_differences(path=TABLE):
-    """The rows of differences.csv as {(function, difference): reason}. Checks the format:
-    the three columns, a reason on every row, no row twice."""
-    lines = [line for line in path.read_text().splitlines()
-             if line.strip() and not line.lstrip().startswith("#")]
-    reader = csv.DictReader(lines)
-    assert reader.fieldnames == ["function", "difference", "reason"], \
-        f"{path.name}: the columns must be function,difference,reason; got {reader.fieldnames}"
-    rows = {}
-    for row in reader:
-        key = (row["function"].strip(), row["difference"].strip())
-        assert all(key) and (row["reason"] or "").strip(), f"{path.name}: incomplete row {row}"
-        assert key not in rows, f"{path.name}: row listed twice: {key}"
-        rows[key] = row["reason"].strip()
-    return rows
-
-
-def is_error_row(key):
-    return key[1].startswith("error:")
 
 
 # --------------------------------------------------------------------------------------------
@@ -195,10 +171,13 @@ def test_core_functions_in_both(api, report):
     """tfestimators' core functions are exported by R and exist in pyestim."""
     missing_r = [n for n in CORE if n not in api["r"]]
     missing_py = [n for n in CORE if n not in api["python"]]
+    core = fixed(f"tfestimators' {len(CORE)} core function names (CORE)")
     report.check("tfestimators core functions", f"{len(CORE)} names in R's exports",
-                 not missing_r, "all there" if not missing_r else f"R lacks {missing_r}")
+                 not missing_r, "all there" if not missing_r else f"R lacks {missing_r}",
+                 runs=(Run("R", "getNamespaceExports('pyestim')", api["r"]), core))
     report.check("tfestimators core functions", f"{len(CORE)} names in pyestim",
-                 not missing_py, "all there" if not missing_py else f"pyestim lacks {missing_py}")
+                 not missing_py, "all there" if not missing_py else f"pyestim lacks {missing_py}",
+                 runs=(Run("Python", "pyestim.__all__", api["python"]), core))
     assert not missing_r, f"the R package does not export core function(s) {missing_r}"
     assert not missing_py, f"pyestim lacks core function(s) {missing_py}"
 
@@ -213,14 +192,18 @@ def test_arguments_match(api, report):
         new = [d for d in differences if (name, d) not in api["table"]]
         unlisted += [(name, d) for d in new]
         args = _r_signature_text(sig) or "no arguments"
+        runs = (Run("R", f"formals({name})", sig),
+                Run("Python", f"inspect.signature(pyestim.{name})", api["python"].get(name)))
         if new:
             report.check(name, "arguments: names, order, defaults", False,
-                         md("not in differences.csv: " + "; ".join(new), 300))
+                         md("not in differences.csv: " + "; ".join(new), 300), runs=runs)
         elif listed:
             report.note(name, "arguments: names, order, defaults",
-                        md("intentional (differences.csv): " + "; ".join(listed), 300))
+                        md("intentional (differences.csv): " + "; ".join(listed), 300),
+                        runs=runs)
         else:
-            report.check(name, "arguments: names, order, defaults", True, md(f"({args})", 300))
+            report.check(name, "arguments: names, order, defaults", True, md(f"({args})", 300),
+                         runs=runs)
     assert not unlisted, (
         "R and Python signatures differ where differences.csv says nothing:\n"
         + "\n".join(f"  {fn}: {d}" for fn, d in unlisted)
@@ -231,7 +214,9 @@ def test_difference_table_is_current(api, report):
     """Every signature row of differences.csv is a difference that still exists."""
     stale = [key for key in api["table"] if key not in api["found"]]
     report.check("differences.csv", "every listed signature difference still exists",
-                 not stale, f"{len(api['table'])} rows" if not stale else md(f"stale: {stale}"))
+                 not stale, f"{len(api['table'])} rows" if not stale else md(f"stale: {stale}"),
+                 runs=(Run("R and Python", "signature differences found now", api["found"]),
+                       Run("table", "differences.csv signature rows", api["table"])))
     assert not stale, (
         "differences.csv lists differences that no longer exist (remove the rows):\n"
         + "\n".join(f"  {fn}: {d}" for fn, d in stale))
@@ -243,7 +228,9 @@ def test_generics_and_methods(r, report):
     same = r_value(r, "as.list(parity_generic_methods())")
     for generic, ok in same.items():
         report.check(f"{generic} / {generic}.tf_estimator", "formals of generic and method",
-                     ok[0], "R only: S3")
+                     ok[0], "R only: S3",
+                     runs=(Run("R", f"formals({generic})"),
+                           Run("R", f"formals(getS3method('{generic}', 'tf_estimator'))")))
     assert all(v[0] for v in same.values()), f"generic and method differ: {same}"
 
 
@@ -251,10 +238,12 @@ def test_python_only_functions(api, report):
     """Functions pyestim has and the R package does not export yet: reported, not failed,
     unless one is a core function."""
     only = sorted(set(api["python"]) - set(api["r"]))
+    runs = (Run("Python", "pyestim.__all__ (functions, classes)"),
+            Run("R", "getNamespaceExports('pyestim')"))
     report.note(f"Python only: {len(only)} functions", "pyestim functions without an R export",
-                md(", ".join(only) or "none", 2000))
+                md(", ".join(only) or "none", 2000), runs=runs)
     report.note("Python only: classes", "pyestim classes (R has S3 classes instead)",
-                md(", ".join(api["python_classes"]), 2000))
+                md(", ".join(api["python_classes"]), 2000), runs=runs)
     core = [n for n in only if n in CORE]
     assert not core, f"core function(s) {core} are in pyestim but not exported by R"
 
@@ -286,6 +275,9 @@ def test_comparison_rules(r, report):
     ok = found == expected and found_order == expected_order
     report.check("signature checker", "finds exactly the planted differences", ok,
                  f"{len(expected) + len(expected_order)} planted, "
-                 f"{len(found) + len(found_order)} found")
+                 f"{len(found) + len(found_order)} found",
+                 runs=(Run("Python", "signature_differences() of the planted R and Python "
+                                     "functions", found + found_order),
+                       fixed("the planted differences", expected + expected_order)))
     assert found == expected
     assert found_order == expected_order

@@ -14,13 +14,17 @@ progress-bar hooks (a history every 10 steps plus the last); the order of sessio
 callbacks; the mode strings the model function receives.
 """
 
-import math
+import contextlib
+import io
+import re
 
 import numpy as np
 import pytest
 
+from .helpers import (LEARNING_RATE, SEED, Recorder, Run, expected, make_model_fn, md,
+                      mutated, py_input_fn, r_collect, r_value, same_numbers, type_key, unwrap)
+
 SECTION = "Behaviour parity (R / Python)"
-N_FEATURES, N_CLASSES, SEED, LEARNING_RATE = 6, 3, 7, 0.5
 TRAIN_STEPS = 25  # history records at 10, 20 and the last step, 25
 
 _cache = {}
@@ -30,123 +34,8 @@ _cache = {}
 # Reading R values back
 
 
-def from_r(x):
-    """An rpy2 value as plain Python: NULL -> None, atomic vectors -> lists (NA -> None),
-    lists -> dicts when every element is named, else lists."""
-    import rpy2.rinterface as ri
-
-    kind = getattr(x, "typeof", None)
-    if x is ri.NULL or kind == ri.RTYPES.NILSXP:
-        return None
-    if kind == ri.RTYPES.VECSXP:
-        items = [from_r(v) for v in x]
-        names = x.names
-        if names is ri.NULL or not len(items) or any(n in ("", ri.NA_Character)
-                                                     for n in names):
-            return items
-        return dict(zip([str(n) for n in names], items))
-    if kind in (ri.RTYPES.LGLSXP, ri.RTYPES.INTSXP, ri.RTYPES.REALSXP, ri.RTYPES.STRSXP):
-        nas = (ri.NA_Logical, ri.NA_Integer, ri.NA_Real, ri.NA_Character)
-        out = []
-        for v in x:
-            if any(v is na for na in nas):
-                out.append(None)
-            elif kind == ri.RTYPES.LGLSXP:
-                out.append(bool(v))
-            elif kind == ri.RTYPES.INTSXP:
-                out.append(int(v))
-            elif kind == ri.RTYPES.REALSXP:
-                out.append(float(v))
-            else:
-                out.append(str(v))
-        return out
-    raise TypeError(f"cannot read an R value of type {kind}")
-
-
-def r_collect(r, code):
-    """Evaluate R code, then run R's garbage collector, both with the GIL held (through
-    RSession.eval).
-
-    R objects that stand for Python objects (reticulate's references) run Python code when R
-    collects them. rpy2 calls into R with the GIL released (reading a value back allocates,
-    ``.names`` calls R's names()), and a collection that runs there finalizes those
-    references without the GIL: "Fatal Python error: PyThreadState_Get". So every R evaluation
-    of these tests that may leave such garbage behind collects it at once, while the GIL is
-    held, and the values read back through rpy2 are plain R values."""
-    r.eval(f"tryCatch({{\n{code}\n}}, finally = invisible(gc()))")
-
-
-def r_value(r, code):
-    """The value of R code (plain R values only), read back with :func:`from_r`."""
-    r_collect(r, f".parity_value <- {{\n{code}\n}}")
-    return from_r(r.get(".parity_value"))
-
-
-def md(text, limit=140):
-    """Text for a cell of the Markdown report."""
-    text = " ".join(str(text).split()).replace("|", "\\|")
-    return text if len(text) <= limit else text[:limit - 3] + "..."
-
-
-def same_numbers(a, b):
-    """Exact equality of two sequences of numbers (floats bit for bit, NaN equal to NaN)."""
-    a, b = list(a), list(b)
-    return len(a) == len(b) and all(
-        (x == y) or (isinstance(x, float) and isinstance(y, float) and math.isnan(x)
-                     and math.isnan(y))
-        for x, y in zip(a, b))
-
-
 # --------------------------------------------------------------------------------------------
 # The Python twin of behaviour.R
-
-
-def synthetic(n):
-    """beh_data(n) of behaviour.R: x [n, 6] (float64), y [n] (int32, classes 0..2)."""
-    i = np.arange(n)[:, None]
-    j = np.arange(N_FEATURES)[None, :]
-    y = (np.arange(n) % N_CLASSES).astype(np.int32)
-    x = ((i * 7 + j * 3) % 11) / 10
-    x = x + np.where(y[:, None] == j % N_CLASSES, 0.5, 0.0)
-    return x, y
-
-
-class Recorder:
-    """What the Python model function and hooks record (beh$modes, beh$events, beh$fetched)."""
-
-    def __init__(self):
-        self.modes, self.events, self.fetched = [], [], []
-
-    def take_events(self):
-        out = {"events": self.events, "fetched": self.fetched}
-        self.events, self.fetched = [], []
-        return out
-
-
-def make_model_fn(rec):
-    from pyestim import estimator_spec, tf
-
-    def model_fn(features, labels, mode, params):
-        rec.modes.append(mode)
-        x = tf.cast(features["x"], tf.float32)
-        w = tf.get_variable("w", shape=[N_FEATURES, N_CLASSES],
-                            initializer=tf.zeros_initializer())
-        b = tf.get_variable("b", shape=[N_CLASSES], initializer=tf.zeros_initializer())
-        logits = tf.add(tf.matmul(x, w), b)
-        classes = tf.argmax(logits, axis=1, name="classes")
-        if mode == "infer":
-            return estimator_spec(mode=mode, predictions={
-                "classes": classes, "probabilities": tf.nn.softmax(logits, name="probabilities")})
-        loss = tf.identity(
-            tf.losses.sparse_softmax_cross_entropy(labels=labels, logits=logits), name="loss")
-        if mode == "train":
-            optimizer = tf.train.GradientDescentOptimizer(learning_rate=params["learning_rate"])
-            train_op = optimizer.minimize(loss=loss, global_step=tf.train.get_global_step())
-            return estimator_spec(mode=mode, loss=loss, train_op=train_op)
-        return estimator_spec(mode=mode, loss=loss, eval_metric_ops={
-            "accuracy": tf.metrics.accuracy(labels=labels, predictions=classes)})
-
-    return model_fn
 
 
 def py_estimator(model_dir, rec, save_checkpoints_steps=None):
@@ -157,27 +46,6 @@ def py_estimator(model_dir, rec, save_checkpoints_steps=None):
                      config=run_config(tf_random_seed=SEED,
                                        save_checkpoints_steps=save_checkpoints_steps,
                                        keep_checkpoint_max=0))
-
-
-def py_input_fn(form, n, shuffle, labels=True, num_epochs=None, batch_size=8):
-    from pyestim import numpy_input_fn
-
-    x, y = synthetic(n)
-
-    def make():
-        return numpy_input_fn(x={"x": x}, y=y if labels else None, batch_size=batch_size,
-                              num_epochs=num_epochs, shuffle=shuffle)
-
-    if form == "numpy":
-        return make()
-    if form == "closure0":
-        from pyestim import tf
-
-        return lambda: tf.data.Dataset.from_tensor_slices(({"x": x}, y)).repeat().batch(
-            batch_size)
-    if form == "closure1":
-        return lambda features_as_named_list: make()
-    raise ValueError(form)
 
 
 def py_history(history):
@@ -192,7 +60,8 @@ def py_train(model_dir, form, steps, n=40):
     history = train(est, input_fn=py_input_fn(form, n, shuffle=False), steps=steps)
     return {"history": py_history(history),
             "global_step": int(variable_value(est, "global_step")),
-            "w": [float(v) for v in np.asarray(variable_value(est, "w")).reshape(-1)]}
+            "w": [float(v) for v in np.asarray(variable_value(est, "w")).reshape(-1)],
+            "steps_type": type(steps).__name__}
 
 
 def recording_hook(rec, fetch="loss:0"):
@@ -316,44 +185,82 @@ def _no_r_garbage_left(r):
 
 
 def _dir(tmp_path_factory, key):
-    return str(tmp_path_factory.mktemp("_".join(str(k) for k in key)))
+    name = "_".join(str(v) for k in key for v in (k if isinstance(k, tuple) else (k,)))
+    return str(tmp_path_factory.mktemp(re.sub(r"[^A-Za-z0-9_.-]", "_", name)[:60]))
 
 
-_SCALARS = ("global_step", "latest_checkpoint", "n")
+class _Terminal(io.StringIO):
+    """Standard output as a terminal, so that the default progress bar draws (it is quiet
+    when the output is not a terminal)."""
+
+    def isatty(self):
+        return True
 
 
-def unwrap(value, scalars=_SCALARS):
-    """R's length-one vectors under the keys of scalars (``scalars``) as Python scalars
-    (metric values stay lists, as the Python side gives them)."""
-    if isinstance(value, dict):
-        return {k: (v[0] if k in scalars and isinstance(v, list) and len(v) == 1
-                    else v if k == "values" else unwrap(v, scalars)) for k, v in value.items()}
-    if isinstance(value, list):
-        return [unwrap(v, scalars) for v in value]
-    return value
+@contextlib.contextmanager
+def _progress_output(capture):
+    if not capture:
+        yield None
+        return
+    out = _Terminal()
+    with contextlib.redirect_stdout(out):
+        yield out
 
 
-def run_r(r, tmp_path_factory, what, *args):
-    key = ("r", what) + args
+def _steps_in(lang, steps):
+    if lang == "R":
+        return f"{steps}L (integer)" if isinstance(steps, int) else f"{steps!r} (double)"
+    return repr(steps)
+
+
+def run_r(r, tmp_path_factory, what, *args, tag=None, progress=False):
+    """The R run of ``beh_<what>(model_dir, args...)`` as a :class:`Run`, made once per
+    key: the arguments *with their types* (``25L`` and ``25`` are two runs), the mutation
+    asked for the side ``tag`` (see helpers.mutated) and whether the progress bar is read."""
+    if what == "train":
+        form, steps = args
+        _, steps, note = mutated(tag, SEED, steps)
+        args = (form, steps)
+    key = ("r", what) + type_key(*args) + (tag, progress)
     if key not in _cache:
         model_dir = _dir(tmp_path_factory, key)
-        if what == "train":
-            form, steps = args
-            steps_code = f"{steps}L" if isinstance(steps, int) else repr(float(steps))
-            _cache[key] = unwrap(r_value(
-                r, f'beh_train("{model_dir}", "{form}", {steps_code})'))
-        else:
-            _cache[key] = unwrap(r_value(r, f'beh_{what}("{model_dir}")'))
+        with _progress_output(progress) as out:
+            if what == "train":
+                form, steps = args
+                steps_code = f"{steps}L" if isinstance(steps, int) else repr(float(steps))
+                value = unwrap(r_value(
+                    r, f'beh_train("{model_dir}", "{form}", {steps_code})'))
+                how = f"beh_train(form = {form}, steps = {_steps_in('R', steps)}){note}"
+            else:
+                value = unwrap(r_value(r, f'beh_{what}("{model_dir}")'))
+                how = f"beh_{what}()"
+        if out is not None:
+            value["progress"] = out.getvalue()
+            how += ", progress bar read"
+        _cache[key] = Run("R", how, value)
     return _cache[key]
 
 
-def run_py(tmp_path_factory, what, *args):
-    key = ("py", what) + args
+def run_py(tmp_path_factory, what, *args, tag=None, progress=False):
+    """The Python twin of :func:`run_r`."""
+    if what == "train":
+        form, steps = args
+        _, steps, note = mutated(tag, SEED, steps)
+        args = (form, steps)
+    key = ("py", what) + type_key(*args) + (tag, progress)
     if key not in _cache:
         model_dir = _dir(tmp_path_factory, key)
         fn = {"train": py_train, "hook_order": py_hook_order, "hook_forms": py_hook_forms,
               "results": py_results}[what]
-        _cache[key] = fn(model_dir, *args)
+        with _progress_output(progress) as out:
+            value = fn(model_dir, *args)
+        how = f"py_{what}()"
+        if what == "train":
+            how = f"py_train(form = {args[0]}, steps = {_steps_in('Python', args[1])}){note}"
+        if out is not None:
+            value["progress"] = out.getvalue()
+            how += ", progress bar read"
+        _cache[key] = Run("Python", how, value)
     return _cache[key]
 
 
@@ -367,14 +274,16 @@ def _history_detail(h):
             f"{h['mean_losses'][-1]:.6g}")
 
 
-def _compare_training(report, case, a, b):
+def _compare_training(report, case, run_a, run_b):
+    a, b = run_a.value, run_b.value
     checks = [
         ("history (steps, mean and total losses)", _history_same(a["history"], b["history"]),
          _history_detail(a["history"])),
         ("global step", a["global_step"] == b["global_step"], str(a["global_step"])),
         ("trained weights w", same_numbers(a["w"], b["w"]), f"{len(a['w'])} values"),
     ]
-    return [what for what, ok, detail in checks if not report.check(case, what, ok, detail)]
+    return [what for what, ok, detail in checks
+            if not report.check(case, what, ok, detail, runs=(run_a, run_b))]
 
 
 # --------------------------------------------------------------------------------------------
@@ -397,41 +306,75 @@ def test_input_fn_forms(form, r, report, tmp_path_factory):
         assert not failed, f"input_fn form {form} trains differently: {failed}"
 
 
+#: The sides of test_steps_as_r_numbers, each its own run: (label, language, steps, tag).
+STEPS_SIDES = (("R steps = 25 (double)", "R", float(TRAIN_STEPS), "steps-r-double"),
+               ("R steps = 25L (integer)", "R", TRAIN_STEPS, "steps-r-integer"),
+               ("Python steps=25.0", "Python", float(TRAIN_STEPS), "steps-py-float"))
+
+
 def test_steps_as_r_numbers(r, report, tmp_path_factory):
     """steps = 25 (an R double), 25L (an R integer), 25 and 25.0 in Python: the same
-    training."""
+    training. Four runs: each side is its own run (R receives the storage mode it was given),
+    compared with the Python steps=25 run."""
     reference = run_py(tmp_path_factory, "train", "numpy", TRAIN_STEPS)
-    runs = {
-        "R steps = 25 (double)": run_r(r, tmp_path_factory, "train", "numpy",
-                                       float(TRAIN_STEPS)),
-        "R steps = 25L (integer)": run_r(r, tmp_path_factory, "train", "numpy", TRAIN_STEPS),
-        "Python steps=25.0": run_py(tmp_path_factory, "train", "numpy", float(TRAIN_STEPS)),
-    }
+    runs = {}
+    for label, lang, steps, tag in STEPS_SIDES:
+        runs[label] = (run_r(r, tmp_path_factory, "train", "numpy", steps, tag=tag)
+                       if lang == "R" else
+                       run_py(tmp_path_factory, "train", "numpy", steps, tag=tag))
+    every = [reference] + list(runs.values())
+    assert len({id(run) for run in every}) == len({run.id for run in every}) == 4, \
+        f"the four steps values must be four runs: {every}"
+    # each side got the number as its label says
+    assert runs["R steps = 25 (double)"].value["steps_mode"] == "double"
+    assert runs["R steps = 25L (integer)"].value["steps_mode"] == "integer"
+    assert runs["Python steps=25.0"].value["steps_type"] == "float"
+    assert reference.value["steps_type"] == "int"
     failed = []
     for name, run in runs.items():
         failed += [f"{name}: {what}" for what in
                    _compare_training(report, f"{name} vs Python steps=25", run, reference)]
-    assert reference["global_step"] == TRAIN_STEPS
+    assert reference.value["global_step"] == TRAIN_STEPS
     assert not failed, f"steps given as R / Python numbers train differently: {failed}"
+
+
+_ETA = re.compile(r" - ETA: \S+")
+
+
+def _last_bar(output):
+    """The progress bar's last frame (frames are redrawn after a carriage return), without
+    the ETA, which depends on timing."""
+    frames = [f.strip() for f in output.replace("\n", "\r").split("\r") if f.strip()]
+    return _ETA.sub("", frames[-1]) if frames else ""
 
 
 def test_default_history_and_progress_hooks(r, report, tmp_path_factory):
     """train() without hooks attaches the history saver (every 10 steps plus the last) and the
-    progress bar in both languages: the returned history is the same."""
-    r_run = run_r(r, tmp_path_factory, "train", "numpy", float(TRAIN_STEPS))
-    py_run = run_py(tmp_path_factory, "train", "numpy", TRAIN_STEPS)
+    progress bar in both languages: the returned history is the same, and the progress bar
+    (drawn when standard output is a terminal) ends at 25/25 with the last step's loss."""
+    r_run = run_r(r, tmp_path_factory, "train", "numpy", float(TRAIN_STEPS), progress=True)
+    py_run = run_py(tmp_path_factory, "train", "numpy", TRAIN_STEPS, progress=True)
+    a, b = r_run.value, py_run.value
     expected_steps = [10, 20, 25]
+    bar = f"25/25 [{'=' * 30}] - loss: {b['history']['mean_losses'][-1]:.4f}"
+    r_bar, py_bar = _last_bar(a["progress"]), _last_bar(b["progress"])
+    steps_expected = expected("history steps 10, 20 and the last, 25")
     checks = [
-        ("history steps (every 10 plus the last)",
-         r_run["history"]["steps"] == py_run["history"]["steps"] == expected_steps,
-         f"R {r_run['history']['steps']}, Python {py_run['history']['steps']}"),
-        ("history values", _history_same(r_run["history"], py_run["history"]),
-         _history_detail(py_run["history"])),
-        ("history class", r_run["history"]["class"] == ["tf_estimator_history"]
-         and py_run["history"]["class"] == "History",
-         f"R {r_run['history']['class']}, Python {py_run['history']['class']}"),
+        ("history steps (every 10 plus the last)", a["history"]["steps"] == expected_steps,
+         f"R {a['history']['steps']}", (r_run, steps_expected)),
+        ("history steps (every 10 plus the last)", b["history"]["steps"] == expected_steps,
+         f"Python {b['history']['steps']}", (py_run, steps_expected)),
+        ("history values", _history_same(a["history"], b["history"]),
+         _history_detail(b["history"]), (r_run, py_run)),
+        ("history class", a["history"]["class"] == ["tf_estimator_history"]
+         and b["history"]["class"] == "History",
+         f"R {a['history']['class']}, Python {b['history']['class']}", (r_run, py_run)),
+        ("progress bar's last frame", r_bar == py_bar, md(r_bar), (r_run, py_run)),
+        ("progress bar's last frame", py_bar == bar, md(py_bar),
+         (py_run, expected(f"'{md(bar)}' (25/25, the last mean loss)"))),
     ]
-    failed = [w for w, ok, d in checks if not report.check("train() without hooks", w, ok, d)]
+    failed = [w for w, ok, d, runs in checks
+              if not report.check("train() without hooks", w, ok, d, runs=runs)]
     assert not failed, f"default hooks differ: {failed}"
 
 
@@ -441,9 +384,11 @@ def test_one_hook_or_a_list(r, report, tmp_path_factory):
     r_run = run_r(r, tmp_path_factory, "hook_forms")
     py_run = run_py(tmp_path_factory, "hook_forms")
     failed = []
-    for form, label in (("single", "one hook"), ("in_list", "list(hook)"),
-                        ("in_list2", "list(hook, hook)")):
-        a, b = r_run[form], py_run[form]
+    forms = (("single", "one hook"), ("in_list", "list(hook)"), ("in_list2", "list(hook, hook)"))
+    for form, label in forms:
+        runs = (r_run.part(form, f"train(hooks = {label})"),
+                py_run.part(form, f"train(hooks = {label})"))
+        a, b = runs[0].value, runs[1].value
         for what, ok, detail in (
                 ("callbacks seen", a["events"] == b["events"],
                  f"{len(a['events'])} callbacks"),
@@ -451,19 +396,22 @@ def test_one_hook_or_a_list(r, report, tmp_path_factory):
                  f"{len(a['fetched'])} values"),
                 ("history", _history_same(a["history"], b["history"]),
                  _history_detail(a["history"]))):
-            if not report.check(f"hooks = {label}: R vs Python", what, ok, detail):
+            if not report.check(f"hooks = {label}: R vs Python", what, ok, detail, runs=runs):
                 failed.append(f"{label}: {what}")
-    for run, lang in ((r_run, "R"), (py_run, "Python")):
-        ok = run["single"]["events"] == run["in_list"]["events"]
+    for whole, lang in ((r_run, "R"), (py_run, "Python")):
+        single, in_list, in_list2 = (whole.part(form, f"train(hooks = {label})")
+                                     for form, label in forms)
+        ok = single.value["events"] == in_list.value["events"]
         if not report.check(f"{lang}: one hook vs list(hook)", "callbacks seen", ok,
-                            f"{len(run['single']['events'])} callbacks"):
+                            f"{len(single.value['events'])} callbacks", runs=(single, in_list)):
             failed.append(f"{lang}: one hook vs list")
-        doubled = [e for e in run["in_list"]["events"] for _ in range(2)]
-        ok = run["in_list2"]["events"] == doubled and \
-            same_numbers(run["in_list2"]["fetched"],
-                         [v for v in run["in_list2"]["fetched"][::2] for _ in range(2)])
+        doubled = [e for e in in_list.value["events"] for _ in range(2)]
+        two = in_list2.value
+        ok = two["events"] == doubled and \
+            same_numbers(two["fetched"], [v for v in two["fetched"][::2] for _ in range(2)])
         if not report.check(f"{lang}: list(hook, hook)", "each hook called in turn", ok,
-                            "every callback twice, in hook order"):
+                            "every callback twice, in hook order",
+                            runs=(in_list2, in_list)):
             failed.append(f"{lang}: two hooks")
     assert not failed, f"hooks given as one hook or a list differ: {failed}"
 
@@ -476,16 +424,18 @@ def test_session_run_hook_callback_order(r, report, tmp_path_factory):
     py_run = run_py(tmp_path_factory, "hook_order")
     failed = []
     for call in ("train", "evaluate", "predict"):
-        a, b = r_run[call], py_run[call]
+        runs = (r_run.part(call, f"{call}()"), py_run.part(call, f"{call}()"))
+        a, b = runs[0].value, runs[1].value
         if not report.check(f"{call}(): callback order", "R vs Python",
-                            a["events"] == b["events"], md(_compress(a["events"]))):
+                            a["events"] == b["events"], md(_compress(a["events"])), runs=runs):
             failed.append(f"{call}: order")
         if call != "predict" and not report.check(
                 f"{call}(): loss fetched by session_run_args()", "R vs Python",
                 same_numbers(a["fetched"], b["fetched"]) and len(a["fetched"]) > 0,
-                f"{len(a['fetched'])} values"):
+                f"{len(a['fetched'])} values", runs=runs):
             failed.append(f"{call}: fetched")
     # The life cycle itself: train 3 steps, evaluate 2 steps.
+    py_run = py_run.value
     assert py_run["train"]["events"] == (["begin", "after_create_session"]
                                          + ["before_run", "after_run"] * 3 + ["end"])
     assert py_run["evaluate"]["events"] == (["begin", "after_create_session"]
@@ -514,9 +464,10 @@ def test_mode_strings(r, report, tmp_path_factory):
     """The model function receives mode "train", "eval" and "infer" in both languages."""
     r_run = run_r(r, tmp_path_factory, "hook_order")
     py_run = run_py(tmp_path_factory, "hook_order")
-    ok = r_run["modes"] == py_run["modes"] == ["train", "eval", "infer"]
+    a, b = r_run.value["modes"], py_run.value["modes"]
+    ok = a == b == ["train", "eval", "infer"]
     report.check("modes the model function receives", "train(), evaluate(), predict()", ok,
-                 f"R {r_run['modes']}, Python {py_run['modes']}")
+                 f"R {a}, Python {b}", runs=(r_run, py_run))
     assert ok
 
 
@@ -534,15 +485,17 @@ def test_evaluate_simplify(r, report, tmp_path_factory):
     for key, label, r_class, py_class in (
             ("evaluate_simplified", "simplify = TRUE", "tbl_df", "DataFrame"),
             ("evaluate_list", "simplify = FALSE", "list", "dict")):
-        a, b = r_run[key], py_run[key]
+        runs = (r_run.part(key, f"evaluate({label})"), py_run.part(key, f"evaluate({label})"))
+        a, b = runs[0].value, runs[1].value
         detail = ", ".join(f"{k}={a['values'][k][0]:.6g}" for k in a["names"])
         if not report.check(f"evaluate({label})", "metric names and values",
-                            _compare_values(a, b), md(detail)):
+                            _compare_values(a, b), md(detail), runs=runs):
             failed.append(label)
         if not report.check(f"evaluate({label})", "result type", r_class in a["class"]
-                            and b["class"] == py_class, f"R {a['class']}, Python {b['class']}"):
+                            and b["class"] == py_class, f"R {a['class']}, Python {b['class']}",
+                            runs=runs):
             failed.append(f"{label}: type")
-    assert sorted(py_run["evaluate_list"]["names"]) == ["accuracy", "global_step", "loss"]
+    assert sorted(py_run.value["evaluate_list"]["names"]) == ["accuracy", "global_step", "loss"]
     assert not failed, f"evaluate() results differ: {failed}"
 
 
@@ -564,17 +517,22 @@ def test_predict_simplify_keys_and_checkpoint(r, report, tmp_path_factory):
              ("predict_older", "predict(checkpoint_path = model.ckpt-10)"),
              ("predict_older_rows", "predict(checkpoint_path = model.ckpt-10, simplify = FALSE)"))
     for key, label in cases:
-        a, b = r_run[key], py_run[key]
+        runs = (r_run.part(key, label), py_run.part(key, label))
+        a, b = runs[0].value, runs[1].value
         if not report.check(label, "prediction names, classes and probabilities",
                             _predictions_same(a, b),
-                            f"columns {a['names']}, {len(a['classes'])} examples"):
+                            f"columns {a['names']}, {len(a['classes'])} examples", runs=runs):
             failed.append(label)
-    assert r_run["predict_classes_only"]["names"] == ["classes"]
-    assert py_run["predict_frame"]["names"] == ["classes", "probabilities"]
-    for run, lang in ((r_run, "R"), (py_run, "Python")):
+    assert r_run.value["predict_classes_only"]["names"] == ["classes"]
+    assert py_run.value["predict_frame"]["names"] == ["classes", "probabilities"]
+    labels = dict(cases)
+    for whole, lang in ((r_run, "R"), (py_run, "Python")):
+        runs = (whole.part("predict_frame", labels["predict_frame"]),
+                whole.part("predict_rows", labels["predict_rows"]))
+        run = whole.value
         frame_is_rows = _predictions_same(run["predict_frame"], run["predict_rows"])
         if not report.check(f"{lang}: simplify = TRUE vs FALSE", "predictions", frame_is_rows,
-                            "the same predictions, tabled or listed"):
+                            "the same predictions, tabled or listed", runs=runs):
             failed.append(f"{lang}: simplify")
         # the step-10 checkpoint is not the latest one: its predictions are its own
         assert run["predict_older"]["probabilities"] != run["predict_frame"]["probabilities"], \
@@ -587,6 +545,8 @@ def test_checkpoints_and_variables(r, report, tmp_path_factory):
     """latest_checkpoint(), variable_names() and variable_value() after the same training."""
     r_run = run_r(r, tmp_path_factory, "results")
     py_run = run_py(tmp_path_factory, "results")
+    runs = (r_run, py_run)
+    r_run, py_run = r_run.value, py_run.value
     checks = [
         ("latest_checkpoint() file", r_run["latest_checkpoint"] == py_run["latest_checkpoint"],
          str(py_run["latest_checkpoint"])),
@@ -597,5 +557,6 @@ def test_checkpoints_and_variables(r, report, tmp_path_factory):
         ("modes the model function received", r_run["modes"] == py_run["modes"],
          md(", ".join(py_run["modes"]))),
     ]
-    failed = [w for w, ok, d in checks if not report.check("after train(steps = 20)", w, ok, d)]
+    failed = [w for w, ok, d in checks
+              if not report.check("after train(steps = 20)", w, ok, d, runs=runs)]
     assert not failed, f"checkpoint accessors differ: {failed}"

@@ -21,7 +21,7 @@ import pytest
 import tensorflow as tf
 
 from .runners import LossRecorder, captured_log, seeded
-from .test_behaviour import md, r_collect, r_value, same_numbers, unwrap
+from .helpers import Run, md, mutated, r_collect, r_value, same_numbers, unwrap
 
 SECTION = "Canned estimators, feature columns, data-frame input (R / Python)"
 SEED = 3
@@ -213,7 +213,8 @@ def py_input_forms(model_dir):
     records = np.zeros(len(sub), dtype=[("drat", "f8"), ("wt", "f8"), ("mpg", "f8")])
     for c in sub.columns:
         records[c] = sub[c].to_numpy()
-    sources = {"data_frame": cars, "formula": cars, "matrix": records,
+    # Python has no formulas: R's formula run is compared with R's and Python's data frame
+    sources = {"data_frame": cars, "matrix": records,
                "list": {c: sub[c].to_numpy() for c in sub.columns}}
     out = {}
     for form, data in sources.items():
@@ -330,22 +331,39 @@ _SCALARS = ("global_step", "checkpoint", "classifier_spec", "regressor_spec")
 _FACTOR_LINES = "input_fn(): factor column"
 
 
-def run_both(r, tmp_path_factory, what, *args):
+def run_both(r, tmp_path_factory, what, *args, r_kwargs=None, note=""):
     """(R result, R's factor lines, Python result, Python's factor lines, R's model_dir,
-    Python's model_dir): the factor lines are those input_fn() logged."""
-    if what not in _cache:
+    Python's model_dir): the factor lines are those input_fn() logged. ``r_kwargs``: more
+    arguments of the R call (integers as R integers); ``note``: what the report says of them.
+    The two runs are in :func:`runs_of`."""
+    from .conftest import r_literal
+
+    key = (what,) + tuple(sorted((r_kwargs or {}).items()))
+    if key not in _cache:
         dirs = [None, None]
         if what not in _NO_MODEL_DIR:
             dirs = [str(tmp_path_factory.mktemp(f"{lang}_{what}")) for lang in ("r", "py")]
         lead = [] if what in _NO_MODEL_DIR else [dirs[0]]
-        r_args = ", ".join(_r_string(a) for a in lead + list(args))
+        r_args = ", ".join([_r_string(a) for a in lead + list(args)]
+                           + [f"{k} = {r_literal(v)}" for k, v in (r_kwargs or {}).items()])
         with captured_log(_FACTOR_LINES) as r_lines:
             r_res = unwrap(r_value(r, f"can_{what}({r_args})"), _SCALARS)
         py_fn = globals()[f"py_{what}"]
         with captured_log(_FACTOR_LINES) as py_lines:
             py_res = py_fn(*([] if what in _NO_MODEL_DIR else [dirs[1]]), *args)
-        _cache[what] = (r_res, r_lines, py_res, py_lines, *dirs)
-    return _cache[what]
+        _cache[key] = (r_res, r_lines, py_res, py_lines, *dirs)
+        extra = "".join(f", {k} = {v}" for k, v in (r_kwargs or {}).items())
+        _RUNS[key] = (Run("R", f"can_{what}() in canned.R{extra}{note}", r_res),
+                      Run("Python", f"py_{what}() in test_canned.py", py_res))
+    return _cache[key]
+
+
+_RUNS = {}
+
+
+def runs_of(what, **r_kwargs):
+    """The (R, Python) runs of the scenario ``what`` (run by :func:`run_both`)."""
+    return _RUNS[(what,) + tuple(sorted(r_kwargs.items()))]
 
 
 # --------------------------------------------------------------------------------------------
@@ -389,14 +407,15 @@ def _first_difference(a, b, path=""):
     return ""
 
 
-def compare_result(report, case, r_res, py_res):
-    """history, evaluate, predict and variables of a canned-estimator run."""
+def compare_result(report, case, r_res, py_res, runs):
+    """history, evaluate, predict and variables of a canned-estimator run; ``runs``: the two
+    Runs the results come from."""
     failed = []
     checks = []
     if "history" in py_res:
         checks.append(("training history (steps, mean and total losses)",
                        same({k: _as_list(v) for k, v in r_res["history"].items()},
-                            py_res["history"]),
+                            {k: _as_list(v) for k, v in py_res["history"].items()}),
                        f"steps {py_res['history']['steps']}"))
     for key, what in (("evaluate", "evaluate(): metric names and values"),
                       ("predict", "predict(): columns and values"),
@@ -406,11 +425,11 @@ def compare_result(report, case, r_res, py_res):
             checks.append((what, ok, md(", ".join(_as_list(py_res[key]["names"])))))
     if "variables" in py_res:
         ok = same({k: _as_list(v) for k, v in r_res["variables"].items()},
-                  py_res["variables"])
+                  {k: _as_list(v) for k, v in py_res["variables"].items()})
         checks.append(("every checkpoint variable", ok,
                        f"{len(py_res['variables'])} variables"))
     for what, ok, detail in checks:
-        if not report.check(case, what, ok, detail):
+        if not report.check(case, what, ok, detail, runs=runs):
             failed.append(what)
     return failed
 
@@ -427,11 +446,12 @@ def test_r_and_pyestim_data_sets_are_the_same(r, report, tmp_path_factory):
     for key, what in (("iris", "iris measurements"), ("mtcars", "mtcars values")):
         ok = _frame_same(r_res[key], py_res[key])
         if not report.check(f"data set {key}", what, ok,
-                            f"{len(py_res[key]['names'])} columns"):
+                            f"{len(py_res[key]['names'])} columns", runs=runs_of("datasets")):
             failed.append(key)
     for key in ("iris_species", "iris_codes", "mtcars_rows"):
         if not report.check("data sets", key, r_res[key] == py_res[key],
-                            md(", ".join(map(str, py_res[key][:5])) + " ...")):
+                            md(", ".join(map(str, py_res[key][:5])) + " ..."),
+                            runs=runs_of("datasets")):
             failed.append(key)
     assert not failed, f"data sets differ: {failed}: {_first_difference(r_res, py_res)}"
 
@@ -446,7 +466,7 @@ def test_canned_estimator(what, label, r, report, tmp_path_factory):
     """Each canned estimator trained, evaluated and used for prediction the same way in R and
     Python gives exactly the same history, metrics, predictions and variables."""
     r_res, r_lines, py_res, py_lines, _, _ = run_both(r, tmp_path_factory, what)
-    failed = compare_result(report, label, r_res, py_res)
+    failed = compare_result(report, label, r_res, py_res, runs_of(what))
     assert not failed, f"{label}: {failed}: {_first_difference(r_res, py_res)}"
     # Sanity of the runs themselves (independent of the other language).
     last = py_res["history"]["steps"][-1]
@@ -466,7 +486,7 @@ def test_wide_and_deep_with_every_feature_column(r, report, tmp_path_factory, vo
     r_res, r_lines, py_res, py_lines, _, _ = run_both(r, tmp_path_factory, "wide_and_deep",
                                                       vocab_file)
     label = "dnn_linear_combined_classifier, every kind of feature column"
-    failed = compare_result(report, label, r_res, py_res)
+    failed = compare_result(report, label, r_res, py_res, runs_of("wide_and_deep"))
     assert not failed, f"{label}: {failed}: {_first_difference(r_res, py_res)}"
     classes = py_res["predict"]["columns"]["classes"]
     assert set(classes) <= {"no", "yes"} and len(classes) == 7
@@ -483,25 +503,43 @@ def test_factor_encoding_lines(r, report, tmp_path_factory, vocab_file):
                     "size": "S = 0, M = 1, L = 2"}[column]
         ok = r_lines == py_lines and bool(py_lines) and all(
             f"'{column}'" in line and line.endswith(expected) for line in py_lines)
+        r_run, py_run = runs_of(what)
+        runs = (r_run.part("factor lines", "input_fn()'s INFO lines", r_lines),
+                py_run.part("factor lines", "input_fn()'s INFO lines", py_lines))
         if not report.check(f"input_fn() factor encoding ({column})", "INFO lines", ok,
-                            md(py_lines[0] if py_lines else "none")):
+                            md(py_lines[0] if py_lines else "none"), runs=runs):
             failed.append(f"{column}: R {r_lines[:2]} vs Python {py_lines[:2]}")
     assert not failed, failed
 
 
 def test_input_forms(r, report, tmp_path_factory):
-    """input_fn() over a data frame, a formula, a matrix with column names and a named list
-    (Python: a DataFrame, a structured array, a dict) feed the same batches: R and Python
-    train alike, and every form trains exactly as the data frame does."""
-    r_res, _, py_res, _, _, _ = run_both(r, tmp_path_factory, "input_forms")
+    """input_fn() over a data frame, a formula (R only: Python has no formulas), a matrix with
+    column names and a named list (Python: a DataFrame, a structured array, a dict) feed the
+    same batches: R and Python train alike form by form; R's formula trains as R's and
+    Python's data frame do; Python's matrix and list train as its data frame does."""
+    _, formula_steps, note = mutated("input-forms-r-formula", SEED, 12)
+    r_res, _, py_res, _, _, _ = run_both(r, tmp_path_factory, "input_forms",
+                                         r_kwargs={"formula_steps": formula_steps}, note=note)
+    r_run, py_run = runs_of("input_forms", formula_steps=formula_steps)
+    label = {"data_frame": "a data frame", "formula": "a formula", "matrix": "a matrix",
+             "list": "a list"}
+    r_part = {form: r_run.part(form, f"input_fn() from {label[form]}") for form in r_res}
+    py_part = {form: py_run.part(form, f"input_fn() from {label[form]}") for form in py_res}
+    assert sorted(r_res) == ["data_frame", "formula", "list", "matrix"]
+    assert sorted(py_res) == ["data_frame", "list", "matrix"]
+    pairs = [(f"input_fn() from {label[f]}: R vs Python", r_part[f], py_part[f])
+             for f in ("data_frame", "matrix", "list")]
+    pairs += [("input_fn(): R formula vs Python data frame", r_part["formula"],
+               py_part["data_frame"]),
+              ("R: input_fn() from a formula vs a data frame", r_part["formula"],
+               r_part["data_frame"])]
+    pairs += [(f"Python: input_fn() from {label[f]} vs a data frame", py_part[f],
+               py_part["data_frame"]) for f in ("matrix", "list")]
     failed = []
-    for form in ("data_frame", "formula", "matrix", "list"):
-        failed += [f"{form}: {w}" for w in compare_result(
-            report, f"input_fn() from a {form.replace('_', ' ')}", r_res[form], py_res[form])]
-        if form != "data_frame":
-            failed += [f"{form} vs data frame: {w}" for w in compare_result(
-                report, f"Python: input_fn() from a {form.replace('_', ' ')} vs a data frame",
-                py_res[form], py_res["data_frame"])]
+    for case, a, b in pairs:
+        failed += [f"{case}: {w}" for w in compare_result(report, case, a.value, b.value,
+                                                          (a, b))]
+    assert r_res["formula"]["history"]["steps"] == [10, formula_steps]
     assert not failed, failed
 
 
@@ -510,9 +548,10 @@ def test_train_and_evaluate(r, report, tmp_path_factory):
     checkpoint and variables in R and Python."""
     r_res, _, py_res, _, _, _ = run_both(r, tmp_path_factory, "train_and_evaluate")
     label = "train_and_evaluate(linear_classifier)"
-    failed = compare_result(report, label, r_res, py_res)
+    runs = runs_of("train_and_evaluate")
+    failed = compare_result(report, label, r_res, py_res, runs)
     ok = r_res["checkpoint"] == py_res["checkpoint"] == "model.ckpt-15"
-    if not report.check(label, "latest checkpoint", ok, str(py_res["checkpoint"])):
+    if not report.check(label, "latest checkpoint", ok, str(py_res["checkpoint"]), runs=runs):
         failed.append("checkpoint")
     assert not failed, f"{label}: {failed}: {_first_difference(r_res, py_res)}"
 
@@ -543,7 +582,11 @@ def test_export_savedmodel(r, report, tmp_path_factory):
         outputs[lang] = {k: flat(v.numpy()) for k, v in out.items()}
     ok = same(outputs["R"], outputs["Python"])
     report.check("export_savedmodel(linear_regressor)", "served predictions (tf.saved_model)",
-                 ok, md(f"signature 'predict', outputs {sorted(outputs['Python'])}"))
+                 ok, md(f"signature 'predict', outputs {sorted(outputs['Python'])}"),
+                 runs=(Run("R", "can_export() of can_linear_regressor()'s model, served",
+                           outputs["R"]),
+                       Run("Python", "py_export() of py_linear_regressor()'s model, served",
+                           outputs["Python"])))
     assert ok, _first_difference(outputs["R"], outputs["Python"])
     # And the served predictions are predict()'s.
     _, _, py_res, _, _, _ = run_both(r, tmp_path_factory, "linear_regressor")
@@ -556,11 +599,11 @@ def test_keras_model_to_estimator(r, report, tmp_path_factory):
     global step read by its name from the object-based checkpoint."""
     r_res, _, py_res, _, _, _ = run_both(r, tmp_path_factory, "keras")
     label = "keras_model_to_estimator(Dense(1))"
-    failed = compare_result(report, label, r_res, py_res)
+    failed = compare_result(report, label, r_res, py_res, runs_of("keras"))
     for key, what in (("global_step", 'variable_value(, "global_step")'),
                       ("kernel", 'variable_value(, "out/kernel")')):
         ok = same(_as_list(r_res[key]), _as_list(py_res[key]))
-        if not report.check(label, what, ok, md(str(py_res[key]))):
+        if not report.check(label, what, ok, md(str(py_res[key])), runs=runs_of("keras")):
             failed.append(key)
     assert py_res["global_step"] == 10
     assert not failed, f"{label}: {failed}: {_first_difference(r_res, py_res)}"
@@ -588,7 +631,8 @@ def test_feature_column_helpers(r, report, tmp_path_factory, vocab_file):
          md(py_res["regressor_spec"], 200)),
     )
     for what, ok, detail in checks:
-        if not report.check("feature column helpers", what, ok, detail):
+        if not report.check("feature column helpers", what, ok, detail,
+                            runs=runs_of("columns")):
             failed.append(what)
     np.testing.assert_allclose(py_res["input_layer"], expected, rtol=1e-6)
     assert py_res["selected"] == ["Petal.Length", "Petal.Width", "Sepal.Width"]
@@ -607,39 +651,76 @@ def _iris_arrays():
     return x, ir.Species.cat.codes.to_numpy().astype(np.int64)
 
 
-def _canned_run(make, model_dir, kind):
-    """Train 40 steps, evaluate, predict 6 rows, with whatever estimator ``make`` builds:
-    fed by pyestim's numpy_input_fn (a plain TensorFlow input function) under the seed, as
-    the tutorial parity feeds plain tf.estimator (its stock reader is not reproducible)."""
-    import pyestim as pe
+CANNED_STEPS = 40
+_ROWS = [0, 50, 100, 1, 51, 101]
 
 
+def _canned_data(kind):
+    """x (dict of columns), y, the prediction rows' x: iris (Petal.Width the response of a
+    regressor)."""
     x, y = _iris_arrays()
     if kind == "regressor":
         y = x.pop("Petal.Width")
-    est = make(model_dir, sorted(x))
-    tf_est = getattr(est, "estimator", est)
-    recorder = LossRecorder()
-    train_fn = pe.numpy_input_fn(x, y, batch_size=32, num_epochs=None, shuffle=True)
-    eval_fn = pe.numpy_input_fn(x, y, batch_size=150, num_epochs=1, shuffle=False)
-    rows = [0, 50, 100, 1, 51, 101]
-    pred_fn = pe.numpy_input_fn({k: v[rows] for k, v in x.items()}, batch_size=6,
-                                num_epochs=1, shuffle=False)
-    with seeded(SEED):
-        tf_est.train(train_fn, steps=40, hooks=[recorder])
-    with seeded(SEED):
-        metrics = tf_est.evaluate(eval_fn)
-    with seeded(SEED):
-        predictions = list(tf_est.predict(pred_fn))
-    names = tf_est.get_variable_names()
+    return x, y, {k: v[_ROWS] for k, v in x.items()}
+
+
+def _canned_result(losses, metrics, predictions, variables, cls):
     keys = [k for k in ("predictions", "logits", "probabilities", "class_ids")
             if k in predictions[0]]
-    return {"losses": recorder.losses,
-            "metrics": {k: float(v) for k, v in sorted(metrics.items())},
+    return {"losses": losses,
+            "metrics": {k: float(np.asarray(v)) for k, v in sorted(metrics.items())},
             "predictions": {k: flat(np.stack([np.asarray(p[k]) for p in predictions]))
                             for k in keys},
-            "variables": {n: flat(tf_est.get_variable_value(n)) for n in names},
-            "class": f"{type(tf_est).__module__}.{type(tf_est).__name__}"}
+            "variables": {n: flat(v) for n, v in sorted(variables.items())},
+            "class": cls}
+
+
+def _pyestim_run(make, model_dir, kind, seed, steps):
+    """pyestim's side, all through pyestim: pyestim.train() with its default hooks (history
+    saver, progress bar) plus a hook that reads the model's loss at every step,
+    pyestim.evaluate(), pyestim.predict() and pyestim.variable_value(); fed by pyestim's
+    numpy_input_fn, seeded by pyestim from run_config(tf_random_seed)."""
+    import pyestim as pe
+
+    x, y, x_pred = _canned_data(kind)
+    est = make(model_dir, sorted(x), seed)
+    recorder = LossRecorder()
+    history = pe.train(est, pe.numpy_input_fn(x, y, batch_size=32, num_epochs=None,
+                                              shuffle=True), steps=steps, hooks=[recorder])
+    # the default history saver was attached: every 10 steps and the last
+    assert history.steps == list(range(10, steps, 10)) + [steps], history.steps
+    metrics = pe.evaluate(est, pe.numpy_input_fn(x, y, batch_size=150, num_epochs=1,
+                                                 shuffle=False), simplify=False)
+    predictions = pe.predict(est, pe.numpy_input_fn(x_pred, batch_size=6, num_epochs=1,
+                                                    shuffle=False), simplify=False)
+    tf_est = getattr(est, "estimator", est)  # the class, for the report
+    return _canned_result(recorder.losses, metrics, predictions, pe.variable_value(est),
+                          f"{type(tf_est).__module__}.{type(tf_est).__name__}")
+
+
+def _plain_run(make, model_dir, kind, seed, steps):
+    """Plain tf.estimator's side: the class's own train / evaluate / predict /
+    get_variable_value, seeded by hand (runners.seeded), fed by pyestim's numpy_input_fn
+    (a plain TensorFlow input function; TensorFlow's own shuffling reader is not
+    reproducible)."""
+    import pyestim as pe
+
+    x, y, x_pred = _canned_data(kind)
+    tf_est = make(model_dir, sorted(x), seed)
+    recorder = LossRecorder()
+    with seeded(seed):
+        tf_est.train(pe.numpy_input_fn(x, y, batch_size=32, num_epochs=None, shuffle=True),
+                     steps=steps, hooks=[recorder])
+    with seeded(seed):
+        metrics = tf_est.evaluate(pe.numpy_input_fn(x, y, batch_size=150, num_epochs=1,
+                                                    shuffle=False))
+    with seeded(seed):
+        predictions = list(tf_est.predict(pe.numpy_input_fn(x_pred, batch_size=6,
+                                                            num_epochs=1, shuffle=False)))
+    names = tf_est.get_variable_names()
+    return _canned_result(recorder.losses, metrics, predictions,
+                          {n: tf_est.get_variable_value(n) for n in names},
+                          f"{type(tf_est).__module__}.{type(tf_est).__name__}")
 
 
 def _pyestim_and_plain(name):
@@ -648,55 +729,68 @@ def _pyestim_and_plain(name):
     def numeric(names):
         return [tf.feature_column.numeric_column(n) for n in names]
 
-    def config(model_dir):
-        return tf.estimator.RunConfig(model_dir=model_dir, tf_random_seed=SEED)
+    def config(model_dir, seed):
+        return tf.estimator.RunConfig(model_dir=model_dir, tf_random_seed=seed)
 
     if name == "dnn_classifier":
         return ("classifier",
-                lambda d, names: pe.dnn_classifier([10, 20, 10], pe.column_numeric(*names),
-                                                   n_classes=3, model_dir=d,
-                                                   config=pe.run_config(tf_random_seed=SEED)),
-                lambda d, names: tf.compat.v1.estimator.DNNClassifier(
+                lambda d, names, seed: pe.dnn_classifier(
+                    [10, 20, 10], pe.column_numeric(*names), n_classes=3, model_dir=d,
+                    config=pe.run_config(tf_random_seed=seed)),
+                lambda d, names, seed: tf.compat.v1.estimator.DNNClassifier(
                     hidden_units=[10, 20, 10], feature_columns=numeric(names), n_classes=3,
-                    config=config(d)))
+                    config=config(d, seed)))
     if name == "linear_classifier":
         return ("classifier",
-                lambda d, names: pe.linear_classifier(pe.column_numeric(*names), n_classes=3,
-                                                      model_dir=d,
-                                                      config=pe.run_config(tf_random_seed=SEED)),
-                lambda d, names: tf.compat.v1.estimator.LinearClassifier(
-                    feature_columns=numeric(names), n_classes=3, config=config(d)))
+                lambda d, names, seed: pe.linear_classifier(
+                    pe.column_numeric(*names), n_classes=3, model_dir=d,
+                    config=pe.run_config(tf_random_seed=seed)),
+                lambda d, names, seed: tf.compat.v1.estimator.LinearClassifier(
+                    feature_columns=numeric(names), n_classes=3, config=config(d, seed)))
     if name == "dnn_linear_combined_regressor":
         return ("regressor",
-                lambda d, names: pe.dnn_linear_combined_regressor(
+                lambda d, names, seed: pe.dnn_linear_combined_regressor(
                     linear_feature_columns=pe.column_numeric(*names[:2]),
                     dnn_feature_columns=pe.column_numeric(*names), dnn_hidden_units=[4],
-                    model_dir=d, config=pe.run_config(tf_random_seed=SEED)),
-                lambda d, names: tf.compat.v1.estimator.DNNLinearCombinedRegressor(
+                    model_dir=d, config=pe.run_config(tf_random_seed=seed)),
+                lambda d, names, seed: tf.compat.v1.estimator.DNNLinearCombinedRegressor(
                     linear_feature_columns=numeric(names[:2]),
-                    dnn_feature_columns=numeric(names), dnn_hidden_units=[4], config=config(d)))
+                    dnn_feature_columns=numeric(names), dnn_hidden_units=[4],
+                    config=config(d, seed)))
     raise ValueError(name)
 
 
 @pytest.mark.parametrize("name", ["dnn_classifier", "linear_classifier",
                                   "dnn_linear_combined_regressor"])
 def test_canned_matches_plain_tf_estimator(name, report, tmp_path_factory):
-    """pyestim's canned estimator (defaults: TensorFlow 1's class, as tfestimators) and plain
-    tf.compat.v1.estimator's class with the same arguments and seed, fed the same input:
-    the same per-step losses, metrics, predictions and variables, bit for bit."""
+    """pyestim's canned estimator (defaults: TensorFlow 1's class, as tfestimators), driven
+    through pyestim.train / evaluate / predict / variable_value, and plain
+    tf.compat.v1.estimator's class with the same arguments and seed, driven through its own
+    methods, fed the same input: the same per-step losses, metrics, predictions and
+    variables, bit for bit."""
     kind, ours, plain = _pyestim_and_plain(name)
-    a = _canned_run(ours, str(tmp_path_factory.mktemp(f"pyestim_{name}")), kind)
-    b = _canned_run(plain, str(tmp_path_factory.mktemp(f"plain_{name}")), kind)
+    seed, steps, note = mutated("canned-pyestim", SEED, CANNED_STEPS)
+    a = Run("Python", f"pyestim.{name}(), pyestim.train / evaluate / predict, seed {seed}, "
+                      f"{steps} steps{note}",
+            _pyestim_run(ours, str(tmp_path_factory.mktemp(f"pyestim_{name}")), kind, seed,
+                         steps))
+    b = Run("plain", f"tf.compat.v1.estimator class, its own train / evaluate / predict, "
+                     f"seed {SEED}, {CANNED_STEPS} steps",
+            _plain_run(plain, str(tmp_path_factory.mktemp(f"plain_{name}")), kind, SEED,
+                       CANNED_STEPS))
     case = f"{name}: pyestim vs plain tf.estimator"
     failed = []
     for key, what in (("losses", "per-step losses"), ("metrics", "evaluation metrics"),
                       ("predictions", "predictions"), ("variables", "every variable"),
                       ("class", "TensorFlow class")):
-        detail = {"losses": f"{len(b['losses'])} steps", "class": b["class"],
-                  "metrics": md(", ".join(f"{k}={v:.6g}" for k, v in b["metrics"].items())),
-                  "predictions": ", ".join(b["predictions"]),
-                  "variables": f"{len(b['variables'])} variables"}[key]
-        if not report.check(case, what, same(a[key], b[key]), detail):
-            failed.append(f"{what}: {_first_difference(a[key], b[key])}")
-    assert len(b["losses"]) == 40
+        va, vb = a.value[key], b.value[key]
+        plain = b.value
+        detail = {"losses": f"{len(plain['losses'])} steps", "class": plain["class"],
+                  "metrics": md(", ".join(f"{k}={v:.6g}"
+                                          for k, v in plain["metrics"].items())),
+                  "predictions": ", ".join(plain["predictions"]),
+                  "variables": f"{len(plain['variables'])} variables"}[key]
+        if not report.check(case, what, same(va, vb), detail, runs=(a, b)):
+            failed.append(f"{what}: {_first_difference(va, vb)}")
+    assert len(b.value["losses"]) == CANNED_STEPS
     assert not failed, failed

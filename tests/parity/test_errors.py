@@ -22,9 +22,8 @@ from typing import Callable
 import numpy as np
 import pytest
 
-from .test_api import read_differences
-from .test_behaviour import (Recorder, from_r, make_model_fn, md, py_input_fn, r_collect,
-                             synthetic)
+from .helpers import (Recorder, Run, from_r, make_model_fn, md, py_input_fn, r_collect,
+                      read_differences, synthetic)
 
 SECTION = "Error parity (R / Python)"
 
@@ -361,6 +360,12 @@ def run_py_case(ctx, case):
     return [], "", None
 
 
+def _runs(case, r_classes, r_message, py_classes, py_message):
+    """The two sides of an error case as runs: the R code and the Python call."""
+    return (Run("R", md(f"parity_capture({{ {case.r} }})", 120), (r_classes, r_message)),
+            Run("Python", f"case {case.id!r}, Python call", (py_classes, py_message)))
+
+
 def _describe(classes, message):
     """'<message> [<first classes>]', e.g. "StepsError: ... [pyestim_error, StepsError]"."""
     if not classes:
@@ -379,9 +384,10 @@ def test_error(case, r, ctx, report):
     key = _row_key(case)
     listed = key in _error_rows()
     label = f"{case.function}: {case.id}"
+    runs = _runs(case, r_classes, r_message, py_classes, py_message)
     if same_class and same_message:
         report.check(label, "error class and message", True,
-                     md(f"{py_classes[1]}: {str(py_err)}", 160))
+                     md(f"{py_classes[1]}: {str(py_err)}", 160), runs=runs)
         assert not listed, (f"differences.csv lists {key}, but R and Python give the same error "
                             "now: remove the row")
         return
@@ -390,9 +396,9 @@ def test_error(case, r, ctx, report):
     if listed:
         assert r_classes, f"case {case.id!r}: R gave no error at all"
         report.note(label, "error class and message",
-                    md(f"intentional (differences.csv): {detail}", 400))
+                    md(f"intentional (differences.csv): {detail}", 400), runs=runs)
         return
-    report.check(label, "error class and message", False, md(detail, 400))
+    report.check(label, "error class and message", False, md(detail, 400), runs=runs)
     problems = []
     if not same_class:
         problems.append(f"class: R {r_classes} vs Python {py_classes}")
@@ -408,7 +414,9 @@ def test_error_rows_name_cases(report):
     known = {_row_key(c) for c in CASES}
     stale = [k for k in _error_rows() if k not in known]
     report.check("differences.csv", "every error row names a case",
-                 not stale, f"{len(_error_rows())} rows" if not stale else md(f"unknown: {stale}"))
+                 not stale, f"{len(_error_rows())} rows" if not stale else md(f"unknown: {stale}"),
+                 runs=(Run("table", "differences.csv error rows", _error_rows()),
+                       Run("Python", "the cases of test_errors.py", known)))
     assert not stale, f"differences.csv has error rows for no case: {stale}"
 
 
@@ -460,6 +468,7 @@ def test_error_through_tf(index, r, report, tmp_path):
     ok = r_classes == py_classes and r_message == py_message
     report.check(f"{case.function}: {case.id}", "error class and message", ok,
                  md(f"R {_describe(r_classes, r_message)} / Python "
-                    f"{_describe(py_classes, py_message)}", 300))
+                    f"{_describe(py_classes, py_message)}", 300),
+                 runs=_runs(case, r_classes, r_message, py_classes, py_message))
     assert r_classes == py_classes, f"class: R {r_classes} vs Python {py_classes}"
     assert r_message == py_message, f"message: R {r_message!r} vs Python {py_message!r}"

@@ -5,37 +5,65 @@ variable values, and the predictions (classes and probabilities) — for the tut
 (seeds 000/001), the Deep-MNIST CNN with Adam (seed 002) and the 16/36-filter Layers-API CNN
 (seed 003).
 
-All three run on the same MNIST subset with the same seed, shuffle = TRUE as written, fed by
-pyestim's numpy_input_fn (plain tf.estimator's stock reader shuffles from threads and is not
-reproducible). Every comparison is exact: floats are compared bit for bit.
+All three run on the same MNIST subset with the same seed, shuffle = TRUE as written; there
+plain tf.estimator is fed by pyestim's numpy_input_fn and MNIST reader (TensorFlow's own
+numpy_input_fn shuffles from a thread and is not reproducible). And without shuffling,
+Python on pyestim against plain tf.estimator, both fed by TensorFlow's own
+tf.compat.v1.estimator.inputs.numpy_input_fn (shuffle=False, num_threads=1), the plain side on
+MNIST read from the IDX files by the test: no pyestim at all on the plain side. Every comparison is
+exact: floats are compared bit for bit.
 """
 
+import dataclasses
 import re
 
 import numpy as np
 import pytest
 
-from .runners import Settings, run_plain, run_python
+from .helpers import Run, mutated
+from .runners import Settings, mnist_arrays, read_idx_mnist, run_plain, run_python
 
 SECTION = "Tutorial parity (R / Python / plain tf.estimator)"
 MODELS = ["cnn", "deep_mnist", "layers_cnn"]
 _TIMING = re.compile(r" \(\d+\.\d+ sec\)$")
 _cache = {}
+_SIDES = {"python": "Python", "plain": "plain", "r": "R", "python_tf_reader": "Python",
+          "plain_tf_reader": "plain (TF reader)"}
 
 
 def _run(impl, model, tmp_path_factory, r=None):
+    """The run of one implementation for one model, made once, as a :class:`Run`."""
     key = (impl, model)
     if key not in _cache:
         settings = Settings(model=model)
+        note = ""
+        if impl in ("python_tf_reader", "plain_tf_reader"):
+            settings = dataclasses.replace(settings, shuffle=False, reader="tf")
+        if impl == "plain_tf_reader":
+            seed, steps, note = mutated("tutorial-plain-tf-reader", settings.seed,
+                                        settings.steps)
+            settings = dataclasses.replace(settings, seed=seed, steps=steps)
         model_dir = str(tmp_path_factory.mktemp(f"{impl}_{model}"))
-        if impl == "python":
-            _cache[key] = run_python(settings, model_dir)
+        if impl in ("python", "python_tf_reader"):
+            value = run_python(settings, model_dir)
+            how = "seed 000's code on pyestim (runners.run_python)"
+            if impl == "python_tf_reader":
+                how += ", fed by tf.compat.v1.estimator.inputs.numpy_input_fn"
         elif impl == "plain":
-            _cache[key] = run_plain(settings, model_dir)
+            value = run_plain(settings, model_dir)
+            how = "seed 001's code, pyestim's numpy_input_fn and MNIST reader"
+        elif impl == "plain_tf_reader":
+            value = run_plain(settings, model_dir)
+            how = ("seed 001's code, tf.compat.v1.estimator.inputs.numpy_input_fn, MNIST "
+                   "from the IDX files")
         else:
             from .r_runner import run_r
 
-            _cache[key] = run_r(r, settings, model_dir)
+            value = run_r(r, settings, model_dir)
+            how = "seed 000's R code (r/tutorial.R)"
+        how += (f"; {model}, seed {settings.seed}, {settings.steps} steps, "
+                f"shuffle={settings.shuffle}{note}")
+        _cache[key] = Run(_SIDES[impl], how, value)
     return _cache[key]
 
 
@@ -45,7 +73,8 @@ def _untimed(lines):
     return [_TIMING.sub("", line) for line in lines]
 
 
-def _compare(report, case, a, b):
+def _compare(report, case, run_a, run_b):
+    a, b = run_a.value, run_b.value
     checks = [
         ("per-step losses", a.steps == b.steps and a.losses == b.losses,
          f"{len(a.losses)} steps"),
@@ -70,7 +99,8 @@ def _compare(report, case, a, b):
                         np.asarray(b.probabilities, dtype=np.float64)),
          f"{a.probabilities.shape}"),
     ]
-    failed = [what for what, ok, detail in checks if not report.check(case, what, ok, detail)]
+    failed = [what for what, ok, detail in checks
+              if not report.check(case, what, ok, detail, runs=(run_a, run_b))]
     return failed
 
 
@@ -90,7 +120,7 @@ def _sanity(result, settings=Settings()):
 def test_python_matches_plain_tf_estimator(model, tmp_path_factory, report):
     python = _run("python", model, tmp_path_factory)
     plain = _run("plain", model, tmp_path_factory)
-    _sanity(python)
+    _sanity(python.value)
     failed = _compare(report, f"{model}: Python vs plain", python, plain)
     assert not failed, f"Python (pyestim) and plain tf.estimator differ in: {failed}"
 
@@ -99,7 +129,7 @@ def test_python_matches_plain_tf_estimator(model, tmp_path_factory, report):
 def test_r_matches_python(model, tmp_path_factory, report, r):
     r_result = _run("r", model, tmp_path_factory, r)
     python = _run("python", model, tmp_path_factory)
-    _sanity(r_result)
+    _sanity(r_result.value)
     failed = _compare(report, f"{model}: R vs Python", r_result, python)
     assert not failed, f"R and Python differ in: {failed}"
 
@@ -110,3 +140,40 @@ def test_r_matches_plain_tf_estimator(model, tmp_path_factory, report, r):
     plain = _run("plain", model, tmp_path_factory)
     failed = _compare(report, f"{model}: R vs plain", r_result, plain)
     assert not failed, f"R and plain tf.estimator differ in: {failed}"
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_python_matches_plain_tf_estimator_with_its_own_reader(model, tmp_path_factory,
+                                                                report):
+    """Unshuffled (the only way TensorFlow's own numpy_input_fn is reproducible): Python on
+    pyestim against plain tf.estimator on MNIST read from the IDX files by the test, no
+    pyestim on that side. Both are fed by tf.compat.v1.estimator.inputs.numpy_input_fn
+    (num_threads=1): TensorFlow seeds each random op from the number of ops built before it,
+    input ops included, so the two sides must build the same input ops."""
+    python = _run("python_tf_reader", model, tmp_path_factory)
+    plain = _run("plain_tf_reader", model, tmp_path_factory)
+    _sanity(python.value)
+    failed = _compare(report, f"{model}: Python vs plain (TF reader), shuffle=False", python,
+                      plain)
+    assert not failed, f"Python (pyestim) and plain tf.estimator differ in: {failed}"
+
+
+def test_mnist_arrays_match_the_idx_files(report):
+    """The MNIST subset pyestim's reader gives (what the shuffled runs read) and the one the
+    test reads from the IDX files itself: the same arrays, bit for bit."""
+    settings = Settings()
+    ours = Run("Python", "pyestim.datasets.read_data_sets(), the tutorial's subset",
+               mnist_arrays(settings))
+    idx = Run("plain (TF reader)", "runners.read_idx_mnist(): the IDX files, numpy + gzip",
+              read_idx_mnist(settings))
+    failed = []
+    for key in ("train_data", "train_labels", "eval_data", "eval_labels"):
+        a, b = ours.value[key], idx.value[key]
+        ok = a.dtype == b.dtype and np.array_equal(a, b)
+        if not report.check("MNIST subset", key, ok, f"{a.dtype} {a.shape}", runs=(ours, idx)):
+            failed.append(key)
+    # what the tutorial reads: float32 pixels in [0, 1], ten classes
+    assert idx.value["train_data"].shape == (settings.n_train, 784)
+    assert 0.0 <= idx.value["train_data"].min() and idx.value["train_data"].max() <= 1.0
+    assert set(np.unique(idx.value["train_labels"])) == set(range(10))
+    assert not failed, f"pyestim's MNIST reader and the IDX files differ in {failed}"

@@ -149,7 +149,8 @@ beh_train <- function(model_dir, form, steps, n = 40L) {
   history <- train(est, input_fn = beh_input_fn(form, n, shuffle = FALSE), steps = steps)
   list(history = beh_history(history),
        global_step = as.integer(variable_value(est, "global_step")),
-       w = as.numeric(t(variable_value(est, "w"))))
+       w = as.numeric(t(variable_value(est, "w"))),
+       steps_mode = storage.mode(steps))
 }
 
 # The session_run_hook life cycle: every callback appends its name to beh$events; before_run

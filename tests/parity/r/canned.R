@@ -160,8 +160,9 @@ can_boosted_trees <- function(model_dir) {
 }
 
 # The same linear regressor fed from a data frame, a formula, a matrix with column names and
-# a named list (unshuffled, so every form reads the same batches).
-can_input_forms <- function(model_dir) {
+# a named list (unshuffled, so every form reads the same batches), 12 steps each
+# (formula_steps for the formula: the parity suite's mutation check changes it).
+can_input_forms <- function(model_dir, formula_steps = 12L) {
   features <- c("drat", "wt")
   forms <- list(
     data_frame = function(d) input_fn(d, features = features, response = "mpg",
@@ -179,7 +180,8 @@ can_input_forms <- function(model_dir) {
     est <- linear_regressor(feature_columns(column_numeric(features)),
                             model_dir = file.path(model_dir, form),
                             optimizer = "SGD", config = can_seed_config())
-    h <- train(est, forms[[form]](mtcars), steps = 12)
+    steps <- if (form == "formula") formula_steps else 12L
+    h <- train(est, forms[[form]](mtcars), steps = steps)
     out[[form]] <- list(history = can_history(h), variables = can_variables(est))
   }
   out
