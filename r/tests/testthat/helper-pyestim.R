@@ -1,9 +1,42 @@
 # Shared by the tests: a check that pyestim can be used, a toy problem, a tiny model.
 
-skip_if_no_pyestim <- function() {
-  ok <- pyestim_available()
-  if (!isTRUE(ok)) skip(paste("pyestim cannot be used:", attr(ok, "reason")))
+# The project's one CI rule (as tests/conftest.py in_ci() and tests/parity/helpers.py): a run
+# is a CI run when the environment variable CI is true, 1 or yes (in any case).
+in_ci <- function(value = Sys.getenv("CI")) {
+  tolower(trimws(value)) %in% c("true", "1", "yes")
+}
+
+# Skip a test whose prerequisite is missing, or, in a CI run, fail it: a CI run must not pass
+# by skipping.
+skip_or_fail <- function(message, ci = in_ci()) {
+  if (ci) {
+    stop(paste0("CI is set (CI=", Sys.getenv("CI"), ") but ", sub("[.]$", "", message),
+                ": a CI run must not skip this test. Run `bash dev.sh setup` and set ",
+                "RETICULATE_PYTHON / PYESTIM_DATA_DIR."), call. = FALSE)
+  }
+  skip(message)
+}
+
+skip_if_no_pyestim <- function(ok = pyestim_available(), ci = in_ci()) {
+  if (!isTRUE(ok)) skip_or_fail(paste("pyestim cannot be used:", attr(ok, "reason")), ci)
   quiet_tensorflow()
+}
+
+# The MNIST folder (PYESTIM_DATA_DIR) for the tests that read MNIST; skips, or fails in CI,
+# when it is not set or does not exist.
+mnist_data_dir <- function(data_dir = Sys.getenv("PYESTIM_DATA_DIR"), ci = in_ci()) {
+  if (!nzchar(data_dir)) skip_or_fail("PYESTIM_DATA_DIR is not set", ci)
+  if (!dir.exists(data_dir)) {
+    skip_or_fail(paste0("PYESTIM_DATA_DIR (", data_dir, ") is not a folder"), ci)
+  }
+  data_dir
+}
+
+# skip_if_not_installed(), failing in a CI run instead.
+skip_if_no_package <- function(package, ci = in_ci()) {
+  if (!requireNamespace(package, quietly = TRUE)) {
+    skip_or_fail(paste("the R package", package, "is not installed"), ci)
+  }
 }
 
 # Keep the test log readable: TensorFlow's INFO lines and deprecation warnings off.
@@ -62,9 +95,9 @@ toy_eval_fn <- function(d = toy_data(), batch_size = 50L, labels = TRUE) {
                  shuffle = FALSE)
 }
 
-# The estimator's global step, from its latest checkpoint. (The steps a history records can be
-# one too high now and then: pyestim's history-saver hook reads the global step in the same
-# session run that increments it, and TensorFlow 2.15 does not order the two.)
+# The estimator's global step, from its latest checkpoint. (The steps a history records are
+# exact: the history saver reads the global step once when the session starts and counts the
+# steps run since, so the tests check them exactly.)
 global_step <- function(est) as.integer(variable_value(est, "global_step"))
 
 # A toy estimator trained for 20 steps, built once; tests must not train it further.

@@ -103,10 +103,17 @@ test_that("a boosted trees regressor trains on bucketized columns", {
                column_bucketized(column_numeric("wt"), c(2.5, 3.5)))
   model <- boosted_trees_regressor(cols, n_batches_per_layer = 1, n_trees = 2, max_depth = 2,
                                    model_dir = new_model_dir())
-  train(model, input_fn(mpg ~ drat + wt, mtcars, batch_size = 32, num_epochs = NULL),
-        steps = 6)
+  h <- train(model, input_fn(mpg ~ drat + wt, mtcars, batch_size = 32, num_epochs = NULL),
+             steps = 6)
+  expect_identical(h$steps, 6L)
+  expect_equal(global_step(model), 6L)
+  expect_true(all(c("boosted_trees/tree", "boosted_trees/leaf_values") %in%
+                    variable_names(model)))
   res <- evaluate(model, input_fn(mpg ~ drat + wt, mtcars, batch_size = 32))
+  # untrained, the model predicts 0 for every car: its mean squared error is mean(mpg^2);
+  # the trees it grew must do better
   expect_true(is.finite(res$loss))
+  expect_lt(res$average_loss, mean(mtcars$mpg^2))
 })
 
 test_that("wide-and-deep and boosted trees classifiers train and predict class names", {

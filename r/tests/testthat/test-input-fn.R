@@ -88,6 +88,26 @@ test_that("input_fn() methods: data frame, matrix, list and formula first", {
   expect_error(input_fn(mpg ~ nope, mtcars), "not found in the data")
   expect_error(input_fn(mtcars, mpg ~ drat, response = "mpg"), "not both")
   expect_error(input_fn(mtcars, "drat", batch_size = 0), class = "pyestim_error")
+  # Each method feeds the same rows: a linear regressor trained 3 unshuffled steps from the
+  # data frame, the matrix, the list and the formula ends with the same weights.
+  weights <- function(fn) {
+    est <- linear_regressor(feature_columns(column_numeric("drat", "cyl")), optimizer = "SGD",
+                            model_dir = new_model_dir())
+    train(est, fn, steps = 3)
+    values <- variable_value(est)
+    unlist(values[sort(setdiff(names(values), "global_step"))])
+  }
+  cars <- mtcars[, c("mpg", "drat", "cyl")]
+  from_frame <- weights(input_fn(cars, c("drat", "cyl"), "mpg", batch_size = 8,
+                                 shuffle = FALSE))
+  expect_length(from_frame, 3L)  # two weights and the bias
+  expect_true(any(from_frame != 0))
+  expect_identical(weights(input_fn(m, c("drat", "cyl"), "mpg", batch_size = 8,
+                                    shuffle = FALSE)), from_frame)
+  expect_identical(weights(input_fn(as.list(cars), c("drat", "cyl"), "mpg", batch_size = 8,
+                                    shuffle = FALSE)), from_frame)
+  expect_identical(weights(input_fn(mpg ~ drat + cyl, cars, batch_size = 8,
+                                    shuffle = FALSE)), from_frame)
   expect_error(input_fn(mtcars, "drat", extra = 1), "Unknown argument")
 })
 
