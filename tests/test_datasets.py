@@ -790,11 +790,24 @@ def test_locate_returns_the_folder(small):
 # ------------------------------------------------------------------------- docs
 
 
-@pytest.mark.parametrize("name", sorted(ds.__all__))
+def test_public_constants_are_what_they_say():
+    """The public names that are not callables (the docstring test below takes only the
+    callables): the data folder's variable, the four MNIST files, the download mirrors."""
+    constants = sorted(n for n in ds.__all__ if not callable(getattr(ds, n)))
+    assert constants == ["DATA_DIR_ENV", "DEFAULT_SOURCE_URLS", "MNIST_FILES"]
+    assert ds.DATA_DIR_ENV == "PYESTIM_DATA_DIR"
+    assert ds.MNIST_FILES.files == ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
+                                    "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz")
+    assert sorted(ds.MNIST_FILES.sha256) == sorted(ds.MNIST_FILES.files)
+    assert all(len(h) == 64 and set(h) <= set("0123456789abcdef")
+               for h in ds.MNIST_FILES.sha256.values())
+    assert ds.DEFAULT_SOURCE_URLS and all(u.startswith("https://") and u.endswith("/")
+                                          for u in ds.DEFAULT_SOURCE_URLS)
+
+
+@pytest.mark.parametrize("name", sorted(n for n in ds.__all__ if callable(getattr(ds, n))))
 def test_public_callables_have_numpy_docstrings(name):
     obj = getattr(ds, name)
-    if not callable(obj):
-        return
     doc = inspect.getdoc(obj) or ""
     assert doc, f"{name} has no docstring"
     target = obj.__init__ if inspect.isclass(obj) else obj

@@ -219,13 +219,21 @@ def test_estimator_takes_model_dir_from_run_config(tmp_path, linear_model_fn, to
     assert global_step_of(where) == 2
 
 
-def test_estimator_without_model_dir_uses_a_temporary_directory(linear_model_fn):
+def test_estimator_without_model_dir_uses_a_temporary_directory(linear_model_fn, toy_data):
+    import tempfile
+
     est = pyestim.estimator(linear_model_fn)
     where = pyestim.model_dir(est)
     assert isinstance(where, str) and os.path.isabs(where)
+    # a directory under the system's temporary folder, new for each estimator
+    assert os.path.commonpath([where, tempfile.gettempdir()]) == tempfile.gettempdir()
+    assert pyestim.model_dir(pyestim.estimator(linear_model_fn)) != where
     assert isinstance(est, pyestim.Estimator)
     assert est.model_fn is linear_model_fn
     assert "custom" in repr(est) and where in repr(est)
+    # and training writes its checkpoints there
+    pyestim.train(est, toy_input(toy_data), steps=2)
+    assert global_step_of(where) == 2
 
 
 # --------------------------------------------------------------------------------------------

@@ -6,8 +6,16 @@ raises one of pyestim's documented errors (pyestim.errors.PyestimError); it neve
 example runs under an alarm) and never lets a raw NumPy / TensorFlow / Python exception out.
 Sizes are bounded, the database is off, and the number of examples is small so the whole
 file runs in well under a minute (PYESTIM_FUZZ_SCALE=n runs n times as many).
+
+The input-function tests draw from two kinds of input: odd values (anything a user might pass,
+mostly refused) and valid ones, including valid-but-unusual ones (one row, no rows, a column
+without values, int64 / float16 / bool / string / categorical columns, a batch size far larger
+than the data). Each example records what became of it (hypothesis ``event()``: fed, or refused
+with which error) and the tests assert that a minimum share of the examples got past the
+argument checks and fed a batch, so that the fuzzing reaches the code it names.
 """
 
+import collections
 import contextlib
 import os
 import signal
@@ -16,7 +24,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import tensorflow as tf
-from hypothesis import HealthCheck, given, settings
+from conftest import in_ci
+from hypothesis import HealthCheck, event, given, settings, target
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
@@ -25,8 +34,7 @@ from pyestim import errors
 
 #: In CI the examples are derandomized (the same every run, so a red CI always reproduces);
 #: by hand, PYESTIM_FUZZ_RANDOM=1 draws fresh ones (with PYESTIM_FUZZ_SCALE, a deeper search).
-DERANDOMIZE = (os.environ.get("CI", "").lower() == "true"
-               and os.environ.get("PYESTIM_FUZZ_RANDOM") != "1")
+DERANDOMIZE = in_ci() and os.environ.get("PYESTIM_FUZZ_RANDOM") != "1"
 SETTINGS = dict(deadline=None, database=None, derandomize=DERANDOMIZE,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                        HealthCheck.filter_too_much])
@@ -51,14 +59,33 @@ def time_limit(seconds=EXAMPLE_SECONDS):
         signal.signal(signal.SIGALRM, old)
 
 
-def only_pyestim_errors(call):
+def only_pyestim_errors(call, outcomes=None):
     """Run ``call``; return its value, or None if it raised a PyestimError. Any other
-    exception fails the example."""
+    exception fails the example. A refusal is recorded (``event()``, and in ``outcomes``)."""
     with time_limit():
         try:
             return call()
-        except errors.PyestimError:
+        except errors.PyestimError as err:
+            record(outcomes, f"refused: {type(err).__name__}")
             return None
+
+
+def record(outcomes, what):
+    """What became of an example: a hypothesis event (shown by ``--hypothesis-show-statistics``)
+    and a count in ``outcomes`` (a Counter), which the tests check."""
+    if outcomes is not None:  # (None: called outside a hypothesis test)
+        event(what)
+        outcomes[what] += 1
+
+
+def check_share(outcomes, what, minimum):
+    """At least ``minimum`` of the examples ended as ``what``."""
+    total = sum(outcomes.values())
+    share = outcomes[what] / total if total else 0.0
+    assert total > 0, "no example ran"
+    assert share >= minimum, (
+        f"only {outcomes[what]} of {total} examples ({share:.0%}) reached '{what}' "
+        f"(at least {minimum:.0%} must): {dict(outcomes)}")
 
 
 # --------------------------------------------------------------------------------------------
@@ -141,39 +168,146 @@ def feed_first_batch(fn):
 
 
 # --------------------------------------------------------------------------------------------
+# Valid inputs, and valid but unusual ones
+
+#: Column dtypes a model is fed: the usual float32 / int32 and the unusual but valid ones.
+VALID_DTYPES = st.sampled_from([np.float32, np.float64, np.int32, np.int64, np.float16,
+                                np.bool_, np.uint8])
+
+
+@st.composite
+def valid_column(draw, rows):
+    """A column of ``rows`` values: a vector, a matrix (``rows`` x 1..3) or, unusual, a matrix
+    with no values per row (``rows`` x 0); numbers, or strings."""
+    kind = draw(st.sampled_from(["vector", "vector", "matrix", "no values", "strings"]))
+    if kind == "strings":
+        return np.array(draw(st.lists(st.text("abc", min_size=1, max_size=3), min_size=rows,
+                                      max_size=rows)), dtype=object)
+    shape = {"vector": (rows,), "matrix": (rows, draw(st.integers(1, 3))),
+             "no values": (rows, 0)}[kind]
+    dtype = draw(VALID_DTYPES)
+    elements = (st.booleans() if dtype is np.bool_ else
+                st.integers(0, 9) if np.issubdtype(dtype, np.integer) else
+                st.floats(-10, 10, width=16 if dtype is np.float16 else 32))
+    return draw(hnp.arrays(dtype, shape, elements=elements))
+
+
+#: Row counts: one row and no rows are valid but unusual.
+ROWS = st.one_of(st.integers(1, 12), st.just(1), st.just(0))
+#: Batch sizes: small, and far larger than the data (valid: one short batch).
+BATCH_SIZES = st.one_of(st.integers(1, 8), st.just(10**6), st.just(2**31 - 1))
+
+
+@st.composite
+def valid_numpy_inputs(draw):
+    """(x, y, batch_size, num_epochs): a dict of 1..3 columns of one length, labels or None."""
+    rows = draw(ROWS)
+    names = draw(st.lists(st.sampled_from(["x", "a", "b2", "feature.1"]), min_size=1,
+                          max_size=3, unique=True))
+    x = {name: draw(valid_column(rows)) for name in names}
+    y = draw(st.one_of(st.none(), hnp.arrays(draw(st.sampled_from([np.int32, np.int64,
+                                                                    np.float32])), (rows,),
+                                             elements=st.integers(0, 2))))
+    # a huge batch is read once (num_epochs = 1 or 2), never repeated forever
+    batch_size = draw(BATCH_SIZES)
+    epochs = st.integers(1, 2) if batch_size > 8 else st.one_of(st.none(), st.integers(1, 2))
+    return x, y, batch_size, draw(epochs)
+
+
+def feed_and_check(fn, x_names, batch_size, outcomes):
+    """Feed the first batch; check it has the features asked for and at most batch_size rows;
+    record "fed" (or the pyestim error the feeding raised)."""
+    with time_limit():
+        try:
+            batch = feed_first_batch(fn)
+        except errors.PyestimError as err:
+            record(outcomes, f"refused when fed: {type(err).__name__}")
+            return None
+        except tf.errors.OutOfRangeError:
+            record(outcomes, "no rows to feed")  # an empty data set: nothing to feed
+            return None
+    features = batch[0] if isinstance(batch, tuple) else batch
+    if isinstance(features, dict):
+        assert set(features) == set(x_names)
+        n = len(next(iter(features.values())))
+    else:
+        n = len(features)
+    assert 1 <= n <= batch_size
+    record(outcomes, "fed")
+    target(1.0, label="fed")
+    return batch
+
+
+# --------------------------------------------------------------------------------------------
 # numpy_input_fn
+
+_NUMPY_OUTCOMES = collections.Counter()
+
+
+@st.composite
+def numpy_input_fn_calls(draw):
+    """Half valid (usual or unusual) inputs, half anything."""
+    if draw(st.booleans()):
+        x, y, batch_size, num_epochs = draw(valid_numpy_inputs())
+        return dict(x=x, y=y, batch_size=batch_size, num_epochs=num_epochs,
+                    shuffle=draw(st.booleans()), queue_capacity=draw(st.integers(1, 1000)),
+                    num_threads=draw(st.integers(1, 2)))
+    return dict(x=draw(feature_dicts()), y=draw(label_values()), batch_size=draw(COUNTS),
+                num_epochs=draw(st.one_of(st.none(), COUNTS)),
+                shuffle=draw(st.one_of(st.booleans(), ODD_SCALARS)),
+                queue_capacity=draw(COUNTS), num_threads=draw(COUNTS))
 
 
 @settings(max_examples=120 * SCALE, **SETTINGS)
-@given(x=feature_dicts(), y=label_values(), batch_size=COUNTS,
-       num_epochs=st.one_of(st.none(), COUNTS), shuffle=st.one_of(st.booleans(), ODD_SCALARS),
-       queue_capacity=COUNTS, num_threads=COUNTS)
-def test_numpy_input_fn_arguments(x, y, batch_size, num_epochs, shuffle, queue_capacity,
-                                  num_threads):
-    only_pyestim_errors(lambda: pyestim.numpy_input_fn(
-        x, y, batch_size=batch_size, num_epochs=num_epochs, shuffle=shuffle,
-        queue_capacity=queue_capacity, num_threads=num_threads))
+@given(call=numpy_input_fn_calls())
+def _fuzz_numpy_input_fn_arguments(call):
+    fn = only_pyestim_errors(lambda: pyestim.numpy_input_fn(**call), _NUMPY_OUTCOMES)
+    if fn is None:
+        return
+    names = {str(k) for k in call["x"]} if isinstance(call["x"], dict) else set()
+    batch_size = call["batch_size"]
+    if isinstance(batch_size, (int, np.integer)) and not isinstance(batch_size, bool) \
+            and (batch_size <= 64 or call["num_epochs"] is not None):
+        feed_and_check(fn, names, int(batch_size), _NUMPY_OUTCOMES)
+    else:
+        record(_NUMPY_OUTCOMES, "accepted, not fed (a huge batch repeated forever)")
+
+
+def test_numpy_input_fn_arguments():
+    """numpy_input_fn() over anything and over valid inputs: pyestim errors or a fed batch;
+    at least a third of the examples are fed."""
+    _NUMPY_OUTCOMES.clear()
+    _fuzz_numpy_input_fn_arguments()
+    check_share(_NUMPY_OUTCOMES, "fed", 1 / 3)
+
+
+_FEED_OUTCOMES = collections.Counter()
 
 
 @settings(max_examples=60 * SCALE, **SETTINGS)
-@given(data=st.data(), rows=st.integers(0, 5), batch_size=st.integers(1, 8),
-       num_epochs=st.one_of(st.none(), st.integers(1, 2)), shuffle=st.booleans())
-def test_numpy_input_fn_that_accepts_its_data_feeds_it(data, rows, batch_size, num_epochs,
-                                                       shuffle):
-    """Data of consistent lengths: either refused with a pyestim error at once, or fed."""
-    x = data.draw(st.dictionaries(st.sampled_from(["x", "a"]), values(rows), min_size=1,
+@given(data=st.data(), rows=ROWS, batch_size=BATCH_SIZES,
+       num_epochs=st.integers(1, 2), shuffle=st.booleans(), valid=st.integers(0, 3))
+def _fuzz_numpy_input_fn_that_accepts_its_data_feeds_it(data, rows, batch_size, num_epochs,
+                                                        shuffle, valid):
+    """Data of consistent lengths: either refused with a pyestim error at once, or fed.
+    Three examples in four draw valid columns, one any values of that length."""
+    column = valid_column(rows) if valid else values(rows)
+    x = data.draw(st.dictionaries(st.sampled_from(["x", "a"]), column, min_size=1,
                                   max_size=2), label="x")
-    y = data.draw(st.one_of(st.none(), values(rows)), label="y")
+    y = data.draw(st.one_of(st.none(), values(rows) if not valid else
+                            hnp.arrays(np.int32, (rows,), elements=st.integers(0, 2))),
+                  label="y")
     fn = only_pyestim_errors(lambda: pyestim.numpy_input_fn(
-        x, y, batch_size=batch_size, num_epochs=num_epochs, shuffle=shuffle))
+        x, y, batch_size=batch_size, num_epochs=num_epochs, shuffle=shuffle), _FEED_OUTCOMES)
     if fn is None:
         return
-    with time_limit():
-        batch = feed_first_batch(fn)
-    features = batch[0] if y is not None else batch
-    assert set(features) == {str(k) for k in x}
-    n = len(next(iter(features.values())))
-    assert 1 <= n <= batch_size
+    feed_and_check(fn, {str(k) for k in x}, batch_size, _FEED_OUTCOMES)
+
+
+def test_numpy_input_fn_that_accepts_its_data_feeds_it():
+    _FEED_OUTCOMES.clear()
+    _fuzz_numpy_input_fn_that_accepts_its_data_feeds_it()
+    check_share(_FEED_OUTCOMES, "fed", 0.4)
 
 
 # --------------------------------------------------------------------------------------------
@@ -199,26 +333,93 @@ NAMES = st.one_of(st.sampled_from(["a", "b", "c", "y", "zz"]),
                   ODD_SCALARS)
 
 
+@st.composite
+def valid_frame_column(draw, rows):
+    """A data-frame column: numbers of the valid dtypes, strings, or a categorical (what an R
+    factor becomes), possibly with a level no row uses."""
+    kind = draw(st.sampled_from(["numbers", "numbers", "strings", "categorical"]))
+    if kind == "numbers":
+        dtype = draw(st.sampled_from([np.float32, np.float64, np.int32, np.int64, np.float16]))
+        return draw(hnp.arrays(dtype, (rows,), elements=st.integers(0, 9)))
+    words = draw(st.lists(st.sampled_from(["lo", "mid", "hi"]), min_size=rows, max_size=rows))
+    if kind == "strings":
+        return np.array(words, dtype=object)
+    return pd.Categorical(words, categories=["lo", "mid", "hi", "unused"])
+
+
+@st.composite
+def valid_input_fn_calls(draw):
+    """input_fn() over a data frame (or a dict of its columns, or a structured array) with
+    names that exist; the response numeric."""
+    rows = draw(st.one_of(st.integers(1, 12), st.just(1)))
+    names = draw(st.lists(st.sampled_from(["a", "b", "c.d", "e"]), min_size=1, max_size=3,
+                          unique=True))
+    columns = {n: draw(valid_frame_column(rows)) for n in names}
+    columns["y"] = draw(hnp.arrays(np.int64, (rows,), elements=st.integers(0, 1)))
+    form = draw(st.sampled_from(["frame", "frame", "dict"]))
+    data = pd.DataFrame(columns) if form == "frame" else columns
+    features = draw(st.one_of(st.just(names), st.sampled_from(names)))
+    batch_size = draw(BATCH_SIZES)
+    epochs = st.integers(1, 2) if batch_size > 8 else st.one_of(st.none(), st.integers(1, 2))
+    return dict(data=data, features=features, response=draw(st.sampled_from(["y", None])),
+                batch_size=batch_size, shuffle=draw(st.sampled_from(["auto", True, False])),
+                num_epochs=draw(epochs))
+
+
+@st.composite
+def input_fn_calls(draw):
+    """Half valid (usual or unusual) calls, half anything."""
+    if draw(st.booleans()):
+        return draw(valid_input_fn_calls())
+    return dict(data=draw(frames()), features=draw(NAMES),
+                response=draw(st.one_of(st.none(), NAMES)), batch_size=draw(COUNTS),
+                shuffle=draw(st.one_of(st.just("auto"), st.booleans(), ODD_SCALARS)),
+                num_epochs=draw(st.one_of(st.none(), COUNTS)))
+
+
+_INPUT_FN_OUTCOMES = collections.Counter()
+
+
 @settings(max_examples=120 * SCALE, **SETTINGS)
-@given(data=frames(), features=NAMES, response=st.one_of(st.none(), NAMES),
-       batch_size=COUNTS, shuffle=st.one_of(st.just("auto"), st.booleans(), ODD_SCALARS),
-       num_epochs=st.one_of(st.none(), COUNTS), layout=st.sampled_from(["matrix", "dict"]))
-def test_input_fn_arguments(data, features, response, batch_size, shuffle, num_epochs, layout):
-    make = only_pyestim_errors(lambda: pyestim.input_fn(
-        data, features, response=response, batch_size=batch_size, shuffle=shuffle,
-        num_epochs=num_epochs))
+@given(call=input_fn_calls(), layout=st.sampled_from(["matrix", "dict"]))
+def _fuzz_input_fn_arguments(call, layout):
+    make = only_pyestim_errors(lambda: pyestim.input_fn(**call), _INPUT_FN_OUTCOMES)
     if make is None:
         return
 
     class Target:
         feature_layout = layout
 
-    fn = only_pyestim_errors(lambda: make(Target()))
+    fn = only_pyestim_errors(lambda: make(Target()), _INPUT_FN_OUTCOMES)
     if fn is None:
         return
-    if isinstance(batch_size, int) and 1 <= batch_size <= 64:
+    batch_size = call["batch_size"]
+    if isinstance(batch_size, (int, np.integer)) and not isinstance(batch_size, bool) \
+            and 1 <= batch_size and (batch_size <= 64 or call["num_epochs"] is not None):
+        features = call["features"]
+        names = set([features] if isinstance(features, str) else features) \
+            if layout == "dict" and isinstance(features, (str, list)) else None
         with time_limit():
-            feed_first_batch(fn)
+            try:
+                batch = feed_first_batch(fn)
+            except errors.PyestimError as err:
+                record(_INPUT_FN_OUTCOMES, f"refused when fed: {type(err).__name__}")
+                return
+        got = batch[0] if isinstance(batch, tuple) else batch
+        if names is not None and isinstance(got, dict):
+            assert set(got) == names
+        record(_INPUT_FN_OUTCOMES, "fed")
+        target(1.0, label="fed")
+    else:
+        record(_INPUT_FN_OUTCOMES, "accepted, not fed (no usable batch size)")
+
+
+def test_input_fn_arguments():
+    """input_fn() over anything and over valid data frames: pyestim errors or a fed batch; at
+    least a third of the examples are fed."""
+    _INPUT_FN_OUTCOMES.clear()
+    _fuzz_input_fn_arguments()
+    check_share(_INPUT_FN_OUTCOMES, "fed", 1 / 3)
 
 
 # --------------------------------------------------------------------------------------------

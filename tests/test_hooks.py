@@ -250,7 +250,7 @@ def test_hook_nan_tensor_stops_with_an_error_at_the_nan_step(tmp_path, linear_mo
 
 def test_hook_nan_tensor_error_message_names_the_step(tmp_path, linear_model_fn, toy_data):
     est = pyestim.estimator(_nan_at_step_3(linear_model_fn), model_dir=tmp_path / "m")
-    with pytest.raises(Exception) as info:
+    with pytest.raises(v1.train.NanLossDuringTrainingError) as info:
         pyestim.train(est, toy_input(toy_data), steps=10,
                       hooks=pyestim.hook_nan_tensor("watched_loss"))
     assert "step 3" in str(info.value)

@@ -395,8 +395,13 @@ def test_features_of_another_shape_than_the_checkpoint_are_refused(trained):
     before = tree(trained)
     est = make_estimator(linear_model, trained)
     x, y = data()
-    with pytest.raises((errors.InputDataError, errors.CheckpointError)):
+    with pytest.raises(errors.InputDataError) as info:
         pyestim.train(est, train_input(x[:, :4], y), steps=2)
+    message = str(info.value)
+    # what was given (4 columns against the checkpoint's 6), and what to do
+    assert message.startswith("The input does not fit the model: ")
+    assert "[50,4]" in message and "[6," in message
+    assert "the number of columns of x" in message
     assert tree(trained) == before
 
 
