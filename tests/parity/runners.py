@@ -116,7 +116,6 @@ def _stack_predictions(rows):
 
 
 def run_python(settings, model_dir):
-    import pyestim
     from pyestim import (estimator, evaluate, hook_history_saver, hook_logging_tensor, predict,
                          run_config, tf, train, variable_value)
     from pyestim import models
