@@ -411,6 +411,8 @@ def plot_conv_weights(object, variable="conv2d/kernel", input_channel=0, path=No
         if i < len(w):
             ax.imshow(w[i], vmin=data["min"], vmax=data["max"], interpolation="nearest",
                       cmap="seismic")
+        else:
+            ax.axis("off")
     return _finish(plt, fig, path)
 
 
@@ -446,4 +448,6 @@ def plot_conv_layer(object, layer, image, path=None):
     for i, ax in enumerate(axes):
         if i < len(v):
             ax.imshow(v[i], interpolation="nearest", cmap="binary")
+        else:
+            ax.axis("off")
     return _finish(plt, fig, path)
