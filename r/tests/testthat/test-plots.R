@@ -138,3 +138,28 @@ test_that("plot_conv_layer() draws the layer's output for one image, as Python c
   as_matrix <- drawn(plot_conv_layer(m$est, "conv2d", matrix(m$x[1, ], 28, 28, byrow = TRUE)))
   expect_identical(as_matrix$value$values, py$values)
 })
+
+test_that("plot(history): one panel when mean and total losses coincide, a title, evaluation points", {
+  same <- pyestim:::new_history(c(10L, 20L, 30L),
+                                list(mean_losses = c(0.9, 0.6, 0.4), total_losses = c(0.9, 0.6, 0.4)),
+                                settings = list(model = "cnn", steps = 30L, batch_size = 100L,
+                                                learning_rate = 0.001))
+  d <- drawn(plot(same))
+  expect_equal(panels(d), 1L)
+  ylabs <- unlist(lapply(of(d, "C_title"), function(call) call$args[[4]]))
+  expect_true("loss (mean = total)" %in% ylabs)
+  mtexts <- unlist(lapply(of(d, "C_mtext"), function(call) call$args[[1]]))
+  expect_true("model cnn, 30 steps, batch size 100, learning rate 0.001" %in% mtexts)
+
+  differ <- pyestim:::new_history(c(10L, 20L),
+                                  list(mean_losses = c(0.9, 0.6), total_losses = c(1.8, 1.2)))
+  d <- drawn(plot(differ, evaluation = list(global_step = 20L, loss = 0.5, accuracy = 0.8)))
+  ylabs <- unlist(lapply(of(d, "C_title"), function(call) call$args[[4]]))
+  expect_true(all(c("mean_losses", "total_losses") %in% ylabs))
+  expect_length(of(d, "C_mtext")[vapply(of(d, "C_mtext"), function(call)
+    identical(call$args[[1]], "evaluation accuracy"), logical(1))], 1L)
+  # the evaluation loss point: drawn at step 20, loss 0.5
+  xy <- lapply(of(d, "C_plotXY"), function(call) call$args[[1]])
+  expect_true(any(vapply(xy, function(p) identical(p$x, 20) && identical(p$y, 0.5), logical(1))))
+  expect_true(any(vapply(xy, function(p) identical(p$x, 20) && identical(p$y, 0.8), logical(1))))
+})
