@@ -14,6 +14,7 @@ function through the estimator's own ``model_fn``, the scaffold's saver), so the
 are those of ``predict()`` bit for bit. Only public TensorFlow API is used.
 """
 
+import contextlib
 import os
 import threading
 
@@ -138,9 +139,12 @@ class Predictor:
                 "random weights).", path=self.model_dir)
         return path
 
-    def _seeded(self):
+    def _seeded(self, arrays):
         """As predict(): with a graph seed, Python's and NumPy's generators seeded and
-        TensorFlow's op determinism on while the graph is built and first run."""
+        TensorFlow's op determinism on while the graph is built and first run (when the
+        kernels are made). Later calls leave the caller's generators alone."""
+        if self._graph is not None and not self._closed and _signature(arrays) == self._sig:
+            return contextlib.nullcontext()
         from .estimator import reproducible  # pyestim's seeding, shared with predict()
 
         return reproducible(self._estimator.config)
@@ -226,7 +230,7 @@ class Predictor:
         """Predictions for ``features``, or, with ``fetches`` (a dict {name: tensor name or
         tensor of the predict graph}), the values of those tensors instead."""
         arrays = _feature_arrays(features)
-        with self._lock, self._seeded():
+        with self._lock, self._seeded(arrays):
             self._ready(arrays)
             if fetches is None:
                 wanted = self._outputs

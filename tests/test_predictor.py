@@ -75,6 +75,22 @@ def test_predictor_builds_once_and_restores_a_newer_checkpoint(tmp_path, mnist_s
         p({"x": x})
 
 
+def test_later_calls_leave_numpys_generator_alone(cnn, mnist_subset):
+    """Only the call that builds the graph seeds NumPy and Python (as predict() does): a loop
+    that draws random images between calls still gets different ones."""
+    with predictor(cnn) as p:
+        p({"x": mnist_subset.test_x[:1]})
+        np.random.seed(123)
+        expected = np.random.randint(500, size=5)
+        np.random.seed(123)
+        drawn = []
+        for _ in range(5):
+            i = np.random.randint(500)
+            drawn.append(i)
+            p({"x": mnist_subset.test_x[i:i + 1]})
+        np.testing.assert_array_equal(drawn, expected)
+
+
 def test_predictor_is_a_context_manager_and_tf_contrib_from_estimator(cnn, mnist_subset):
     x = mnist_subset.test_x[:10]
     with tf.contrib.predictor.from_estimator(cnn, output_key="classes") as p:
