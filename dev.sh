@@ -36,7 +36,7 @@ as_root() {
 }
 
 apt_packages=(r-base-core r-base-dev r-cran-reticulate r-cran-testthat r-cran-progress
-              r-cran-tibble r-cran-tidyselect r-cran-rlang)
+              r-cran-tibble r-cran-tidyselect r-cran-rlang chromium)
 
 setup_system() {
   [ "${PYESTIM_SKIP_APT:-0}" = 1 ] && return 0

@@ -22,6 +22,9 @@ from .estimator import (Estimator, estimator, estimator_spec, evaluate,  # noqa:
                         export_savedmodel, latest_checkpoint, model_dir, predict, train,
                         variable_names, variable_value)
 from .history import History  # noqa: E402
+from .plots import (plot_confusion_matrix, plot_conv_layer, plot_conv_weights,  # noqa: E402
+                    plot_example_errors, plot_images)
+from .predictor import Predictor, predictor  # noqa: E402
 from .hooks import (hook_checkpoint_saver, hook_global_step_waiter,  # noqa: E402
                     hook_history_saver, hook_logging_tensor, hook_nan_tensor,
                     hook_progress_bar, hook_step_counter, hook_stop_at_step,
@@ -54,6 +57,9 @@ __all__ = [
     "run_config", "session_config", "mode_keys", "metric_keys", "prediction_keys",
     "graph_keys", "latest_checkpoint", "model_dir", "variable_names", "variable_value",
     "History",
+    "predictor", "Predictor",
+    "plot_images", "plot_confusion_matrix", "plot_example_errors", "plot_conv_weights",
+    "plot_conv_layer",
     "linear_regressor", "linear_classifier", "dnn_regressor", "dnn_classifier",
     "dnn_linear_combined_regressor", "dnn_linear_combined_classifier",
     "boosted_trees_regressor", "boosted_trees_classifier", "CannedEstimator",

@@ -1,8 +1,10 @@
 """The main job: ``pyestim mnist`` trains the tutorial's CNN on MNIST, evaluates it on the
-10,000 test images, prints the metrics and writes the loss plot.
+10,000 test images, prints the metrics and writes the loss plot (and, with ``--report DIR``,
+the report page); ``pyestim report MODEL_DIR`` writes the report page of a trained model.
 
-    pyestim mnist --steps 200
+    pyestim mnist --steps 200 --report /tmp/report
     python -m pyestim mnist --steps 20000 --model-dir /tmp/mnist_convnet_model
+    pyestim report /tmp/mnist_convnet_model --data mnist
 """
 
 import argparse
@@ -67,6 +69,22 @@ def build_parser():
                             "'none' to skip)")
     mnist.add_argument("--json", default=None,
                        help="also write the metrics and timings to this JSON file")
+    mnist.add_argument("--report", default=None, metavar="DIR",
+                       help="also write the report page DIR/index.html (loss, accuracy, "
+                            "confusion matrix, errors, conv filters and outputs)")
+    report = sub.add_parser(
+        "report", help="write the report page of a trained MNIST model",
+        description="Evaluate a model directory trained by `pyestim mnist` on the 10,000 MNIST "
+                    "test images and write DIR/index.html with its pictures.")
+    report.add_argument("model_dir", help="the trained model's directory")
+    report.add_argument("--data", choices=["mnist"], default="mnist",
+                        help="the data set (default: mnist)")
+    report.add_argument("--model", choices=sorted(MODELS), default=None,
+                        help="the network (default: the one `pyestim mnist` recorded in "
+                             "MODEL_DIR, else cnn)")
+    report.add_argument("--report", default=None, metavar="DIR",
+                        help="where to write index.html (default: MODEL_DIR/report)")
+    report.add_argument("--data-dir", default=None, help="as for `pyestim mnist`")
     return parser
 
 
@@ -110,18 +128,62 @@ def run_mnist(args, out=sys.stdout):
     print(metrics, file=out)
 
     plot_path = args.plot or os.path.join(model_dir, "loss.png")
+    history.settings.update(model=args.model, steps=args.steps, batch_size=args.batch_size,
+                            learning_rate=classifier.params.get("learning_rate",
+                                                                _default_rate(args.model)))
     if plot_path.lower() != "none" and len(history):
         try:
-            history.plot(path=plot_path)
+            history.plot(path=plot_path, evaluation=metrics)
             print(f"loss plot: {plot_path}", file=out)
         except ImportError as err:
             print(f"loss plot skipped: {err}", file=out)
+    settings = {"model": args.model, "steps": args.steps, "batch_size": args.batch_size,
+                "learning_rate": classifier.params.get("learning_rate", _default_rate(args.model)),
+                "seed": args.seed}
+    from .report import save_settings, write_report
+
+    save_settings(model_dir, settings)
+    if args.report:
+        page = write_report(classifier, args.report, mnist, history=history,
+                            settings=settings, metrics=metrics)
+        print(f"report: {page}", file=out)
     if args.json:
         with open(args.json, "w") as fh:
             json.dump({"metrics": metrics, "steps": args.steps, "train_secs": train_secs,
                        "eval_secs": eval_secs, "model_dir": model_dir,
                        "history": history.to_dict()}, fh, indent=2)
     return metrics
+
+
+#: The learning rate each seed network uses when params give none (see pyestim.models).
+_DEFAULT_RATES = {"cnn": 0.001, "deep_mnist": 1e-4, "layers_cnn": 1e-4, "softmax": 0.5}
+
+
+def _default_rate(model):
+    return _DEFAULT_RATES.get(model)
+
+
+def run_report(args, out=sys.stdout):
+    from . import estimator, run_config
+    from .datasets import read_data_sets
+    from .errors import ModelDirError
+    from .models import MODELS
+    from .report import read_settings, write_report
+
+    if not os.path.isdir(args.model_dir):
+        raise ModelDirError(f"MODEL_DIR {args.model_dir!r} is not a directory; give the "
+                            "model directory a `pyestim mnist --model-dir` run trained.")
+    settings = read_settings(args.model_dir)
+    model = args.model or settings.get("model") or "cnn"
+    settings["model"] = model
+    params = {} if settings.get("learning_rate") is None else \
+        {"learning_rate": settings["learning_rate"]}
+    classifier = estimator(MODELS[model], model_dir=args.model_dir,
+                           config=run_config(tf_random_seed=settings.get("seed")), params=params)
+    page = write_report(classifier, args.report or os.path.join(args.model_dir, "report"),
+                        read_data_sets(data_dir=args.data_dir), settings=settings)
+    print(f"report: {page}", file=out)
+    return page
 
 
 def main(argv=None):
@@ -133,7 +195,7 @@ def main(argv=None):
     from .errors import PyestimError
 
     try:
-        run_mnist(args)
+        (run_report if args.command == "report" else run_mnist)(args)
     except PyestimError as err:
         print(f"pyestim: error: {err}", file=sys.stderr)
         return 2

@@ -19,8 +19,11 @@ class History:
         ``{"metrics": [...], "steps": last recorded step}``, as tfestimators has it.
     """
 
-    def __init__(self, records=None):
+    def __init__(self, records=None, settings=None):
         self._records = []
+        #: What the loss plot's title says about the run (model, steps, batch_size,
+        #: learning_rate), when known.
+        self.settings = dict(settings or {})
         for record in records or ():
             self.append(**record)
 
@@ -36,7 +39,7 @@ class History:
 
     def __getitem__(self, index):
         if isinstance(index, slice):
-            return History(self._records[index])
+            return History(self._records[index], settings=self.settings)
         return dict(self._records[index])
 
     def __eq__(self, other):
@@ -100,9 +103,13 @@ class History:
                              f"{r['total_losses']:>12.6g}")
         return "\n".join(lines)
 
-    def plot(self, metrics=None, path=None, ax=None):
+    def plot(self, metrics=None, path=None, ax=None, settings=None, evaluation=None):
         """Plot the recorded losses against the step (needs matplotlib: ``pip install
         pyestim[plot]``).
+
+        When the mean and the total losses are the same at every step (one loss tensor, as a
+        custom model's batch-mean loss), one panel shows both; otherwise each metric gets its
+        own labelled panel.
 
         Parameters
         ----------
@@ -112,46 +119,99 @@ class History:
             Save the figure to this file (PNG by its extension) and close it.
         ax : matplotlib Axes, optional
             Draw into these axes instead of a new figure (one metric per call then).
+        settings : dict, optional
+            What the title says about the run, e.g. ``{"model": "cnn", "steps": 2000,
+            "batch_size": 100, "learning_rate": 0.001}``; ``self.settings`` by default.
+        evaluation : dict or list of dict, optional
+            Evaluation results (``evaluate(simplify=False)``: ``global_step``, ``loss``,
+            ``accuracy``) drawn as points at their step: the loss on the loss panel, the
+            accuracy on a right-hand axis.
 
         Returns
         -------
         matplotlib.figure.Figure
         """
         from .errors import PyestimValueError
+        from .plots import _pyplot
 
-        try:
-            import matplotlib
-
-            if path is not None and ax is None:
-                matplotlib.use("Agg", force=False)
-            import matplotlib.pyplot as plt
-        except ImportError:
-            raise ImportError(
-                "History.plot() needs matplotlib: pip install 'pyestim[plot]' "
-                "(or pip install matplotlib).") from None
+        plt = _pyplot(path if ax is None else None)
         if metrics is None:
             metrics = list(METRICS)
+            if self.mean_losses == self.total_losses:
+                metrics = ["mean_losses"]
         elif isinstance(metrics, str):
             metrics = [metrics]
         unknown = [m for m in metrics if m not in METRICS]
         if unknown:
             raise PyestimValueError(
                 f"Unknown metric(s) {unknown}: a History has {list(METRICS)}.")
+        same = self.mean_losses == self.total_losses
         if ax is not None:
             fig = ax.figure
             axes = [ax] * len(metrics)
         else:
             fig, axes = plt.subplots(len(metrics), 1, sharex=True, squeeze=False,
-                                     figsize=(6.4, 2.4 * len(metrics) + 0.6))
+                                     figsize=(6.4, 2.6 * len(metrics) + 0.9))
             axes = list(axes[:, 0])
+        points = _evaluation_points(evaluation)
         for metric, axis in zip(metrics, axes):
-            axis.plot(self.steps, getattr(self, metric), marker="o", markersize=3, linewidth=1)
-            axis.set_ylabel(metric)
+            label = "loss (mean = total)" if same and len(metrics) == 1 else metric
+            axis.plot(self.steps, getattr(self, metric), marker="o", markersize=3, linewidth=1,
+                      label=f"training {label}")
+            axis.set_ylabel(label)
             axis.grid(True, alpha=0.3)
+            if metric == "mean_losses" and points:
+                axis.plot([p[0] for p in points if p[1] is not None],
+                          [p[1] for p in points if p[1] is not None], "s", color="C3",
+                          markersize=7, label="evaluation loss")
+                accuracy = [(p[0], p[2]) for p in points if p[2] is not None]
+                if accuracy:
+                    right = axis.twinx()
+                    right.plot([a[0] for a in accuracy], [a[1] for a in accuracy], "D",
+                               color="C2", markersize=7, label="evaluation accuracy")
+                    right.set_ylabel("evaluation accuracy")
+                    right.set_ylim(0, 1.05)
+                    right.legend(loc="center right", fontsize=8)
+            axis.legend(loc="upper right", fontsize=8)
         axes[-1].set_xlabel("step")
+        title = _title(self.settings if settings is None else settings)
+        if title and ax is None:
+            fig.suptitle(title, fontsize=10)
         fig.tight_layout()
         if path is not None:
             fig.savefig(path)
             if ax is None:
                 plt.close(fig)
         return fig
+
+
+def _title(settings):
+    """'cnn, 2000 steps, batch 100, learning rate 0.001' from what is known."""
+    if not settings:
+        return ""
+    parts = []
+    names = (("model", "model {}"), ("steps", "{} steps"), ("batch_size", "batch size {}"),
+             ("learning_rate", "learning rate {}"))
+    for key, text in names:
+        if settings.get(key) is not None:
+            parts.append(text.format(settings[key]))
+    parts += [f"{k} {v}" for k, v in settings.items()
+              if k not in dict(names) and v is not None]
+    return ", ".join(parts)
+
+
+def _evaluation_points(evaluation):
+    """[(step, loss or None, accuracy or None)] from evaluate() results."""
+    if evaluation is None:
+        return []
+    if isinstance(evaluation, dict):
+        evaluation = [evaluation]
+    points = []
+    for result in evaluation:
+        step = result.get("global_step")
+        if step is None:
+            continue
+        loss, accuracy = result.get("loss"), result.get("accuracy")
+        points.append((int(step), None if loss is None else float(loss),
+                       None if accuracy is None else float(accuracy)))
+    return points

@@ -9,7 +9,8 @@ use:
 * ``tf.contrib.learn.datasets.load_dataset("mnist")`` and
   ``tf.contrib.learn.datasets.mnist.read_data_sets()`` read MNIST with the legacy
   55,000 / 5,000 / 10,000 split (see :mod:`pyestim.datasets`);
-* ``tf.contrib.layers.flatten`` (the Layers API tutorial's), which is ``tf.layers.flatten``.
+* ``tf.contrib.layers.flatten`` (the Layers API tutorial's), which is ``tf.layers.flatten``;
+* ``tf.contrib.predictor.from_estimator``: :func:`pyestim.predictor` (a live session).
 
 Use it as ``from pyestim import tf`` (Python) or ``tf`` (the R package exports it).
 TensorFlow 2 keeps eager execution on; the estimator builds graphs of its own, so model
@@ -60,7 +61,8 @@ def _contrib():
     from .datasets import mnist as _mnist
 
     gone = ("tf.contrib was removed in TensorFlow 2. pyestim.tf.contrib keeps only what the "
-            "tutorials use: learn.datasets.load_dataset() and learn.datasets.mnist. Most of "
+            "tutorials use: learn.datasets.load_dataset(), learn.datasets.mnist, layers.flatten and "
+            "predictor.from_estimator. Most of "
             "the rest lives on in tf.compat.v1 (e.g. tf.layers, tf.losses, tf.metrics).")
     # Everything of pyestim's own here is reached through Namespace objects (the module
     # pyestim.datasets.mnist too): the R package converts errors from their functions into
@@ -72,7 +74,13 @@ def _contrib():
     learn = Namespace("pyestim.tf.contrib.learn", missing=gone, datasets=datasets)
     # tf.contrib.layers.flatten (used by the Layers API tutorial) became tf.layers.flatten.
     layers = Namespace("pyestim.tf.contrib.layers", missing=gone, flatten=_v1.layers.flatten)
-    return Namespace("pyestim.tf.contrib", missing=gone, learn=learn, layers=layers)
+    # tf.contrib.predictor.from_estimator: pyestim's predictor (a live session).
+    from .predictor import from_estimator
+
+    predictor = Namespace("pyestim.tf.contrib.predictor", missing=gone,
+                          from_estimator=from_estimator)
+    return Namespace("pyestim.tf.contrib", missing=gone, learn=learn, layers=layers,
+                     predictor=predictor)
 
 
 def _estimator():

@@ -8,7 +8,14 @@
 #'
 #' @param x A training history.
 #' @param y Not used.
-#' @param metrics Which of `"mean_losses"`, `"total_losses"` to plot; all by default.
+#' @param metrics Which of `"mean_losses"`, `"total_losses"` to plot; by default both, or
+#'   one panel (labelled "loss (mean = total)") when they are the same at every step.
+#' @param settings What the title says about the run: a named list such as
+#'   `list(model = "cnn", steps = 2000, batch_size = 100, learning_rate = 0.001)`; by default
+#'   the history's own `settings` (when known).
+#' @param evaluation Evaluation results (`evaluate()`'s: `global_step`, `loss`, `accuracy`),
+#'   drawn as points at their step: the loss on the loss panel, the accuracy on a right-hand
+#'   axis.
 #' @param row.names,optional,... As for [as.data.frame()]; for `plot()`, further graphical
 #'   parameters passed to [graphics::plot()].
 #'
@@ -32,14 +39,16 @@ as_history <- function(py_history) {
   steps <- as.integer(unlist(columns$step))
   metrics <- lapply(history_metrics, function(m) as.numeric(unlist(columns[[m]])))
   names(metrics) <- history_metrics
-  new_history(steps, metrics)
+  settings <- tryCatch(py_value(py_history$settings), error = function(e) NULL)
+  new_history(steps, metrics, settings)
 }
 
-new_history <- function(steps, metrics) {
+new_history <- function(steps, metrics, settings = NULL) {
   structure(
     list(steps = steps, metrics = metrics,
          params = list(metrics = names(metrics),
-                       steps = if (length(steps)) steps[[length(steps)]] else NULL)),
+                       steps = if (length(steps)) steps[[length(steps)]] else NULL),
+         settings = if (length(settings)) settings else NULL),
     class = "tf_estimator_history")
 }
 
@@ -71,8 +80,11 @@ as.data.frame.tf_estimator_history <- function(x, row.names = NULL, optional = F
 
 #' @rdname tf_estimator_history
 #' @export
-plot.tf_estimator_history <- function(x, y, metrics = NULL, ...) {
-  metrics <- metrics %||% names(x$metrics)
+plot.tf_estimator_history <- function(x, y, metrics = NULL, settings = NULL,
+                                      evaluation = NULL, ...) {
+  same <- identical(x$metrics$mean_losses, x$metrics$total_losses)
+  one_panel <- is.null(metrics) && same
+  metrics <- metrics %||% if (same) "mean_losses" else names(x$metrics)
   unknown <- setdiff(metrics, names(x$metrics))
   if (length(unknown)) {
     stop(sprintf("Unknown metric(s) %s: a training history has %s.",
@@ -82,12 +94,68 @@ plot.tf_estimator_history <- function(x, y, metrics = NULL, ...) {
   if (length(x$steps) == 0L) {
     stop("Nothing to plot: the training history recorded no steps.", call. = FALSE)
   }
-  old <- graphics::par(mfrow = c(length(metrics), 1L), mar = c(4, 4, 1, 1))
+  title <- history_title(settings %||% x$settings)
+  points <- evaluation_points(evaluation)
+  old <- graphics::par(mfrow = c(length(metrics), 1L), mar = c(4, 4, 1, 4),
+                       oma = c(0, 0, if (nzchar(title)) 2 else 0, 0))
   on.exit(graphics::par(old), add = TRUE)
   for (m in metrics) {
-    graphics::plot(x$steps, x$metrics[[m]], type = "o", pch = 20, xlab = "step", ylab = m,
-                   ...)
+    label <- if (one_panel) "loss (mean = total)" else m
+    values <- x$metrics[[m]]
+    losses <- if (m == "mean_losses") points$loss else numeric()
+    ylim <- range(c(values, losses), finite = TRUE)
+    graphics::plot(x$steps, values, type = "o", pch = 20, xlab = "step", ylab = label,
+                   ylim = ylim, ...)
     graphics::grid()
+    if (m == "mean_losses" && length(points$step)) {
+      has_loss <- !is.na(points$loss)
+      graphics::points(points$step[has_loss], points$loss[has_loss], pch = 15, col = "red",
+                       cex = 1.5)
+      has_acc <- !is.na(points$accuracy)
+      if (any(has_acc)) {
+        usr <- graphics::par("usr")
+        graphics::par(new = TRUE)
+        graphics::plot(points$step[has_acc], points$accuracy[has_acc], pch = 18,
+                       col = "darkgreen", cex = 2, xlim = usr[1:2], ylim = c(0, 1.05),
+                       xaxs = "i", axes = FALSE, xlab = "", ylab = "")
+        graphics::axis(4)
+        graphics::mtext("evaluation accuracy", side = 4, line = 2.5, cex = 0.8)
+      }
+      graphics::legend("topright", bty = "n", cex = 0.8,
+                       legend = c(paste("training", label), "evaluation loss",
+                                  if (any(has_acc)) "evaluation accuracy"),
+                       pch = c(20, 15, if (any(has_acc)) 18),
+                       col = c("black", "red", if (any(has_acc)) "darkgreen"))
+    }
   }
+  if (nzchar(title)) graphics::mtext(title, side = 3, outer = TRUE, line = 0.5)
   invisible(x)
+}
+
+# "model cnn, 2000 steps, batch size 100, learning rate 0.001" from what is known.
+history_title <- function(settings) {
+  if (!length(settings)) return("")
+  known <- c(model = "model %s", steps = "%s steps", batch_size = "batch size %s",
+             learning_rate = "learning rate %s")
+  parts <- character()
+  for (key in names(known)) {
+    if (!is.null(settings[[key]])) parts <- c(parts, sprintf(known[[key]], settings[[key]]))
+  }
+  for (key in setdiff(names(settings), names(known))) {
+    if (!is.null(settings[[key]])) parts <- c(parts, paste(key, settings[[key]]))
+  }
+  paste(parts, collapse = ", ")
+}
+
+# Evaluation results (one, or a list of them) as columns step, loss, accuracy.
+evaluation_points <- function(evaluation) {
+  if (is.null(evaluation)) return(list(step = numeric(), loss = numeric(), accuracy = numeric()))
+  if (is.data.frame(evaluation)) evaluation <- lapply(seq_len(nrow(evaluation)),
+                                                      function(i) as.list(evaluation[i, ]))
+  else if (!is.null(evaluation$global_step)) evaluation <- list(evaluation)
+  get <- function(r, k) if (is.null(r[[k]])) NA_real_ else as.numeric(r[[k]])
+  evaluation <- Filter(function(r) !is.null(r$global_step), evaluation)
+  list(step = vapply(evaluation, get, 0, "global_step"),
+       loss = vapply(evaluation, get, 0, "loss"),
+       accuracy = vapply(evaluation, get, 0, "accuracy"))
 }
