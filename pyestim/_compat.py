@@ -19,6 +19,13 @@ import os
 import sys
 import warnings
 
+import tensorflow as tf
+
+from . import engine
+
+__all__ = ["patch_deprecation_call_location", "default_logging_to_info",
+           "quiet_tf_layers_warnings"]
+
 _PATCHED = False
 
 
@@ -37,16 +44,13 @@ def patch_deprecation_call_location():
     global _PATCHED
     if _PATCHED:
         return
-    from tensorflow.python.util import deprecation
-
+    deprecation = engine.deprecation
     if hasattr(deprecation, "_call_location"):
         deprecation._call_location = _robust_call_location
     _PATCHED = True
 
 
 def default_logging_to_info():
-    import tensorflow as tf
-
     logger = tf.get_logger()
     wanted = os.environ.get("PYESTIM_TF_VERBOSITY")
     if wanted:

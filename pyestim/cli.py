@@ -12,6 +12,16 @@ import sys
 import tempfile
 import time
 
+from .config import run_config
+from .datasets import read_data_sets
+from .errors import PyestimError
+from .estimator import estimator, evaluate, train
+from .hooks import hook_logging_tensor
+from .inputs import numpy_input_fn
+from .models import MODELS
+
+__all__ = ["build_parser", "run_mnist", "main"]
+
 
 def _positive_int(text):
     try:
@@ -42,8 +52,6 @@ def build_parser():
         description="Train the tf.layers CNN of the estimator tutorial on the 55,000 MNIST "
                     "training images, log the predicted classes, evaluate on the 10,000 test "
                     "images, print the metrics and write the loss plot.")
-    from .models import MODELS
-
     mnist.add_argument("--steps", type=_positive_int, default=20000,
                        help="training steps in this run (default: 20000, as the tutorial)")
     mnist.add_argument("--batch-size", type=_positive_int, default=100,
@@ -71,11 +79,6 @@ def build_parser():
 
 
 def run_mnist(args, out=sys.stdout):
-    from . import (estimator, evaluate, hook_logging_tensor, numpy_input_fn, run_config,
-                   train)
-    from .datasets import read_data_sets
-    from .models import MODELS
-
     model_dir = args.model_dir or tempfile.mkdtemp(prefix="pyestim_mnist_")
     mnist = read_data_sets(data_dir=args.data_dir)
     train_data = mnist.train.images
@@ -130,8 +133,6 @@ def main(argv=None):
     if args.command is None:
         parser.print_help()
         return 2
-    from .errors import PyestimError
-
     try:
         run_mnist(args)
     except PyestimError as err:

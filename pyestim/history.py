@@ -1,5 +1,9 @@
 """The training history that ``train()`` returns."""
 
+from .errors import PyestimValueError
+
+__all__ = ["History", "METRICS"]
+
 METRICS = ("mean_losses", "total_losses")
 
 
@@ -117,8 +121,6 @@ class History:
         -------
         matplotlib.figure.Figure
         """
-        from .errors import PyestimValueError
-
         try:
             import matplotlib
 

@@ -17,8 +17,12 @@ import math
 import numpy as np
 import tensorflow as tf
 
-from ._utils import as_count
+from . import engine
+from ._args import as_count
 from .errors import InputDataError, InputFnError, PyestimTypeError, PyestimValueError
+
+__all__ = ["input_fn", "numpy_input_fn", "resolve_input_fn", "check_labels", "call_mode",
+           "TF_INPUT_FN_ARGS"]
 
 #: The arguments tf.estimator itself passes to an input function, by name.
 TF_INPUT_FN_ARGS = frozenset({"params", "config", "mode", "input_context"})
@@ -515,16 +519,13 @@ def input_fn(data, features, response=None, batch_size=128, shuffle="auto", num_
     _log_encodings(encodings)
 
     def make(estimator):
-        from .estimator import Estimator
-
         do_shuffle = shuffle
         if isinstance(shuffle, str):
-            do_shuffle = _CALL_MODE.get() != tf.estimator.ModeKeys.PREDICT
-        # Custom estimators take the features as one matrix; canned estimators (which say
-        # feature_layout = "dict") as a dict of columns, matched by their feature columns.
-        layout = getattr(estimator, "feature_layout", None)
-        if layout is None:
-            layout = "matrix" if isinstance(estimator, Estimator) else "dict"
+            do_shuffle = _CALL_MODE.get() != engine.ModeKeys.PREDICT
+        # The estimator says how it takes its features (Estimator.feature_layout): a custom
+        # estimator as one matrix, a canned one as a dict of columns matched by its feature
+        # columns. Anything else (not a pyestim estimator) gets the dict.
+        layout = getattr(estimator, "feature_layout", "dict")
         if layout == "matrix":
             _check_numeric(values, feature_names)
             x = _feature_matrix(values, feature_names)

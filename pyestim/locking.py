@@ -95,6 +95,9 @@ import tensorflow as tf
 
 from .errors import ModelDirError, ModelDirLockedError
 
+__all__ = ["LOCK_NAME", "ModelDirLock", "is_local", "ensure_dir", "remove_created_dirs",
+           "check_writable"]
+
 try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows

@@ -21,7 +21,11 @@ import types as _types
 
 import tensorflow as _tf
 
-from . import _compat
+from . import _compat, datasets as _datasets, engine as _engine
+from .datasets import mnist as _mnist
+from .inputs import numpy_input_fn
+
+__all__ = ["Namespace"]
 
 _v1 = _tf.compat.v1
 _compat.patch_deprecation_call_location()
@@ -56,9 +60,6 @@ class Namespace(_types.ModuleType):
 
 
 def _contrib():
-    from . import datasets as _datasets
-    from .datasets import mnist as _mnist
-
     gone = ("tf.contrib was removed in TensorFlow 2. pyestim.tf.contrib keeps only what the "
             "tutorials use: learn.datasets.load_dataset() and learn.datasets.mnist. Most of "
             "the rest lives on in tf.compat.v1 (e.g. tf.layers, tf.losses, tf.metrics).")
@@ -76,11 +77,9 @@ def _contrib():
 
 
 def _estimator():
-    from .inputs import numpy_input_fn
-
-    inputs = Namespace("pyestim.tf.estimator.inputs", base=_v1.estimator.inputs,
+    inputs = Namespace("pyestim.tf.estimator.inputs", base=_engine.estimator_api_v1.inputs,
                        numpy_input_fn=numpy_input_fn)
-    return Namespace("pyestim.tf.estimator", base=_v1.estimator, inputs=inputs)
+    return Namespace("pyestim.tf.estimator", base=_engine.estimator_api_v1, inputs=inputs)
 
 
 _LAZY = {"contrib": _contrib, "estimator": _estimator}
