@@ -7,7 +7,6 @@
 from . import _compat
 
 _compat.patch_deprecation_call_location()
-_compat.default_logging_to_info()
 _compat.quiet_tf_layers_warnings()
 
 from . import tf  # noqa: E402

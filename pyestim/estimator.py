@@ -202,7 +202,7 @@ def train(object, input_fn, steps=None, hooks=None, max_steps=None, saving_liste
     ``ModelDirLockedError``). If the call fails before its first step has completed,
     ``model_dir`` is left as it was before the call. A NaN loss raises ``NanLossError``
     naming the step, and no checkpoint with NaN / infinite variables is saved. See
-    :mod:`pyestim.locking` for what is guaranteed.
+    the README's "Reliability" section for what is guaranteed.
     """
     return as_estimator(object).train(input_fn, steps=steps, hooks=hooks, max_steps=max_steps,
                                       saving_listeners=saving_listeners)

@@ -2,7 +2,7 @@
 
 from .errors import PyestimValueError
 
-__all__ = ["History", "METRICS"]
+__all__ = ["History", "METRICS", "select_metrics"]
 
 METRICS = ("mean_losses", "total_losses")
 
@@ -131,14 +131,7 @@ class History:
             raise ImportError(
                 "History.plot() needs matplotlib: pip install 'pyestim[plot]' "
                 "(or pip install matplotlib).") from None
-        if metrics is None:
-            metrics = list(METRICS)
-        elif isinstance(metrics, str):
-            metrics = [metrics]
-        unknown = [m for m in metrics if m not in METRICS]
-        if unknown:
-            raise PyestimValueError(
-                f"Unknown metric(s) {unknown}: a History has {list(METRICS)}.")
+        metrics = select_metrics(metrics)
         if ax is not None:
             fig = ax.figure
             axes = [ax] * len(metrics)
@@ -157,3 +150,16 @@ class History:
             if ax is None:
                 plt.close(fig)
         return fig
+
+
+def select_metrics(metrics=None):
+    """The metrics to plot: all (None), one name or a list of names of :data:`METRICS`.
+    PyestimValueError names an unknown one. (The R package's ``plot()`` asks this too.)"""
+    if metrics is None:
+        return list(METRICS)
+    if isinstance(metrics, str):
+        metrics = [metrics]
+    unknown = [m for m in metrics if m not in METRICS]
+    if unknown:
+        raise PyestimValueError(f"Unknown metric(s) {unknown}: a History has {list(METRICS)}.")
+    return list(metrics)

@@ -392,9 +392,6 @@ def session_run_args(*args, **kwargs):
     return SessionRunArgs(dict(kwargs) if kwargs else list(args))
 
 
-_CALLBACKS = ("begin", "after_create_session", "before_run", "after_run", "end")
-
-
 class CallbackHook(SessionRunHook):
     """A SessionRunHook built from functions (see :func:`session_run_hook`)."""
 
@@ -618,7 +615,7 @@ class ProgressBarHook(SessionRunHook):
             self._draw(now)
             self._last_draw = now
 
-    def _draw(self, now, final=False):
+    def _draw(self, now):
         elapsed = now - (self._start or now)
         loss = "" if self._loss is None else f" - loss: {self._loss:.4f}"
         if self._total:
@@ -636,7 +633,7 @@ class ProgressBarHook(SessionRunHook):
 
     def end(self, session):
         if self._on and self._n:
-            self._draw(time.monotonic(), final=True)
+            self._draw(time.monotonic())
             out = self._out()
             out.write("\n")
             out.flush()

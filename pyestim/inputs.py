@@ -379,7 +379,7 @@ def _log_encodings(encodings):
     """Tell the user how factor (categorical) columns are fed: as 0-based integer codes."""
     for name, levels in encodings.items():
         codes = ", ".join(f"{level} = {i}" for i, level in enumerate(levels))
-        tf.compat.v1.logging.info(
+        engine.tf_logger().info(
             "input_fn(): factor column %r is fed as 0-based integer codes: %s", name, codes)
 
 

@@ -61,7 +61,7 @@ _INTERNAL = {locking.LOCK_NAME, ROLLBACK_DIR}
 
 
 def _log():
-    return tf.compat.v1.logging
+    return engine.tf_logger()
 
 
 # --------------------------------------------------------------------------------------------

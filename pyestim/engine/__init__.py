@@ -26,6 +26,9 @@ train / evaluate / predict / export
     generator), ``export(est, export_dir_base, serving_input_receiver_fn, assets_extra,
     as_text, checkpoint_path)`` (the SavedModel's path), ``train_and_evaluate(est,
     train_spec, eval_spec)``.
+logging
+    ``tf_logger()``: TensorFlow's logger, set to pyestim's default level (INFO, unless the
+    user chose one) the first time pyestim uses it, not at import.
 state
     ``reproducible(config)``: a context seeding Python, NumPy and TensorFlow's op
     determinism for one call; ``between_items_as_before(generator)``: predictions one at a
@@ -43,6 +46,7 @@ stack-compat hook (``prepare_stack``) that runs before it.
 """
 
 from ._stack import STACK
+from .log import tf_logger
 from .internals import (CheckpointState, NanLossDuringTrainingError, deprecation, fc_types,
                         fc_v1, fc_v2, pop_cached_writers)
 from .runs import (build, build_canned, evaluate, export, from_keras, is_estimator,
@@ -74,7 +78,7 @@ __all__ = [
     "regressor_parse_example_spec",
     "build", "build_canned", "from_keras", "is_estimator", "train", "evaluate", "predict",
     "export", "train_and_evaluate",
-    "reproducible", "between_items_as_before",
+    "reproducible", "between_items_as_before", "tf_logger",
     "latest_checkpoint", "list_variables", "load_variable", "object_graph_keys",
     "CheckpointState", "pop_cached_writers",
     "fc_v1", "fc_v2", "fc_types", "NanLossDuringTrainingError", "deprecation",

@@ -6,6 +6,7 @@ import tensorflow as tf
 
 from . import internals
 from ._stack import STACK
+from .log import tf_logger
 
 __all__ = ["build", "build_canned", "from_keras", "is_estimator", "train", "evaluate",
            "predict", "export", "train_and_evaluate", "latest_checkpoint", "list_variables",
@@ -14,6 +15,7 @@ __all__ = ["build", "build_canned", "from_keras", "is_estimator", "train", "eval
 
 def build(model_fn, model_dir=None, config=None, params=None):
     """A TensorFlow estimator over ``model_fn(features, labels, mode, [params,] config)``."""
+    tf_logger()
     return STACK.v2.Estimator(model_fn=model_fn, model_dir=model_dir, config=config,
                               params=params)
 
@@ -21,12 +23,14 @@ def build(model_fn, model_dir=None, config=None, params=None):
 def build_canned(name, version, args):
     """TensorFlow's canned estimator class ``name`` (e.g. ``"DNNClassifier"``) of TensorFlow
     1 (``version = "v1"``) or 2 (``"v2"``), built with the keyword arguments ``args``."""
+    tf_logger()
     api = STACK.v1 if version == "v1" else STACK.v2
     return getattr(api, name)(**args)
 
 
 def from_keras(keras_model, custom_objects=None, model_dir=None, config=None):
     """A TensorFlow estimator over a compiled Keras model."""
+    tf_logger()
     return tf.keras.estimator.model_to_estimator(
         keras_model=keras_model, custom_objects=custom_objects, model_dir=model_dir,
         config=config)
@@ -38,11 +42,13 @@ def is_estimator(obj, any_version=False):
 
 
 def train(tf_estimator, input_fn, steps, hooks, max_steps, saving_listeners):
+    tf_logger()
     return tf_estimator.train(input_fn=input_fn, steps=steps, hooks=hooks,
                               max_steps=max_steps, saving_listeners=saving_listeners)
 
 
 def evaluate(tf_estimator, input_fn, steps, hooks, checkpoint_path, name):
+    tf_logger()
     return tf_estimator.evaluate(input_fn=input_fn, steps=steps, hooks=hooks,
                                  checkpoint_path=checkpoint_path, name=name)
 
@@ -50,6 +56,7 @@ def evaluate(tf_estimator, input_fn, steps, hooks, checkpoint_path, name):
 def predict(tf_estimator, input_fn, predict_keys, hooks, checkpoint_path,
             yield_single_examples):
     """A generator of TensorFlow's predictions (one per example, or per batch)."""
+    tf_logger()
     return tf_estimator.predict(input_fn=input_fn, predict_keys=predict_keys, hooks=hooks,
                                 checkpoint_path=checkpoint_path,
                                 yield_single_examples=yield_single_examples)
@@ -58,6 +65,7 @@ def predict(tf_estimator, input_fn, predict_keys, hooks, checkpoint_path,
 def export(tf_estimator, export_dir_base, serving_input_receiver_fn, assets_extra, as_text,
            checkpoint_path):
     """Export a SavedModel; its path as a string."""
+    tf_logger()
     path = tf_estimator.export_saved_model(
         export_dir_base, serving_input_receiver_fn, assets_extra=assets_extra,
         as_text=as_text, checkpoint_path=checkpoint_path)
@@ -65,6 +73,7 @@ def export(tf_estimator, export_dir_base, serving_input_receiver_fn, assets_extr
 
 
 def train_and_evaluate(tf_estimator, train_spec, eval_spec):
+    tf_logger()
     return STACK.v2.train_and_evaluate(tf_estimator, train_spec, eval_spec)
 
 

@@ -24,14 +24,14 @@
 #' @name tf_estimator_history
 NULL
 
-history_metrics <- c("mean_losses", "total_losses")
-
 # The Python History as an R tf_estimator_history (one conversion, at the end of train()).
+# The metrics are the History's own columns (all but step).
 as_history <- function(py_history) {
   columns <- py_value(py_history$to_dict())
   steps <- as.integer(unlist(columns$step))
-  metrics <- lapply(history_metrics, function(m) as.numeric(unlist(columns[[m]])))
-  names(metrics) <- history_metrics
+  metric_names <- setdiff(names(columns), "step")
+  metrics <- lapply(metric_names, function(m) as.numeric(unlist(columns[[m]])))
+  names(metrics) <- metric_names
   new_history(steps, metrics)
 }
 
@@ -72,13 +72,9 @@ as.data.frame.tf_estimator_history <- function(x, row.names = NULL, optional = F
 #' @rdname tf_estimator_history
 #' @export
 plot.tf_estimator_history <- function(x, y, metrics = NULL, ...) {
-  metrics <- metrics %||% names(x$metrics)
-  unknown <- setdiff(metrics, names(x$metrics))
-  if (length(unknown)) {
-    stop(sprintf("Unknown metric(s) %s: a training history has %s.",
-                 paste(unknown, collapse = ", "), paste(names(x$metrics), collapse = ", ")),
-         call. = FALSE)
-  }
+  # Which metrics: pyestim's History says (and names an unknown one).
+  metrics <- as.character(unlist(with_python_errors(
+    pyestim_module(TRUE)$history$select_metrics(metrics))))
   if (length(x$steps) == 0L) {
     stop("Nothing to plot: the training history recorded no steps.", call. = FALSE)
   }
