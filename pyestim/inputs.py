@@ -15,6 +15,7 @@ import inspect
 import math
 
 import numpy as np
+import pandas as pd
 import tensorflow as tf
 
 from . import engine
@@ -88,17 +89,29 @@ def _tf_dtype(arr):
     return tf.string if arr.dtype == object else tf.as_dtype(arr.dtype)
 
 
+def _factor_codes(value, name, encodings):
+    """A factor (a pandas Categorical, or a categorical Series: what an R factor becomes) as
+    its 0-based integer codes, its levels recorded in ``encodings``; anything else as it is."""
+    if isinstance(value, (pd.Series, pd.Categorical)) and \
+            isinstance(value.dtype, pd.CategoricalDtype):
+        return _column_values(value, name, encodings)
+    return value
+
+
 def _collect(x, y):
+    encodings = {}
     if isinstance(x, dict):
         if not x:
             raise PyestimValueError("x is an empty dict; give at least one feature array.")
         features = collections.OrderedDict(
-            (str(k), _as_array(v, f"x[{k!r}]")) for k, v in x.items())
+            (str(k), _as_array(_factor_codes(v, str(k), encodings), f"x[{k!r}]"))
+            for k, v in x.items())
         single_x = False
     elif x is None:
         raise PyestimTypeError("x is None; numpy_input_fn needs a dict of feature arrays.")
     else:
-        features = collections.OrderedDict([("__x__", _as_array(x, "x"))])
+        features = collections.OrderedDict(
+            [("__x__", _as_array(_factor_codes(x, "x", encodings), "x"))])
         single_x = True
     if y is None:
         targets, single_y = None, False
@@ -106,14 +119,17 @@ def _collect(x, y):
         if not y:
             raise PyestimValueError("y is an empty dict; use None for no labels.")
         targets = collections.OrderedDict(
-            (str(k), _as_array(v, f"y[{k!r}]")) for k, v in sorted(y.items()))
+            (str(k), _as_array(_factor_codes(v, str(k), encodings), f"y[{k!r}]"))
+            for k, v in sorted(y.items()))
         clash = sorted(set(targets) & set(features))
         if clash:
             raise PyestimValueError(f"Keys {clash} are in both x and y; rename one of them.")
         single_y = False
     else:
-        targets = collections.OrderedDict([("__y__", _as_array(y, "y"))])
+        targets = collections.OrderedDict(
+            [("__y__", _as_array(_factor_codes(y, "y", encodings), "y"))])
         single_y = True
+    _log_encodings(encodings, "numpy_input_fn()")
     lengths = {k: v.shape[0] for k, v in features.items()}
     if targets:
         lengths.update({k: v.shape[0] for k, v in targets.items()})
@@ -313,11 +329,7 @@ def check_labels(fn, n_classes):
 
 
 def _columns_of(data, name):
-    try:
-        import pandas as pd
-    except ImportError:  # pragma: no cover - pandas is a dependency
-        pd = None
-    if pd is not None and isinstance(data, pd.DataFrame):
+    if isinstance(data, pd.DataFrame):
         return {str(c): data[c] for c in data.columns}
     if isinstance(data, dict):
         return {str(k): v for k, v in data.items()}
@@ -353,11 +365,7 @@ def _nested_values(col, name):
 
 
 def _column_values(col, name, encodings=None):
-    try:
-        import pandas as pd
-    except ImportError:  # pragma: no cover
-        pd = None
-    if pd is not None and isinstance(col, pd.Series):
+    if isinstance(col, pd.Series):
         if isinstance(col.dtype, pd.CategoricalDtype):
             if encodings is not None:
                 encodings[name] = [str(c) for c in col.cat.categories]
@@ -365,7 +373,7 @@ def _column_values(col, name, encodings=None):
         if col.dtype == bool:
             return col.to_numpy(dtype=np.int64)
         return col.to_numpy()
-    if pd is not None and isinstance(col, pd.Categorical):
+    if isinstance(col, pd.Categorical):
         if encodings is not None:
             encodings[name] = [str(c) for c in col.categories]
         return np.asarray(col.codes, dtype=np.int64)
@@ -375,12 +383,12 @@ def _column_values(col, name, encodings=None):
     return np.asarray(col)
 
 
-def _log_encodings(encodings):
+def _log_encodings(encodings, where="input_fn()"):
     """Tell the user how factor (categorical) columns are fed: as 0-based integer codes."""
     for name, levels in encodings.items():
         codes = ", ".join(f"{level} = {i}" for i, level in enumerate(levels))
         engine.tf_logger().info(
-            "input_fn(): factor column %r is fed as 0-based integer codes: %s", name, codes)
+            "%s: factor column %r is fed as 0-based integer codes: %s", where, name, codes)
 
 
 def _select(names, available, what):
