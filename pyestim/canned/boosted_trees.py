@@ -37,6 +37,7 @@ from .. import engine
 from .._args import as_count, as_float, as_path, as_run_config
 from ..errors import PyestimTypeError, PyestimValueError
 from ..feature_columns import as_column_list, as_weight_column
+from ._docs import documented
 from .base import CannedEstimator, as_label_vocabulary, as_n_classes
 
 __all__ = ["boosted_trees_regressor", "boosted_trees_classifier", "check_columns",
@@ -281,6 +282,9 @@ def _var(name, shape, dtype, value=0):
 # --------------------------------------------------------------------------------------------
 # The constructors
 
+_BUCKET_COLUMNS = ("Bucketized columns (:func:`column_bucketized`) and indicator columns "
+                   "(:func:`column_indicator`); splits are made between buckets.")
+
 
 def _boosted_args(feature_columns, n_batches_per_layer, model_dir, weight_column, n_trees,
                   max_depth, learning_rate, l1_regularization, l2_regularization,
@@ -315,6 +319,7 @@ def _boosted(kind, model_type, args, head):
     return CannedEstimator(est, kind, model_type, args)
 
 
+@documented(feature_columns=_BUCKET_COLUMNS)
 def boosted_trees_regressor(feature_columns, n_batches_per_layer, model_dir=None,
                             label_dimension=1, weight_column=None, n_trees=100, max_depth=6,
                             learning_rate=0.1, l1_regularization=0.0, l2_regularization=0.0,
@@ -324,80 +329,23 @@ def boosted_trees_regressor(feature_columns, n_batches_per_layer, model_dir=None
     Trees are grown one layer at a time: the gradient statistics of ``n_batches_per_layer``
     batches decide the splits of a layer, and of the leaves, so a tree of depth ``max_depth``
     takes ``(max_depth + 1) * n_batches_per_layer`` training steps. Training stops by itself
-    once ``n_trees`` trees are built.
-
-    Parameters
-    ----------
-    feature_columns : list
-        Bucketized columns (:func:`column_bucketized`) and indicator columns
-        (:func:`column_indicator`); splits are made between buckets.
-    n_batches_per_layer : int
-        The number of batches to collect statistics per layer.
-    model_dir : str, optional
-        Directory to save the model parameters, graph, and so on.
-    label_dimension : int
-        Number of regression targets per example.
-    weight_column : str or numeric column, optional
-        The feature holding example weights.
-    n_trees : int
-        Number of trees to create.
-    max_depth : int
-        Maximum depth of the trees to grow.
-    learning_rate : float
-        Shrinkage parameter applied when a tree is added to the model.
-    l1_regularization, l2_regularization : float
-        Regularization multipliers applied to the absolute / squared weights of the leaves.
-    tree_complexity : float
-        Regularization factor to penalize trees with more leaves (subtracted from each
-        split's gain).
-    min_node_weight : float
-        Minimum hessian a node must have for a split to be considered, compared with
-        ``sum(leaf_hessian) / (batch_size * n_batches_per_layer)``.
-    config : RunConfig, optional
-        A run configuration.
-
-    Returns
-    -------
-    CannedEstimator
-    """
+    once ``n_trees`` trees are built."""
     args = _boosted_args(feature_columns, n_batches_per_layer, model_dir, weight_column,
                          n_trees, max_depth, learning_rate, l1_regularization, l2_regularization,
                          tree_complexity, min_node_weight, config)
     args["label_dimension"] = as_count(label_dimension, "label_dimension", allow_none=False,
                                        minimum=1)
     head = engine.heads.RegressionHead(label_dimension=args["label_dimension"],
-                                          weight_column=args["weight_column"])
+                                       weight_column=args["weight_column"])
     return _boosted("regressor", "boosted_trees_regressor", args, head)
 
 
+@documented(feature_columns=_BUCKET_COLUMNS)
 def boosted_trees_classifier(feature_columns, n_batches_per_layer, model_dir=None, n_classes=2,
                              weight_column=None, label_vocabulary=None, n_trees=100, max_depth=6,
                              learning_rate=0.1, l1_regularization=0.0, l2_regularization=0.0,
                              tree_complexity=0.0, min_node_weight=0.0, config=None):
-    """Construct a boosted trees estimator for classification.
-
-    Parameters
-    ----------
-    feature_columns : list
-        Bucketized and indicator columns.
-    n_batches_per_layer : int
-        The number of batches to collect statistics per layer.
-    model_dir : str, optional
-        Directory to save the model parameters, graph, and so on.
-    n_classes : int
-        The number of label classes.
-    weight_column : str or numeric column, optional
-        The feature holding example weights.
-    label_vocabulary : list of str, optional
-        The class names (labels are then strings from it).
-    n_trees, max_depth, learning_rate, l1_regularization, l2_regularization, tree_complexity,
-    min_node_weight, config
-        As for :func:`boosted_trees_regressor`.
-
-    Returns
-    -------
-    CannedEstimator
-    """
+    """Construct a boosted trees estimator for classification."""
     args = _boosted_args(feature_columns, n_batches_per_layer, model_dir, weight_column,
                          n_trees, max_depth, learning_rate, l1_regularization, l2_regularization,
                          tree_complexity, min_node_weight, config)

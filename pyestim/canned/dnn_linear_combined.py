@@ -4,6 +4,7 @@
 from .._args import as_count, as_path, as_run_config
 from ..errors import PyestimValueError
 from ..feature_columns import as_column_list, as_weight_column
+from ._docs import documented
 from .base import as_dropout, as_hidden_units, as_label_vocabulary, as_n_classes, make
 from .optimizers import resolve_activation_fn, resolve_optimizer
 
@@ -33,44 +34,13 @@ def _combined_args(model_dir, linear_feature_columns, linear_optimizer, dnn_feat
                 input_layer_partitioner=input_layer_partitioner, config=as_run_config(config))
 
 
+@documented()
 def dnn_linear_combined_regressor(model_dir=None, linear_feature_columns=None,
                                   linear_optimizer="Ftrl", dnn_feature_columns=None,
                                   dnn_optimizer="Adagrad", dnn_hidden_units=None,
                                   dnn_activation_fn="relu", dnn_dropout=None, label_dimension=1,
                                   weight_column=None, input_layer_partitioner=None, config=None):
-    """Construct a linear and DNN joined ("wide and deep") model for regression.
-
-    Parameters
-    ----------
-    model_dir : str, optional
-        Directory to save the model parameters, graph, and so on.
-    linear_feature_columns : list, optional
-        The feature columns used by the linear (wide) part of the model.
-    linear_optimizer : str, optimizer or function
-        The linear part's optimizer. Defaults to FTRL.
-    dnn_feature_columns : list, optional
-        The feature columns used by the neural network (deep) part.
-    dnn_optimizer : str, optimizer or function
-        The DNN part's optimizer. Defaults to Adagrad.
-    dnn_hidden_units : list of int
-        The number of hidden units in each layer of the DNN part.
-    dnn_activation_fn : str or function
-        The DNN's activation function (default ``"relu"``).
-    dnn_dropout : float, optional
-        When not None, the probability of dropping out a given coordinate.
-    label_dimension : int
-        Number of regression targets per example.
-    weight_column : str or numeric column, optional
-        The feature holding example weights.
-    input_layer_partitioner : optional
-        A partitioner for the input layer (not with a Keras optimizer; see the module notes).
-    config : RunConfig, optional
-        A run configuration.
-
-    Returns
-    -------
-    CannedEstimator
-    """
+    """Construct a linear and DNN joined ("wide and deep") model for regression."""
     args = _combined_args(model_dir, linear_feature_columns, linear_optimizer,
                           dnn_feature_columns, dnn_optimizer, dnn_hidden_units, dnn_activation_fn,
                           dnn_dropout, weight_column, input_layer_partitioner, config)
@@ -79,47 +49,14 @@ def dnn_linear_combined_regressor(model_dir=None, linear_feature_columns=None,
     return make("DNNLinearCombinedRegressor", "regressor", "dnn_linear_combined_regressor", args)
 
 
+@documented()
 def dnn_linear_combined_classifier(model_dir=None, linear_feature_columns=None,
                                    linear_optimizer="Ftrl", dnn_feature_columns=None,
                                    dnn_optimizer="Adagrad", dnn_hidden_units=None,
                                    dnn_activation_fn="relu", dnn_dropout=None, n_classes=2,
                                    weight_column=None, label_vocabulary=None,
                                    input_layer_partitioner=None, config=None):
-    """Construct a linear and DNN joined ("wide and deep") model for classification.
-
-    Parameters
-    ----------
-    model_dir : str, optional
-        Directory to save the model parameters, graph, and so on.
-    linear_feature_columns : list, optional
-        The feature columns used by the linear (wide) part of the model.
-    linear_optimizer : str, optimizer or function
-        The linear part's optimizer. Defaults to FTRL.
-    dnn_feature_columns : list, optional
-        The feature columns used by the neural network (deep) part.
-    dnn_optimizer : str, optimizer or function
-        The DNN part's optimizer. Defaults to Adagrad.
-    dnn_hidden_units : list of int
-        The number of hidden units in each layer of the DNN part.
-    dnn_activation_fn : str or function
-        The DNN's activation function (default ``"relu"``).
-    dnn_dropout : float, optional
-        When not None, the probability of dropping out a given coordinate.
-    n_classes : int
-        The number of label classes.
-    weight_column : str or numeric column, optional
-        The feature holding example weights.
-    label_vocabulary : list of str, optional
-        The class names (labels are then strings from it).
-    input_layer_partitioner : optional
-        A partitioner for the input layer (not with a Keras optimizer; see the module notes).
-    config : RunConfig, optional
-        A run configuration.
-
-    Returns
-    -------
-    CannedEstimator
-    """
+    """Construct a linear and DNN joined ("wide and deep") model for classification."""
     args = _combined_args(model_dir, linear_feature_columns, linear_optimizer,
                           dnn_feature_columns, dnn_optimizer, dnn_hidden_units, dnn_activation_fn,
                           dnn_dropout, weight_column, input_layer_partitioner, config)
