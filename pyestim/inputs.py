@@ -342,8 +342,9 @@ def _columns_of(data, name):
             f"plain {data.shape[0]} x {data.shape[1]} array. Give the columns names, e.g. "
             "pandas.DataFrame(matrix, columns=[...]) or a structured array.")
     raise PyestimTypeError(
-        f"{name} must be a pandas DataFrame, a dict of arrays (or of lists of sequences) or a "
-        f"structured array, got {type(data).__name__}.")
+        f"{name} must be a data frame (a pandas DataFrame), a named list of columns (a dict of "
+        "arrays, or of lists of sequences) or a matrix with column names (a structured "
+        f"array), got {type(data).__name__}.")
 
 
 def _nested_values(col, name):
