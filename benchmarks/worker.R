@@ -3,9 +3,10 @@
 #   Rscript benchmarks/worker.R JOB RESULT.json STEPS WARMUP EVAL_N TMPDIR
 #
 # JOB is cnn_r (training throughput) or api_r (fixed costs, evaluate / predict throughput).
-# The model function is seed 000's, in R, run with library(pyestim). The data and the
-# timers come from benchlib.py (the same arrays and the same clock as the Python
-# contenders), through reticulate; all timed calls are pyestim's R functions.
+# The model function is seed 000's, in R (the package's inst/models.R), run with
+# library(pyestim). The data and the timers come from benchlib.py (the same arrays and the
+# same clock as the Python contenders), through reticulate; all timed calls are pyestim's R
+# functions.
 
 t_main <- as.numeric(Sys.time())
 args <- commandArgs(trailingOnly = TRUE)
@@ -37,89 +38,6 @@ write_error <- function(message) {
   fields <- c(sprintf("\"ok\": false, \"error\": %s", json_string(message)),
               sprintf("\"info\": {\"job\": %s}", json_string(job)))
   writeLines(paste0("{", paste(fields, collapse = ", "), "}"), out)
-}
-
-# ---------------------------------------------------------------------------- seed 000
-
-cnn_model_fn <- function(features, labels, mode, params, config) {
-  # Input Layer
-  # Reshape X to 4-D tensor: [batch_size, width, height, channels]
-  # MNIST images are 28x28 pixels, and have one color channel
-  input_layer <- tf$reshape(features$x, c(-1L, 28L, 28L, 1L))
-  # Convolutional Layer #1
-  # Computes 32 features using a 5x5 filter with ReLU activation.
-  # Padding is added to preserve width and height.
-  # Input Tensor Shape: [batch_size, 28, 28, 1]
-  # Output Tensor Shape: [batch_size, 28, 28, 32]
-  conv1 <- tf$layers$conv2d(
-    inputs = input_layer,
-    filters = 32L,
-    kernel_size = c(5L, 5L),
-    padding = "same",
-    activation = tf$nn$relu)
-  # Pooling Layer #1
-  # First max pooling layer with a 2x2 filter and stride of 2
-  # Input Tensor Shape: [batch_size, 28, 28, 32]
-  # Output Tensor Shape: [batch_size, 14, 14, 32]
-  pool1 <- tf$layers$max_pooling2d(inputs = conv1, pool_size = c(2L, 2L), strides = 2L)
-  # Convolutional Layer #2
-  # Computes 64 features using a 5x5 filter.
-  # Padding is added to preserve width and height.
-  # Input Tensor Shape: [batch_size, 14, 14, 32]
-  # Output Tensor Shape: [batch_size, 14, 14, 64]
-  conv2 <- tf$layers$conv2d(
-    inputs = pool1,
-    filters = 64L,
-    kernel_size = c(5L, 5L),
-    padding = "same",
-    activation = tf$nn$relu)
-  # Pooling Layer #2
-  # Second max pooling layer with a 2x2 filter and stride of 2
-  # Input Tensor Shape: [batch_size, 14, 14, 64]
-  # Output Tensor Shape: [batch_size, 7, 7, 64]
-  pool2 <- tf$layers$max_pooling2d(inputs = conv2, pool_size = c(2L, 2L), strides = 2L)
-  # Flatten tensor into a batch of vectors
-  # Input Tensor Shape: [batch_size, 7, 7, 64]
-  # Output Tensor Shape: [batch_size, 7 * 7 * 64]
-  pool2_flat <- tf$reshape(pool2, c(-1L, 7L * 7L * 64L))
-  # Dense Layer
-  # Densely connected layer with 1024 neurons
-  # Input Tensor Shape: [batch_size, 7 * 7 * 64]
-  # Output Tensor Shape: [batch_size, 1024]
-  dense <- tf$layers$dense(inputs = pool2_flat, units = 1024L, activation = tf$nn$relu)
-  # Add dropout operation; 0.6 probability that element will be kept
-  dropout <- tf$layers$dropout(
-    inputs = dense, rate = 0.4, training = (mode == "train"))
-  # Logits layer
-  # Input Tensor Shape: [batch_size, 1024]
-  # Output Tensor Shape: [batch_size, 10]
-  logits <- tf$layers$dense(inputs = dropout, units = 10L)
-  # Generate Predictions (for prediction mode)
-  predicted_classes <- tf$argmax(input = logits, axis = 1L, name = "predicted_classes")
-  if (mode == "infer") {
-    predictions <- list(
-      classes = predicted_classes,
-      probabilities = tf$nn$softmax(logits, name = "softmax_tensor")
-    )
-    return(estimator_spec(mode = mode, predictions = predictions))
-  }
-  # Calculate Loss (for both "train" and "eval" modes)
-  onehot_labels <- tf$one_hot(indices = tf$cast(labels, tf$int32), depth = 10L)
-  loss <- tf$losses$softmax_cross_entropy(
-    onehot_labels = onehot_labels, logits = logits)
-  # Configure the Training Op (for "train" mode)
-  if (mode == "train") {
-    optimizer <- tf$train$GradientDescentOptimizer(learning_rate = 0.001)
-    train_op <- optimizer$minimize(
-      loss = loss,
-      global_step = tf$train$get_global_step())
-    return(estimator_spec(mode = mode, loss = loss, train_op = train_op))
-  }
-  # Add evaluation metrics (for EVAL mode)
-  eval_metric_ops <- list(accuracy = tf$metrics$accuracy(
-    labels = labels, predictions = predicted_classes))
-  return(estimator_spec(
-    mode = mode, loss = loss, eval_metric_ops = eval_metric_ops))
 }
 
 # ---------------------------------------------------------------------------- the jobs
@@ -202,6 +120,8 @@ status <- tryCatch({
   t <- Sys.time()
   suppressPackageStartupMessages(library(pyestim))
   info$library_s <- as.numeric(Sys.time()) - as.numeric(t)
+  # Seed 000's cnn_model_fn (and the other seed networks): the package's one copy.
+  source(system.file("models.R", package = "pyestim", mustWork = TRUE))
   # The warm-up import: pyestim's Python side (and TensorFlow) load on first use.
   t <- Sys.time()
   invisible(tf$reshape)

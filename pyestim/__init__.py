@@ -4,10 +4,11 @@
     from pyestim import tf   # the TensorFlow 1 namespace the tutorials are written in
 """
 
-from . import _compat
+__version__ = "0.1.0"
+
+from . import _compat  # noqa: E402
 
 _compat.patch_deprecation_call_location()
-_compat.default_logging_to_info()
 _compat.quiet_tf_layers_warnings()
 
 from . import tf  # noqa: E402
@@ -32,8 +33,8 @@ from .hooks import (hook_checkpoint_saver, hook_global_step_waiter,  # noqa: E40
 from .inputs import input_fn, numpy_input_fn  # noqa: E402
 from .canned import (CannedEstimator, boosted_trees_classifier,  # noqa: E402
                      boosted_trees_regressor, dnn_classifier, dnn_linear_combined_classifier,
-                     dnn_linear_combined_regressor, dnn_regressor, linear_classifier,
-                     linear_regressor)
+                     dnn_linear_combined_regressor, dnn_regressor, keras_model_to_estimator,
+                     linear_classifier, linear_regressor)
 from .feature_columns import (classifier_parse_example_spec, column_bucketized,  # noqa: E402
                               column_categorical_weighted, column_categorical_with_hash_bucket,
                               column_categorical_with_identity,
@@ -41,10 +42,8 @@ from .feature_columns import (classifier_parse_example_spec, column_bucketized, 
                               column_categorical_with_vocabulary_list, column_crossed,
                               column_embedding, column_indicator, column_numeric,
                               feature_columns, input_layer, regressor_parse_example_spec)
-from .training import (eval_spec, keras_model_to_estimator, train_and_evaluate,  # noqa: E402
-                       train_spec)
+from .training import eval_spec, train_and_evaluate, train_spec  # noqa: E402
 
-__version__ = "0.1.0"
 
 __all__ = [
     "tf",

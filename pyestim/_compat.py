@@ -5,19 +5,20 @@
    there, and the notice fails with ``AttributeError: 'NoneType' object has no attribute
    'f_code'`` instead of calling the deprecated function. ``patch_deprecation_call_location``
    makes the notice fall back to "<unknown>" when there is no such frame; nothing else changes.
-2. The tutorials' log lines (``INFO:tensorflow:loss = ..., step = ...``,
-   ``INFO:tensorflow:predicted_classes = [...]``) are written at INFO level, which TensorFlow 2
-   hides by default. ``default_logging_to_info`` shows them unless the user already chose a
-   level for the ``tensorflow`` logger or set ``PYESTIM_TF_VERBOSITY``.
+2. The tutorials' log lines (``INFO:tensorflow:loss = ..., step = ...``) are written at INFO
+   level, which TensorFlow 2 hides by default: :func:`pyestim.engine.tf_logger` shows them
+   from pyestim's first use of TensorFlow on (not at ``import pyestim``).
 3. Keras warns at every ``tf.layers.*`` call that the function is deprecated; the
    tutorials are written in tf.layers on purpose (``pyestim.tf`` exists to run them), so
    ``quiet_tf_layers_warnings`` hides that one warning and no other.
 """
 
-import logging
-import os
 import sys
 import warnings
+
+from . import engine
+
+__all__ = ["patch_deprecation_call_location", "quiet_tf_layers_warnings"]
 
 _PATCHED = False
 
@@ -37,27 +38,10 @@ def patch_deprecation_call_location():
     global _PATCHED
     if _PATCHED:
         return
-    from tensorflow.python.util import deprecation
-
+    deprecation = engine.deprecation
     if hasattr(deprecation, "_call_location"):
         deprecation._call_location = _robust_call_location
     _PATCHED = True
-
-
-def default_logging_to_info():
-    import tensorflow as tf
-
-    logger = tf.get_logger()
-    wanted = os.environ.get("PYESTIM_TF_VERBOSITY")
-    if wanted:
-        level = logging.getLevelName(wanted.upper())
-        if not isinstance(level, int):
-            raise ValueError(
-                f"PYESTIM_TF_VERBOSITY={wanted!r} is not a logging level: use DEBUG, INFO, "
-                "WARNING or ERROR.")
-        logger.setLevel(level)
-    elif logger.level == logging.NOTSET:
-        logger.setLevel(logging.INFO)
 
 
 def quiet_tf_layers_warnings():

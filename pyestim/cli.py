@@ -14,6 +14,17 @@ import sys
 import tempfile
 import time
 
+from .config import run_config
+from .datasets import read_data_sets
+from .errors import ModelDirError, PyestimError
+from .estimator import estimator, evaluate, train
+from .hooks import hook_logging_tensor
+from .inputs import numpy_input_fn
+from .models import MODELS
+from .report import read_settings, save_settings, write_report
+
+__all__ = ["build_parser", "run_mnist", "main"]
+
 
 def _positive_int(text):
     try:
@@ -44,8 +55,6 @@ def build_parser():
         description="Train the tf.layers CNN of the estimator tutorial on the 55,000 MNIST "
                     "training images, log the predicted classes, evaluate on the 10,000 test "
                     "images, print the metrics and write the loss plot.")
-    from .models import MODELS
-
     mnist.add_argument("--steps", type=_positive_int, default=20000,
                        help="training steps in this run (default: 20000, as the tutorial)")
     mnist.add_argument("--batch-size", type=_positive_int, default=100,
@@ -89,11 +98,6 @@ def build_parser():
 
 
 def run_mnist(args, out=sys.stdout):
-    from . import (estimator, evaluate, hook_logging_tensor, numpy_input_fn, run_config,
-                   train)
-    from .datasets import read_data_sets
-    from .models import MODELS
-
     model_dir = args.model_dir or tempfile.mkdtemp(prefix="pyestim_mnist_")
     mnist = read_data_sets(data_dir=args.data_dir)
     train_data = mnist.train.images
@@ -140,8 +144,6 @@ def run_mnist(args, out=sys.stdout):
     settings = {"model": args.model, "steps": args.steps, "batch_size": args.batch_size,
                 "learning_rate": classifier.params.get("learning_rate", _default_rate(args.model)),
                 "seed": args.seed}
-    from .report import save_settings, write_report
-
     save_settings(model_dir, settings)
     if args.report:
         page = write_report(classifier, args.report, mnist, history=history,
@@ -164,12 +166,6 @@ def _default_rate(model):
 
 
 def run_report(args, out=sys.stdout):
-    from . import estimator, run_config
-    from .datasets import read_data_sets
-    from .errors import ModelDirError
-    from .models import MODELS
-    from .report import read_settings, write_report
-
     if not os.path.isdir(args.model_dir):
         raise ModelDirError(f"MODEL_DIR {args.model_dir!r} is not a directory; give the "
                             "model directory a `pyestim mnist --model-dir` run trained.")
@@ -192,8 +188,6 @@ def main(argv=None):
     if args.command is None:
         parser.print_help()
         return 2
-    from .errors import PyestimError
-
     try:
         (run_report if args.command == "report" else run_mnist)(args)
     except PyestimError as err:

@@ -2,11 +2,13 @@
 
 import numpy as np
 import tensorflow as tf
-from tensorflow_estimator.python.estimator.canned import metric_keys as _metric_keys
-from tensorflow_estimator.python.estimator.canned import prediction_keys as _prediction_keys
 
-from ._utils import as_count
+from . import engine
+from ._args import as_count, as_path
 from .errors import PyestimTypeError, PyestimValueError
+
+__all__ = ["run_config", "session_config", "mode_keys", "metric_keys", "prediction_keys",
+           "graph_keys"]
 
 _COUNT_ARGS = (
     "tf_random_seed",
@@ -86,28 +88,18 @@ def run_config(model_dir=None, tf_random_seed=None, save_summary_steps=100,
         # Leave TensorFlow's default (a checkpoint every 600 s) in place.
         del args["save_checkpoints_steps"], args["save_checkpoints_secs"]
     if model_dir is not None and not isinstance(model_dir, str):
-        args["model_dir"] = _as_path(model_dir)
+        args["model_dir"] = as_path(model_dir, "model_dir")
     if session_config is not None and not isinstance(session_config,
                                                      tf.compat.v1.ConfigProto):
         raise PyestimTypeError(
             f"session_config must come from session_config(), got {type(session_config).__name__}.")
     try:
-        return tf.estimator.RunConfig(**args)
+        return engine.RunConfig(**args)
     except (ValueError, TypeError, AttributeError) as err:
         # RunConfig checks some arguments itself (device_fn callable, protocol a string, ...)
         raise PyestimValueError(
             f"run_config() could not use these arguments: {err}. See help(run_config) for "
             "what each argument takes.") from err
-
-
-def _as_path(value):
-    import os
-
-    try:
-        return os.fspath(value)
-    except TypeError:
-        raise PyestimTypeError(
-            f"model_dir must be a path (a string), got {type(value).__name__} {value!r}.") from None
 
 
 def session_config(**kwargs):
@@ -153,17 +145,17 @@ def session_config(**kwargs):
 
 def mode_keys():
     """The model modes: ``TRAIN`` ("train"), ``EVAL`` ("eval"), ``PREDICT`` ("infer")."""
-    return tf.estimator.ModeKeys
+    return engine.ModeKeys
 
 
 def metric_keys():
     """Keys of the metrics canned estimators report (``ACCURACY``, ``LOSS_MEAN``, ...)."""
-    return _metric_keys.MetricKeys
+    return engine.MetricKeys
 
 
 def prediction_keys():
     """Keys of canned estimators' predictions (``CLASSES``, ``PROBABILITIES``, ...)."""
-    return _prediction_keys.PredictionKeys
+    return engine.PredictionKeys
 
 
 def graph_keys():

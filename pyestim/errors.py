@@ -6,11 +6,8 @@ ValueError`` keeps working, and each message says what was given, what was expec
 what to do about it.
 """
 
-try:  # NanLossError is also TensorFlow's error, so code catching that keeps working
-    from tensorflow.python.training.basic_session_run_hooks import (
-        NanLossDuringTrainingError as _NanLossBase)
-except ImportError:  # pragma: no cover - TensorFlow is a dependency
-    _NanLossBase = RuntimeError
+# NanLossError is also TensorFlow's error, so code catching that keeps working.
+from .engine import NanLossDuringTrainingError as _NanLossBase
 
 
 class PyestimError(Exception):

@@ -31,12 +31,13 @@ import re
 
 import numpy as np
 import tensorflow as tf
-from tensorflow.python.feature_column import feature_column as _fc_v1
-from tensorflow.python.feature_column import feature_column_v2 as _fc_v2
-from tensorflow.python.feature_column import feature_column_v2_types as _fc_types
 
-from ._utils import as_count, as_list, check_bool
+from . import engine
+from ._args import as_bool, as_count, as_float, as_list, as_path
 from .errors import PyestimTypeError, PyestimValueError
+
+# TensorFlow's feature-column classes (private modules, reached through the engine).
+_fc_v1, _fc_v2, _fc_types = engine.fc_v1, engine.fc_v2, engine.fc_types
 
 _GLOB_CHARS = re.compile(r"[*?\[]")
 
@@ -190,21 +191,6 @@ def as_dtype(value, name, default=None):
             f"\"float32\", \"int64\", \"string\"; got {value!r}.") from None
 
 
-def _as_float(value, name, allow_none=True):
-    if value is None and allow_none:
-        return None
-    if isinstance(value, np.ndarray) and value.size == 1:
-        value = value.reshape(()).item()
-    if isinstance(value, (list, tuple)) and len(value) == 1:
-        value = value[0]
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise PyestimTypeError(f"{name} must be a number, got {type(value).__name__} {value!r}.")
-    value = float(value)
-    if not np.isfinite(value):
-        raise PyestimValueError(f"{name} must be finite, got {value!r}.")
-    return value
-
-
 def _categorical(column, name):
     if isinstance(column, ColumnSelection):
         raise PyestimValueError(
@@ -356,7 +342,8 @@ def column_numeric(*args, shape=1, default_value=None, dtype=tf.float32, normali
         raise PyestimTypeError(
             f"normalizer_fn must be a function, got {type(normalizer_fn).__name__}.")
     if default_value is not None and not isinstance(default_value, (list, tuple)):
-        default_value = _as_float(default_value, "default_value") if dtype.is_floating else \
+        default_value = as_float(default_value, "default_value", allow_none=True) \
+            if dtype.is_floating else \
             as_count(default_value, "default_value", minimum=-(2 ** 63))
     return _create_columns(args, "column_numeric", lambda key: _numeric(
         key, shape=shape, default_value=default_value, dtype=dtype, normalizer_fn=normalizer_fn))
@@ -396,7 +383,7 @@ def column_bucketized(source_column, boundaries):
     if not isinstance(boundaries, (list, tuple)) or not boundaries:
         raise PyestimValueError(
             f"boundaries must be a non-empty sorted list of numbers, got {boundaries!r}.")
-    values = [_as_float(b, "boundaries", allow_none=False) for b in boundaries]
+    values = [as_float(b, "boundaries") for b in boundaries]
     for i in range(len(values) - 1):
         if values[i] >= values[i + 1]:
             raise PyestimValueError(
@@ -529,13 +516,7 @@ def column_categorical_with_vocabulary_file(*args, vocabulary_file, vocabulary_s
     -------
     A categorical column (or a list of them).
     """
-    import os
-
-    try:
-        vocabulary_file = os.fspath(vocabulary_file)
-    except TypeError:
-        raise PyestimTypeError(
-            f"vocabulary_file must be a path, got {type(vocabulary_file).__name__}.") from None
+    vocabulary_file = as_path(vocabulary_file, "vocabulary_file", allow_none=False)
     if not tf.io.gfile.exists(vocabulary_file):
         raise PyestimValueError(f"vocabulary_file {vocabulary_file!r} does not exist.")
     vocabulary_size = as_count(vocabulary_size, "vocabulary_size", minimum=1)
@@ -671,8 +652,8 @@ def column_embedding(categorical_column, dimension, combiner="mean", initializer
     if (ckpt_to_load_from is None) != (tensor_name_in_ckpt is None):
         raise PyestimValueError(
             "Give both ckpt_to_load_from and tensor_name_in_ckpt, or neither.")
-    max_norm = _as_float(max_norm, "max_norm")
-    trainable = check_bool(trainable, "trainable")
+    max_norm = as_float(max_norm, "max_norm", allow_none=True)
+    trainable = as_bool(trainable, "trainable")
     return tf.feature_column.embedding_column(
         categorical_column, dimension, combiner=combiner, initializer=initializer,
         ckpt_to_load_from=ckpt_to_load_from, tensor_name_in_ckpt=tensor_name_in_ckpt,
@@ -769,7 +750,7 @@ def input_layer(features, feature_columns, weight_collections=None, trainable=Tr
                 "column_indicator() or column_embedding().")
     return tf.compat.v1.feature_column.input_layer(
         features, columns, weight_collections=weight_collections,
-        trainable=check_bool(trainable, "trainable"))
+        trainable=as_bool(trainable, "trainable"))
 
 
 def _fc_keys(column):
@@ -785,7 +766,7 @@ def _label_key(label_key):
     return label_key
 
 
-def _weight_column(weight_column):
+def as_weight_column(weight_column):
     if weight_column is None or isinstance(weight_column, str):
         return weight_column
     if isinstance(weight_column, list) and len(weight_column) == 1:
@@ -822,10 +803,10 @@ def classifier_parse_example_spec(feature_columns, label_key, label_dtype=tf.int
     dict
         Feature key -> ``FixedLenFeature`` or ``VarLenFeature``.
     """
-    return tf.estimator.classifier_parse_example_spec(
+    return engine.classifier_parse_example_spec(
         as_column_list(feature_columns), _label_key(label_key),
         label_dtype=as_dtype(label_dtype, "label_dtype"), label_default=label_default,
-        weight_column=_weight_column(weight_column))
+        weight_column=as_weight_column(weight_column))
 
 
 def regressor_parse_example_spec(feature_columns, label_key, label_dtype=tf.float32,
@@ -853,12 +834,12 @@ def regressor_parse_example_spec(feature_columns, label_key, label_dtype=tf.floa
     dict
         Feature key -> ``FixedLenFeature`` or ``VarLenFeature``.
     """
-    return tf.estimator.regressor_parse_example_spec(
+    return engine.regressor_parse_example_spec(
         as_column_list(feature_columns), _label_key(label_key),
         label_dtype=as_dtype(label_dtype, "label_dtype"), label_default=label_default,
         label_dimension=as_count(label_dimension, "label_dimension", allow_none=False,
                                  minimum=1),
-        weight_column=_weight_column(weight_column))
+        weight_column=as_weight_column(weight_column))
 
 
 __all__ = [

@@ -1,5 +1,9 @@
 """The training history that ``train()`` returns."""
 
+from .errors import PyestimValueError
+
+__all__ = ["History", "METRICS", "select_metrics", "pyplot"]
+
 METRICS = ("mean_losses", "total_losses")
 
 
@@ -131,21 +135,11 @@ class History:
         -------
         matplotlib.figure.Figure
         """
-        from .errors import PyestimValueError
-        from .plots import _pyplot
-
-        plt = _pyplot(path if ax is None else None)
-        if metrics is None:
-            metrics = list(METRICS)
-            if self.mean_losses == self.total_losses:
-                metrics = ["mean_losses"]
-        elif isinstance(metrics, str):
-            metrics = [metrics]
-        unknown = [m for m in metrics if m not in METRICS]
-        if unknown:
-            raise PyestimValueError(
-                f"Unknown metric(s) {unknown}: a History has {list(METRICS)}.")
+        plt = pyplot(path if ax is None else None)
         same = self.mean_losses == self.total_losses
+        if metrics is None and same:
+            metrics = ["mean_losses"]
+        metrics = select_metrics(metrics)
         if ax is not None:
             fig = ax.figure
             axes = [ax] * len(metrics)
@@ -215,3 +209,31 @@ def _evaluation_points(evaluation):
         points.append((int(step), None if loss is None else float(loss),
                        None if accuracy is None else float(accuracy)))
     return points
+
+
+def pyplot(path):
+    """matplotlib.pyplot, with the file-only Agg backend when the figure goes to a file;
+    an ImportError that says how to install matplotlib when it is missing."""
+    try:
+        import matplotlib
+
+        if path is not None:
+            matplotlib.use("Agg", force=False)
+        import matplotlib.pyplot as plt
+    except ImportError:
+        raise ImportError("pyestim's plots need matplotlib: pip install 'pyestim[plot]' "
+                          "(or pip install matplotlib).") from None
+    return plt
+
+
+def select_metrics(metrics=None):
+    """The metrics to plot: all (None), one name or a list of names of :data:`METRICS`.
+    PyestimValueError names an unknown one. (The R package's ``plot()`` asks this too.)"""
+    if metrics is None:
+        return list(METRICS)
+    if isinstance(metrics, str):
+        metrics = [metrics]
+    unknown = [m for m in metrics if m not in METRICS]
+    if unknown:
+        raise PyestimValueError(f"Unknown metric(s) {unknown}: a History has {list(METRICS)}.")
+    return list(metrics)

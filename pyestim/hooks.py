@@ -14,9 +14,16 @@ import time
 import numpy as np
 import tensorflow as tf
 
-from ._utils import as_count, as_list, check_bool
-from .errors import HookError, NanLossError, PyestimTypeError, PyestimValueError
+from ._args import (as_bool, as_count, as_list, as_path, as_positive, at_most_one,
+                    exactly_one)
+from .errors import HookError, NanLossError, PyestimValueError
 from .history import History
+
+__all__ = ["hook_logging_tensor", "hook_checkpoint_saver", "hook_step_counter",
+           "hook_stop_at_step", "hook_summary_saver", "hook_nan_tensor", "hook_global_step_waiter",
+           "hook_history_saver", "hook_progress_bar", "session_run_hook", "session_run_args",
+           "CallbackHook", "HistorySaverHook", "ProgressBarHook", "FiniteCheckpointListener",
+           "divergence_guards", "normalize_hooks"]
 
 SessionRunHook = tf.compat.v1.train.SessionRunHook
 SessionRunArgs = tf.compat.v1.train.SessionRunArgs
@@ -68,8 +75,8 @@ def hook_logging_tensor(tensors, every_n_iter=None, every_n_secs=None, formatter
                 "hook_logging_tensor(tensors=) must hold tensors or tensor names, got "
                 f"{type(tensor).__name__} {tensor!r:.40}.")
     every_n_iter = as_count(every_n_iter, "every_n_iter", minimum=1)
-    every_n_secs = _positive_number(every_n_secs, "every_n_secs")
-    at_end = check_bool(at_end, "at_end")
+    every_n_secs = as_positive(every_n_secs, "every_n_secs")
+    at_end = as_bool(at_end, "at_end")
     if not at_end and (every_n_iter is None) == (every_n_secs is None):
         raise PyestimValueError(
             "hook_logging_tensor() needs exactly one of every_n_iter and every_n_secs "
@@ -80,44 +87,6 @@ def hook_logging_tensor(tensors, every_n_iter=None, every_n_secs=None, formatter
     return tf.compat.v1.train.LoggingTensorHook(
         tensors=tensors, every_n_iter=every_n_iter, every_n_secs=every_n_secs,
         formatter=formatter, at_end=at_end)
-
-
-def _at_most_one(a_name, a, b_name, b):
-    if a is not None and b is not None:
-        raise PyestimValueError(f"Give at most one of {a_name} and {b_name} (got both).")
-
-
-def _exactly_one(what, a_name, a, b_name, b):
-    _at_most_one(a_name, a, b_name, b)
-    if a is None and b is None:
-        raise PyestimValueError(f"{what} needs {a_name} or {b_name} (one of them).")
-
-
-def _positive_number(value, name):
-    if value is None:
-        return None
-    if isinstance(value, np.ndarray) and value.size == 1:
-        value = value.reshape(()).item()
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number)) \
-            or not np.isfinite(float(value)) or value <= 0:
-        raise PyestimValueError(f"{name} must be a positive number, got {value!r:.40}.")
-    return value
-
-
-def _path(value, name, allow_none=True):
-    if value is None and allow_none:
-        return None
-    try:
-        path = os.fspath(value)
-    except TypeError:
-        path = None
-    if isinstance(path, bytes):
-        path = os.fsdecode(path)
-    if not isinstance(path, str) or not path:
-        raise PyestimTypeError(
-            f"{name} must be a directory path (a string), got {type(value).__name__} "
-            f"{value!r:.40}.")
-    return path
 
 
 def _of_type(value, cls, name, what):
@@ -147,8 +116,8 @@ def hook_checkpoint_saver(checkpoint_dir, save_secs=None, save_steps=None, saver
     listeners : list, optional
         ``CheckpointSaverListener`` objects called around each save.
     """
-    checkpoint_dir = _path(checkpoint_dir, "checkpoint_dir", allow_none=False)
-    _exactly_one("hook_checkpoint_saver()", "save_secs", save_secs, "save_steps", save_steps)
+    checkpoint_dir = as_path(checkpoint_dir, "checkpoint_dir", allow_none=False, directory=True)
+    exactly_one("hook_checkpoint_saver()", "save_secs", save_secs, "save_steps", save_steps)
     save_secs = as_count(save_secs, "save_secs", minimum=1)
     save_steps = as_count(save_steps, "save_steps", minimum=1)
     if not isinstance(checkpoint_basename, str) or not checkpoint_basename or \
@@ -188,7 +157,7 @@ def hook_step_counter(every_n_steps=100, every_n_secs=None, output_dir=None,
         every_n_steps, "every_n_steps", minimum=1)
     if every_n_steps is None and every_n_secs is None:
         raise PyestimValueError("hook_step_counter() needs every_n_steps or every_n_secs.")
-    output_dir = _path(output_dir, "output_dir")
+    output_dir = as_path(output_dir, "output_dir", directory=True)
     return tf.compat.v1.train.StepCounterHook(
         every_n_steps=every_n_steps, every_n_secs=every_n_secs, output_dir=output_dir,
         summary_writer=summary_writer)
@@ -204,7 +173,7 @@ def hook_stop_at_step(num_steps=None, last_step=None):
     last_step : int, optional
         Step after which to stop.
     """
-    _at_most_one("num_steps", num_steps, "last_step", last_step)
+    at_most_one("num_steps", num_steps, "last_step", last_step)
     if num_steps is None and last_step is None:
         raise PyestimValueError("hook_stop_at_step() needs num_steps or last_step.")
     return tf.compat.v1.train.StopAtStepHook(
@@ -230,10 +199,10 @@ def hook_summary_saver(save_steps=None, save_secs=None, output_dir=None, summary
     summary_op : Tensor or list of Tensor, optional
         Serialized summary protocol buffers, e.g. from ``tf.summary.merge_all()``.
     """
-    _exactly_one("hook_summary_saver()", "save_secs", save_secs, "save_steps", save_steps)
+    exactly_one("hook_summary_saver()", "save_secs", save_secs, "save_steps", save_steps)
     save_steps = as_count(save_steps, "save_steps", minimum=1)
     save_secs = as_count(save_secs, "save_secs", minimum=1)
-    output_dir = _path(output_dir, "output_dir")
+    output_dir = as_path(output_dir, "output_dir", directory=True)
     _of_type(scaffold, tf.compat.v1.train.Scaffold, "scaffold", "a tf$train$Scaffold")
     if (scaffold is None) == (summary_op is None):
         raise PyestimValueError(
@@ -275,7 +244,7 @@ def hook_nan_tensor(loss_tensor, fail_on_nan_loss=True):
             f"\"loss\"), got {type(loss_tensor).__name__}.")
     if isinstance(loss_tensor, str) and not loss_tensor:
         raise HookError("hook_nan_tensor(loss_tensor=) is an empty name; give a tensor name.")
-    return _NanLossHook(loss_tensor, check_bool(fail_on_nan_loss, "fail_on_nan_loss"))
+    return _NanLossHook(loss_tensor, as_bool(fail_on_nan_loss, "fail_on_nan_loss"))
 
 
 def _is_graph_tensor(value):
@@ -421,9 +390,6 @@ def session_run_args(*args, **kwargs):
             "session_run_args() takes either named tensors (a dict of results) or unnamed "
             "ones (a list of results), not both.")
     return SessionRunArgs(dict(kwargs) if kwargs else list(args))
-
-
-_CALLBACKS = ("begin", "after_create_session", "before_run", "after_run", "end")
 
 
 class CallbackHook(SessionRunHook):
@@ -594,7 +560,7 @@ class ProgressBarHook(SessionRunHook):
 
     def __init__(self, steps=None, enabled=None, stream=None, width=30, min_interval=0.1):
         self.steps = as_count(steps, "steps")  # fixed by the user, or None
-        self.enabled = enabled if enabled is None else check_bool(enabled, "enabled")
+        self.enabled = enabled if enabled is None else as_bool(enabled, "enabled")
         self.stream = stream
         # set by train() before each call: the call's steps, or its max_steps (the bar then
         # counts up to it from the global step the call starts at)
@@ -649,7 +615,7 @@ class ProgressBarHook(SessionRunHook):
             self._draw(now)
             self._last_draw = now
 
-    def _draw(self, now, final=False):
+    def _draw(self, now):
         elapsed = now - (self._start or now)
         loss = "" if self._loss is None else f" - loss: {self._loss:.4f}"
         if self._total:
@@ -667,7 +633,7 @@ class ProgressBarHook(SessionRunHook):
 
     def end(self, session):
         if self._on and self._n:
-            self._draw(time.monotonic(), final=True)
+            self._draw(time.monotonic())
             out = self._out()
             out.write("\n")
             out.flush()

@@ -15,10 +15,15 @@ import inspect
 import math
 
 import numpy as np
+import pandas as pd
 import tensorflow as tf
 
-from ._utils import as_count
+from . import engine
+from ._args import as_count
 from .errors import InputDataError, InputFnError, PyestimTypeError, PyestimValueError
+
+__all__ = ["input_fn", "numpy_input_fn", "resolve_input_fn", "check_labels", "call_mode",
+           "TF_INPUT_FN_ARGS"]
 
 #: The arguments tf.estimator itself passes to an input function, by name.
 TF_INPUT_FN_ARGS = frozenset({"params", "config", "mode", "input_context"})
@@ -84,17 +89,29 @@ def _tf_dtype(arr):
     return tf.string if arr.dtype == object else tf.as_dtype(arr.dtype)
 
 
+def _factor_codes(value, name, encodings):
+    """A factor (a pandas Categorical, or a categorical Series: what an R factor becomes) as
+    its 0-based integer codes, its levels recorded in ``encodings``; anything else as it is."""
+    if isinstance(value, (pd.Series, pd.Categorical)) and \
+            isinstance(value.dtype, pd.CategoricalDtype):
+        return _column_values(value, name, encodings)
+    return value
+
+
 def _collect(x, y):
+    encodings = {}
     if isinstance(x, dict):
         if not x:
             raise PyestimValueError("x is an empty dict; give at least one feature array.")
         features = collections.OrderedDict(
-            (str(k), _as_array(v, f"x[{k!r}]")) for k, v in x.items())
+            (str(k), _as_array(_factor_codes(v, str(k), encodings), f"x[{k!r}]"))
+            for k, v in x.items())
         single_x = False
     elif x is None:
         raise PyestimTypeError("x is None; numpy_input_fn needs a dict of feature arrays.")
     else:
-        features = collections.OrderedDict([("__x__", _as_array(x, "x"))])
+        features = collections.OrderedDict(
+            [("__x__", _as_array(_factor_codes(x, "x", encodings), "x"))])
         single_x = True
     if y is None:
         targets, single_y = None, False
@@ -102,14 +119,17 @@ def _collect(x, y):
         if not y:
             raise PyestimValueError("y is an empty dict; use None for no labels.")
         targets = collections.OrderedDict(
-            (str(k), _as_array(v, f"y[{k!r}]")) for k, v in sorted(y.items()))
+            (str(k), _as_array(_factor_codes(v, str(k), encodings), f"y[{k!r}]"))
+            for k, v in sorted(y.items()))
         clash = sorted(set(targets) & set(features))
         if clash:
             raise PyestimValueError(f"Keys {clash} are in both x and y; rename one of them.")
         single_y = False
     else:
-        targets = collections.OrderedDict([("__y__", _as_array(y, "y"))])
+        targets = collections.OrderedDict(
+            [("__y__", _as_array(_factor_codes(y, "y", encodings), "y"))])
         single_y = True
+    _log_encodings(encodings, "numpy_input_fn()")
     lengths = {k: v.shape[0] for k, v in features.items()}
     if targets:
         lengths.update({k: v.shape[0] for k, v in targets.items()})
@@ -309,11 +329,7 @@ def check_labels(fn, n_classes):
 
 
 def _columns_of(data, name):
-    try:
-        import pandas as pd
-    except ImportError:  # pragma: no cover - pandas is a dependency
-        pd = None
-    if pd is not None and isinstance(data, pd.DataFrame):
+    if isinstance(data, pd.DataFrame):
         return {str(c): data[c] for c in data.columns}
     if isinstance(data, dict):
         return {str(k): v for k, v in data.items()}
@@ -326,8 +342,9 @@ def _columns_of(data, name):
             f"plain {data.shape[0]} x {data.shape[1]} array. Give the columns names, e.g. "
             "pandas.DataFrame(matrix, columns=[...]) or a structured array.")
     raise PyestimTypeError(
-        f"{name} must be a pandas DataFrame, a dict of arrays (or of lists of sequences) or a "
-        f"structured array, got {type(data).__name__}.")
+        f"{name} must be a data frame (a pandas DataFrame), a named list of columns (a dict of "
+        "arrays, or of lists of sequences) or a matrix with column names (a structured "
+        f"array), got {type(data).__name__}.")
 
 
 def _nested_values(col, name):
@@ -349,11 +366,7 @@ def _nested_values(col, name):
 
 
 def _column_values(col, name, encodings=None):
-    try:
-        import pandas as pd
-    except ImportError:  # pragma: no cover
-        pd = None
-    if pd is not None and isinstance(col, pd.Series):
+    if isinstance(col, pd.Series):
         if isinstance(col.dtype, pd.CategoricalDtype):
             if encodings is not None:
                 encodings[name] = [str(c) for c in col.cat.categories]
@@ -361,7 +374,7 @@ def _column_values(col, name, encodings=None):
         if col.dtype == bool:
             return col.to_numpy(dtype=np.int64)
         return col.to_numpy()
-    if pd is not None and isinstance(col, pd.Categorical):
+    if isinstance(col, pd.Categorical):
         if encodings is not None:
             encodings[name] = [str(c) for c in col.categories]
         return np.asarray(col.codes, dtype=np.int64)
@@ -371,12 +384,12 @@ def _column_values(col, name, encodings=None):
     return np.asarray(col)
 
 
-def _log_encodings(encodings):
+def _log_encodings(encodings, where="input_fn()"):
     """Tell the user how factor (categorical) columns are fed: as 0-based integer codes."""
     for name, levels in encodings.items():
         codes = ", ".join(f"{level} = {i}" for i, level in enumerate(levels))
-        tf.compat.v1.logging.info(
-            "input_fn(): factor column %r is fed as 0-based integer codes: %s", name, codes)
+        engine.tf_logger().info(
+            "%s: factor column %r is fed as 0-based integer codes: %s", where, name, codes)
 
 
 def _select(names, available, what):
@@ -515,16 +528,13 @@ def input_fn(data, features, response=None, batch_size=128, shuffle="auto", num_
     _log_encodings(encodings)
 
     def make(estimator):
-        from .estimator import Estimator
-
         do_shuffle = shuffle
         if isinstance(shuffle, str):
-            do_shuffle = _CALL_MODE.get() != tf.estimator.ModeKeys.PREDICT
-        # Custom estimators take the features as one matrix; canned estimators (which say
-        # feature_layout = "dict") as a dict of columns, matched by their feature columns.
-        layout = getattr(estimator, "feature_layout", None)
-        if layout is None:
-            layout = "matrix" if isinstance(estimator, Estimator) else "dict"
+            do_shuffle = _CALL_MODE.get() != engine.ModeKeys.PREDICT
+        # The estimator says how it takes its features (Estimator.feature_layout): a custom
+        # estimator as one matrix, a canned one as a dict of columns matched by its feature
+        # columns. Anything else (not a pyestim estimator) gets the dict.
+        layout = getattr(estimator, "feature_layout", "dict")
         if layout == "matrix":
             _check_numeric(values, feature_names)
             x = _feature_matrix(values, feature_names)

@@ -18,68 +18,9 @@ locks); where the file system cannot lock (``ENOLCK``, ``EOPNOTSUPP``) pyestim t
 without the lock and logs a warning. Remote ``model_dir`` URLs (``gs://``, ``s3://``,
 ``hdfs://``...) are not locked. Without ``fcntl`` (Windows) there is no lock.
 
-
-Reliability (draft of the README section)
------------------------------------------
-
-What pyestim guarantees for a local ``model_dir``:
-
-* **One writer.** Two ``train()`` calls on one ``model_dir`` never run at once: the second
-  raises ``ModelDirLockedError`` (with the holder's pid, host and start time) instead of
-  interleaving checkpoints. A lock never outlives its process, so a killed run never blocks
-  the next one. ``evaluate()`` / ``predict()`` do not lock and may run while training.
-* **Unusable directories are named.** A ``model_dir`` that cannot be created or written (a
-  path under a regular file, a read-only or permission-denied directory) raises
-  ``ModelDirError`` naming the path and the reason, before anything is built.
-* **Crash safety.** A run killed at any point (``kill -9``, power of the process, not of the
-  machine) leaves a ``model_dir`` whose ``checkpoint`` file names a complete checkpoint:
-  TensorFlow writes the data and index files of a checkpoint before it updates the
-  ``checkpoint`` file (atomically, by rename). The one exception, TensorFlow rewriting the
-  index of the *latest* checkpoint in place when a resumed run re-saves it at start-up, falls
-  inside the start-up window described below, which pyestim undoes. The next ``train()``
-  resumes from the last checkpoint (``global_step`` continues from it).
-* **A failed start leaves no trace.** If ``train()`` fails before its first training step
-  has completed (bad data surfacing when the graph is built or in the first step, a
-  checkpoint that does not fit the model, Ctrl-C), ``model_dir`` is put back as it was
-  before the call: what the call created is removed (a ``model_dir`` it created is removed
-  too), files it replaced are put back, files it appended to are cut back to their length.
-  If the process is killed in that window, the next call on the directory (``train()``,
-  ``evaluate()``, ``predict()``, ``variable_names()``...) finishes the rollback first. Once
-  the first step has completed, a failure leaves the checkpoints saved so far, as a crash
-  does.
-* **Bad data is refused before training.** ``numpy_input_fn()`` and ``input_fn()`` check
-  their data when they are created (lengths, empty input, non-numeric types); labels are
-  checked against the number of classes when the estimator knows it (canned classifiers'
-  ``n_classes``, or ``params$n_classes`` of a custom estimator); shapes and dtypes the model
-  cannot take raise ``InputDataError`` naming the features' shapes and dtypes; TensorFlow's
-  run-time complaints about labels out of range or incompatible shapes in the first step
-  become ``InputDataError`` too. All of these leave ``model_dir`` as it was.
-* **Divergence stops training and keeps the last good checkpoint.** A NaN loss raises
-  ``NanLossError`` (also a ``NanLossDuringTrainingError``) naming the step, with or without
-  ``hook_nan_tensor()``. pyestim never writes a checkpoint whose variables hold NaN or
-  infinite values: such a save raises ``NanLossError`` instead, so the latest checkpoint is
-  the last finite one.
-* **Damaged checkpoints are named.** A latest checkpoint whose ``.index`` or ``.data`` file
-  is truncated or corrupted raises ``CheckpointError`` naming the file, with what to do:
-  delete that checkpoint's files (pyestim then falls back to the newest complete checkpoint
-  the ``checkpoint`` file lists) or pass ``checkpoint_path =`` an older one. A ``checkpoint``
-  file naming a checkpoint whose files are gone falls back the same way, with a warning
-  (TensorFlow alone would silently start again from step 0).
-
-What is not guaranteed:
-
-* Durability against a machine crash or power loss: TensorFlow does not ``fsync``, so
-  recently written files may be lost or empty after the machine restarts. The checks above
-  then report the damaged checkpoint.
-* Remote ``model_dir`` URLs (``gs://``, ``s3://``...): no lock, no rollback, no checks.
-* Several hosts sharing a ``model_dir`` over a file system without working ``flock``.
-* Labels out of range for a custom model that turns them into one-hot vectors: TensorFlow
-  silently gives all-zero rows. Give ``params = list(n_classes = ...)`` so pyestim checks.
-* Rollback of a failed start restores files that TensorFlow replaced or appended to; a file
-  larger than 64 MiB on a file system without hard links is not restorable (a warning
-  names it).
-* Corruption inside a ``.data`` file is found when the checkpoint is restored (TensorFlow
-  checks a CRC per tensor), not before: the error then names the checkpoint.
+What pyestim guarantees for a local ``model_dir`` (one writer, crash safety, the rollback
+of a failed start, named damaged checkpoints) and what it does not is in the README's
+"Reliability" section; :mod:`pyestim.recovery` holds the rest of it.
 """
 
 import datetime
@@ -94,6 +35,9 @@ import time
 import tensorflow as tf
 
 from .errors import ModelDirError, ModelDirLockedError
+
+__all__ = ["LOCK_NAME", "ModelDirLock", "is_local", "ensure_dir", "remove_created_dirs",
+           "check_writable"]
 
 try:
     import fcntl

@@ -15,6 +15,9 @@ has the same functions in R (``r/inst/examples``).
 from . import tf
 from .estimator import estimator_spec
 
+__all__ = ["cnn_model_fn", "deep_mnist_model_fn", "layers_cnn_model_fn", "softmax_model_fn",
+           "MODELS"]
+
 
 def _finish(mode, logits, labels, optimizer, predicted_name="predicted_classes"):
     predicted_classes = tf.argmax(input=logits, axis=1, name=predicted_name)

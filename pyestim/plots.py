@@ -19,7 +19,13 @@ import math
 
 import numpy as np
 
+import tensorflow as tf
+
+from .estimator import variable_value
 from .errors import PyestimTypeError, PyestimValueError
+from .history import pyplot as _pyplot
+from .inputs import resolve_input_fn
+from .predictor import predictor
 
 __all__ = ["plot_images", "plot_confusion_matrix", "plot_example_errors", "plot_conv_weights",
            "plot_conv_layer", "confusion_matrix", "images_data", "confusion_matrix_data",
@@ -34,10 +40,6 @@ GRID = 3  # seed 003 shows 3 x 3 images
 
 def _from_input_fn(fn, object):
     """All features and labels an input function yields (read eagerly, once, in order)."""
-    import tensorflow as tf
-
-    from .inputs import resolve_input_fn
-
     dataset = resolve_input_fn(fn, object, tf.estimator.ModeKeys.PREDICT, name="images")()
     if not isinstance(dataset, tf.data.Dataset):
         raise PyestimTypeError(
@@ -109,8 +111,6 @@ def _predicted(object, features, predicted):
         return _as_labels(predicted)
     if object is None:
         return None
-    from .predictor import predictor
-
     with predictor(object) as p:
         out = p(features)
     for key in ("classes", "class_ids", "predictions", "probabilities", "logits"):
@@ -201,8 +201,6 @@ def conv_weights_data(object, variable="conv2d/kernel", input_channel=0):
     """One input channel of a convolution kernel from the latest checkpoint:
     ``{"weights": [filters, kh, kw], "min", "max", "title"}`` (min and max over the whole
     kernel, so that all input channels share one colour scale, as in seed 003)."""
-    from . import variable_value
-
     w = np.asarray(variable_value(object, variable))
     if w.ndim != 4:
         raise PyestimValueError(
@@ -226,8 +224,6 @@ def conv_layer_data(object, layer, image):
     """A layer's output for one image: ``{"values": [channels, h, w], "title"}``. ``layer``
     is a tensor, op or layer name of the predict graph (e.g. ``"conv2d"``, the first
     tf.layers.conv2d; ``"conv2d/Relu:0"``)."""
-    from .predictor import predictor
-
     if not isinstance(layer, str):
         raise PyestimTypeError(
             f"layer must be the name of a layer or tensor (a string), got {type(layer).__name__}.")
@@ -247,19 +243,6 @@ def conv_layer_data(object, layer, image):
 
 # --------------------------------------------------------------------------------------------
 # Drawing
-
-
-def _pyplot(path):
-    try:
-        import matplotlib
-
-        if path is not None:
-            matplotlib.use("Agg", force=False)
-        import matplotlib.pyplot as plt
-    except ImportError:
-        raise ImportError("pyestim's plots need matplotlib: pip install 'pyestim[plot]' "
-                          "(or pip install matplotlib).") from None
-    return plt
 
 
 def _finish(plt, fig, path):

@@ -21,7 +21,11 @@ import threading
 import numpy as np
 import tensorflow as tf
 
+from . import engine
+from .checkpoints import latest_checkpoint  # pyestim's: skips a checkpoint whose files are gone
 from .errors import CheckpointError, PyestimTypeError, PyestimValueError
+from .estimator import Estimator
+from .translate import translate_error
 
 _v1 = tf.compat.v1
 
@@ -29,11 +33,9 @@ __all__ = ["Predictor", "predictor", "from_estimator"]
 
 
 def _as_tf_estimator(object):
-    from .estimator import Estimator  # the public class; imported late (no import cycle)
-
     if isinstance(object, Estimator):
         return object, object.estimator
-    if isinstance(object, tf.estimator.Estimator):
+    if engine.is_estimator(object, any_version=True):
         return None, object
     raise PyestimTypeError(
         f"predictor() needs an estimator created by estimator() (or a tf.estimator.Estimator),"
@@ -129,8 +131,6 @@ class Predictor:
         return self._graph
 
     def _latest(self):
-        from . import latest_checkpoint  # pyestim's: skips a checkpoint whose files are gone
-
         path = latest_checkpoint(self.model_dir)
         if path is None:
             raise CheckpointError(
@@ -145,9 +145,7 @@ class Predictor:
         kernels are made). Later calls leave the caller's generators alone."""
         if self._graph is not None and not self._closed and _signature(arrays) == self._sig:
             return contextlib.nullcontext()
-        from .estimator import reproducible  # pyestim's seeding, shared with predict()
-
-        return reproducible(self._estimator.config)
+        return engine.reproducible(self._estimator.config)
 
     def _build(self, arrays):
         est = self._estimator
@@ -165,7 +163,7 @@ class Predictor:
                     name="features" if name is None else f"features_{name}")
             features = placeholders[None] if None in placeholders else placeholders
             spec = est.model_fn(features=features, labels=None,
-                                mode=tf.estimator.ModeKeys.PREDICT, config=est.config)
+                                mode="infer", config=est.config)
             predictions = spec.predictions
             if not isinstance(predictions, dict):
                 predictions = {"predictions": predictions}
@@ -186,8 +184,6 @@ class Predictor:
         self.checkpoint_path = None
 
     def _restore(self, path):
-        from .recovery import translate_error
-
         try:
             with self._graph.as_default():
                 self._saver.restore(self._session, path)

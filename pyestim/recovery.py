@@ -1,5 +1,6 @@
-"""Keeping ``model_dir`` consistent: complete checkpoints, the rollback of a ``train()`` that
-fails before its first step, and TensorFlow's errors turned into pyestim's.
+"""Keeping ``model_dir`` consistent: complete checkpoints and the rollback of a ``train()``
+that fails before its first step (TensorFlow's errors are turned into pyestim's in
+:mod:`pyestim.translate`).
 
 Checkpoints
     TensorFlow (2.15, ``Saver`` V2, sharded as tf.estimator asks) saves a checkpoint as:
@@ -18,7 +19,7 @@ Checkpoints
     opens (TensorFlow checks its footer and block checksums), every data shard exists, and
     the shards hold at least the bytes the index's shapes and dtypes need. Damage inside the
     data is found by TensorFlow's per-tensor CRC when the checkpoint is restored;
-    :func:`translate_error` then names the checkpoint.
+    :func:`pyestim.translate.translate_error` then names the checkpoint.
 
 Rollback of a failed start
     Before ``train()`` lets TensorFlow write, :class:`Snapshot` records every file of
@@ -43,8 +44,14 @@ import shutil
 import numpy as np
 import tensorflow as tf
 
-from . import locking
-from .errors import CheckpointError, InputDataError, ModelDirError
+from google.protobuf import text_format
+
+from . import engine, locking
+from .errors import CheckpointError, ModelDirError
+
+__all__ = ["ROLLBACK_DIR", "MANIFEST", "checkpoint_files", "checkpoint_status", "read_state",
+           "newest_complete", "resolve_latest", "check_checkpoint_path", "Snapshot",
+           "finish_interrupted", "recover_for_reader", "TrainingCall", "training_call"]
 
 ROLLBACK_DIR = ".pyestim-rollback"
 MANIFEST = "manifest.json"
@@ -54,7 +61,7 @@ _INTERNAL = {locking.LOCK_NAME, ROLLBACK_DIR}
 
 
 def _log():
-    return tf.compat.v1.logging
+    return engine.tf_logger()
 
 
 # --------------------------------------------------------------------------------------------
@@ -124,9 +131,6 @@ def _step_of(prefix):
 def read_state(model_dir):
     """The ``checkpoint`` state of ``model_dir`` (None if there is none); CheckpointError
     if the file cannot be parsed (TensorFlow would log a warning and start from scratch)."""
-    from google.protobuf import text_format
-    from tensorflow.python.training.checkpoint_state_pb2 import CheckpointState
-
     path = os.path.join(os.fspath(model_dir), _STATE)
     try:
         with open(path, encoding="utf-8", errors="strict") as f:
@@ -137,7 +141,7 @@ def read_state(model_dir):
         why = err
     else:
         try:
-            state = text_format.Parse(text, CheckpointState())
+            state = text_format.Parse(text, engine.CheckpointState())
         except text_format.ParseError as err:
             why = err
         else:
@@ -278,16 +282,7 @@ def _walk(model_dir):
 def _close_cached_writers(model_dir):
     """Close the event-file writers TensorFlow caches for ``model_dir`` in this process, so
     they do not write into files a rollback puts back."""
-    try:
-        from tensorflow.python.summary.writer.writer_cache import FileWriterCache
-    except ImportError:  # pragma: no cover
-        return
-    target = os.path.realpath(model_dir)
-    with FileWriterCache._lock:  # noqa: SLF001 - no public way to drop one entry
-        keys = [k for k in FileWriterCache._cache
-                if os.path.realpath(os.fspath(k)) == target]
-        writers = [FileWriterCache._cache.pop(k) for k in keys]
-    for w in writers:
+    for w in engine.pop_cached_writers(model_dir):
         try:
             w.close()
         except Exception:  # noqa: BLE001 - best effort
@@ -442,124 +437,6 @@ def recover_for_reader(model_dir):
 
 
 # --------------------------------------------------------------------------------------------
-# TensorFlow's errors -> pyestim's
-
-
-_RESTORE_OPS = {"RestoreV2", "Restore", "RestoreSlice", "MergeV2Checkpoints"}
-_LABEL_PATTERNS = (
-    re.compile(r"Received a label value of (-?\d+) which is outside the valid range of "
-               r"\[0, (\d+)\)"),
-    re.compile(r"Labels must be <= n_classes - 1"),
-    re.compile(r"Labels must be >= 0"),
-    re.compile(r"Labels must be <= n_classes"),
-)
-_INDEX_PATTERN = re.compile(r"indices\[[\d,\s]*\] = (-?\d+) is not in \[0, (\d+)\)")
-_SHAPE_PATTERNS = re.compile(
-    r"Matrix size-incompatible|Incompatible shapes|Input to reshape is a tensor with|"
-    r"ConcatOp : Dimensions|Dimensions must be equal|logits and labels must (be broadcastable|"
-    r"have the same)|Cannot feed value of shape|Shapes .* are incompatible|"
-    r"input must be (\d+)-dimensional")
-
-
-def op_message(err):
-    """The lines of an OpError's message that say what went wrong (without the traceback
-    TensorFlow puts in front and the node list behind)."""
-    text = getattr(err, "message", None) or str(err)
-    lines = text.splitlines()
-    node = max((i for i, ln in enumerate(lines) if ln.startswith("Node: ")), default=-1)
-    body = lines[node + 1:] if node >= 0 else lines
-    body = [ln.strip() for ln in body if ln.strip() and not ln.strip().startswith("[[")]
-    out = " ".join(body) or text.strip()
-    return out if len(out) <= 600 else out[:600] + " ..."
-
-
-def _restoring(err):
-    node_def = getattr(err, "node_def", None)
-    op = getattr(node_def, "op", "") if node_def is not None else ""
-    text = getattr(err, "message", "") or ""
-    return op in _RESTORE_OPS or "Restoring from checkpoint failed" in text
-
-
-def translate_error(err, model_dir, checkpoint=None):
-    """A pyestim error for a TensorFlow OpError raised by train / evaluate / predict, or None
-    to let the original through. ``checkpoint`` is the checkpoint being restored, if known."""
-    if not isinstance(err, tf.errors.OpError):
-        return None
-    msg = op_message(err)
-    if _restoring(err):
-        ckpt = checkpoint
-        if ckpt is None:
-            try:
-                ckpt = tf.train.latest_checkpoint(os.fspath(model_dir))
-            except Exception:  # noqa: BLE001
-                ckpt = None
-        ckpt = ckpt or f"the latest checkpoint in {model_dir}"
-        if isinstance(err, (tf.errors.DataLossError, tf.errors.OutOfRangeError)) or \
-                "Checksum does not match" in msg or "Read less bytes" in msg:
-            files = ", ".join(checkpoint_files(ckpt)) if os.path.isabs(str(ckpt)) else ckpt
-            older = None
-            with contextlib.suppress(Exception):
-                older = newest_complete(model_dir, read_state(model_dir), skip={ckpt})
-            return CheckpointError(
-                f"Checkpoint {ckpt} is damaged: {msg}. Its files: {files}. Delete them and "
-                "pyestim falls back to the newest complete checkpoint"
-                + (f" ({older})" if older else "")
-                + "; or pass checkpoint_path = an older checkpoint to evaluate() / predict().",
-                path=ckpt)
-        return CheckpointError(
-            f"Checkpoint {ckpt} does not fit the model being built: {msg}. The model, or the "
-            "shape of its input, has changed since the checkpoint was written. Feed features "
-            "of the shape the model was trained on, or train the changed model in a new "
-            "model_dir.", path=ckpt)
-    if isinstance(err, tf.errors.InvalidArgumentError):
-        for pat in _LABEL_PATTERNS:
-            m = pat.search(msg)
-            if m:
-                msg = msg.split("  Label values:")[0].split(" Label values:")[0]
-                rng = (f"0..{int(m.group(2)) - 1}" if m.groups() and m.lastindex == 2 else
-                       "0..n_classes-1")
-                return InputDataError(
-                    f"The labels do not fit the model: {msg}. Labels of a classifier must be "
-                    f"integers in {rng} (class indices). Recode them (e.g. factor codes "
-                    "starting at 0, as.integer(y) - 1 in R) or raise n_classes.")
-        m = _INDEX_PATTERN.search(msg)
-        if m:
-            node = getattr(getattr(err, "node_def", None), "name", "") or "?"
-            hi = int(m.group(2))
-            kind = "labels" if "entropy" in node or "label" in node.lower() else "values"
-            return InputDataError(
-                f"The input holds {kind} out of range for the model: {msg} (in {node}). "
-                f"Labels of a classifier must be class indices 0..{hi - 1}, ids of a "
-                f"categorical feature must be below its number of buckets ({hi}). Recode "
-                "them (e.g. as.integer(factor(y)) - 1 in R) or raise n_classes / the number "
-                "of buckets.")
-        if _SHAPE_PATTERNS.search(msg):
-            return InputDataError(
-                f"The input does not fit the model: {msg}. Check that the features (and "
-                "labels) have the shapes the model function expects, e.g. the number of "
-                "columns of x.")
-    return None
-
-
-def translate_model_dir_error(err, model_dir):
-    """A ModelDirError for a permission / read-only / no-space error TensorFlow raised while
-    writing in ``model_dir``, or None."""
-    if not isinstance(err, tf.errors.OpError):
-        return None
-    msg = op_message(err)
-    writing = os.fspath(model_dir) in msg or "No space left" in msg or \
-        "Read-only file system" in msg
-    if writing and isinstance(err, (tf.errors.PermissionDeniedError,
-                                    tf.errors.ResourceExhaustedError,
-                                    tf.errors.FailedPreconditionError,
-                                    tf.errors.UnknownError)):
-        return ModelDirError(
-            f"Could not write to model_dir {os.fspath(model_dir)!r}: {msg}. Fix its "
-            "permissions or free space, or pass another model_dir.")
-    return None
-
-
-# --------------------------------------------------------------------------------------------
 # One train() call
 
 
@@ -603,7 +480,8 @@ def training_call(model_dir):
     """Guard one ``train()`` on ``model_dir``: create it if needed, take the writer lock,
     finish a rollback a killed call left, check the checkpoint to resume from, snapshot the
     directory, and on a failure before the first step completes put it back as it was.
-    TensorFlow's errors are turned into pyestim's where pyestim knows what they mean."""
+    (:func:`pyestim.translate.translated` turns TensorFlow's errors into pyestim's around
+    it.)"""
     model_dir = os.fspath(model_dir)
     if not locking.is_local(model_dir):
         yield TrainingCall(model_dir)
@@ -632,14 +510,10 @@ def training_call(model_dir):
         try:
             call.checkpoint = resolve_latest(model_dir, repair=True)
             yield call
-        except BaseException as err:
+        except BaseException:
             if not call.committed:
                 call.snapshot.rollback()
                 call.committed = rolled_back = True
-            new = (translate_error(err, model_dir, call.checkpoint)
-                   or translate_model_dir_error(err, model_dir))
-            if new is not None:
-                raise new from err
             raise
         else:
             call.commit()

@@ -17,6 +17,16 @@ import platform
 import sys
 
 import numpy as np
+import tensorflow as tf
+
+from . import __version__
+from .checkpoints import latest_checkpoint
+from .estimator import evaluate
+from .history import History
+from .inputs import numpy_input_fn
+from .plots import (confusion_matrix_data, plot_confusion_matrix, plot_conv_layer,
+                    plot_conv_weights, plot_example_errors)
+from .predictor import predictor
 
 __all__ = ["write_report", "SETTINGS_FILE"]
 
@@ -28,10 +38,7 @@ _OPTIMIZER_SLOTS = ("Adam", "Momentum", "Adagrad", "RMSProp", "Ftrl")
 
 
 def _versions():
-    import matplotlib
-    import tensorflow as tf
-
-    from . import __version__
+    import matplotlib  # optional: the report needs it, importing pyestim does not
 
     return {"pyestim": __version__, "TensorFlow": tf.__version__,
             "Python": sys.version.split()[0], "NumPy": np.__version__,
@@ -56,10 +63,6 @@ def save_settings(model_dir, settings):
 def history_from_events(model_dir):
     """A History of the "loss" scalars tf.estimator's summaries recorded in ``model_dir``
     (every ``save_summary_steps``), or None if there are none."""
-    import tensorflow as tf
-
-    from .history import History
-
     losses = {}
     for path in sorted(glob.glob(os.path.join(model_dir, "events.out.tfevents.*"))):
         try:
@@ -80,10 +83,6 @@ def history_from_events(model_dir):
 def first_conv_kernel(est):
     """The name of the first convolution kernel in the checkpoint (alphabetically: conv2d/kernel,
     layer_conv1/kernel, Variable), or None."""
-    import tensorflow as tf
-
-    from . import latest_checkpoint
-
     path = latest_checkpoint(est.model_dir)
     for name, shape in tf.train.list_variables(path):
         if len(shape) == 4 and shape[2] == 1 and not any(s in name for s in _OPTIMIZER_SLOTS):
@@ -156,11 +155,6 @@ def write_report(object, directory, data, history=None, settings=None, metrics=N
     str
         The path of ``index.html``.
     """
-    from . import evaluate, numpy_input_fn
-    from .plots import (confusion_matrix_data, plot_confusion_matrix, plot_conv_layer,
-                        plot_conv_weights, plot_example_errors)
-    from .predictor import predictor
-
     os.makedirs(directory, exist_ok=True)
     settings = dict(settings or {})
     images = data.test.images

@@ -22,7 +22,12 @@ import types as _types
 
 import tensorflow as _tf
 
-from . import _compat
+from . import _compat, datasets as _datasets, engine as _engine
+from .datasets import mnist as _mnist
+from .inputs import numpy_input_fn
+from .predictor import from_estimator
+
+__all__ = ["Namespace"]
 
 _v1 = _tf.compat.v1
 _compat.patch_deprecation_call_location()
@@ -57,9 +62,6 @@ class Namespace(_types.ModuleType):
 
 
 def _contrib():
-    from . import datasets as _datasets
-    from .datasets import mnist as _mnist
-
     gone = ("tf.contrib was removed in TensorFlow 2. pyestim.tf.contrib keeps only what the "
             "tutorials use: learn.datasets.load_dataset(), learn.datasets.mnist, layers.flatten and "
             "predictor.from_estimator. Most of "
@@ -75,8 +77,6 @@ def _contrib():
     # tf.contrib.layers.flatten (used by the Layers API tutorial) became tf.layers.flatten.
     layers = Namespace("pyestim.tf.contrib.layers", missing=gone, flatten=_v1.layers.flatten)
     # tf.contrib.predictor.from_estimator: pyestim's predictor (a live session).
-    from .predictor import from_estimator
-
     predictor = Namespace("pyestim.tf.contrib.predictor", missing=gone,
                           from_estimator=from_estimator)
     return Namespace("pyestim.tf.contrib", missing=gone, learn=learn, layers=layers,
@@ -84,11 +84,9 @@ def _contrib():
 
 
 def _estimator():
-    from .inputs import numpy_input_fn
-
-    inputs = Namespace("pyestim.tf.estimator.inputs", base=_v1.estimator.inputs,
+    inputs = Namespace("pyestim.tf.estimator.inputs", base=_engine.estimator_api_v1.inputs,
                        numpy_input_fn=numpy_input_fn)
-    return Namespace("pyestim.tf.estimator", base=_v1.estimator, inputs=inputs)
+    return Namespace("pyestim.tf.estimator", base=_engine.estimator_api_v1, inputs=inputs)
 
 
 _LAZY = {"contrib": _contrib, "estimator": _estimator}

@@ -1,5 +1,4 @@
-"""``train_and_evaluate()`` with ``train_spec()`` / ``eval_spec()``, and
-``keras_model_to_estimator()``.
+"""``train_and_evaluate()`` with ``train_spec()`` / ``eval_spec()``.
 
 ``train_and_evaluate()`` is TensorFlow's own (``tf.estimator.train_and_evaluate``): run
 locally it trains and evaluates after each checkpoint; with a ``TF_CONFIG`` environment
@@ -7,17 +6,14 @@ variable naming a cluster (chief, workers, parameter servers, an evaluator) each
 its role in between-graph replicated, asynchronous training. See ``tests/docs_distributed.md``.
 """
 
-import os
-
-import tensorflow as tf
-
-from ._utils import as_count, as_list
-from .errors import PyestimTypeError, PyestimValueError, StepsError
-from .estimator import _as_estimator, _plain, reproducible
+from . import engine, results
+from ._args import as_count, as_list
+from .errors import InputFnError, PyestimTypeError, StepsError
+from .estimator import as_estimator
 from .hooks import normalize_hooks
 from .inputs import resolve_input_fn
 
-ModeKeys = tf.estimator.ModeKeys
+ModeKeys = engine.ModeKeys
 
 
 def train_spec(input_fn, max_steps=None, hooks=None):
@@ -38,11 +34,11 @@ def train_spec(input_fn, max_steps=None, hooks=None):
 
     Returns
     -------
-    tf.estimator.TrainSpec
+    engine.TrainSpec
         Its ``input_fn`` is resolved against the estimator by :func:`train_and_evaluate`.
     """
     _check_input_fn(input_fn, "train_spec")
-    return tf.estimator.TrainSpec(
+    return engine.TrainSpec(
         input_fn=input_fn,
         max_steps=as_count(max_steps, "max_steps", minimum=1, error=StepsError),
         hooks=normalize_hooks(hooks, "hooks"))
@@ -78,18 +74,18 @@ def eval_spec(input_fn, steps=100, name=None, hooks=None, exporters=None, start_
 
     Returns
     -------
-    tf.estimator.EvalSpec
+    engine.EvalSpec
     """
     _check_input_fn(input_fn, "eval_spec")
     if name is not None and not isinstance(name, str):
         raise PyestimTypeError(f"name must be a string or NULL/None, got {name!r}.")
     exporters = as_list(exporters)
     for e in exporters:
-        if not isinstance(e, tf.estimator.Exporter):
+        if not isinstance(e, engine.Exporter):
             raise PyestimTypeError(
                 "exporters must be tf.estimator.Exporter objects (e.g. "
                 f"tf.estimator.LatestExporter), got {type(e).__name__}.")
-    return tf.estimator.EvalSpec(
+    return engine.EvalSpec(
         input_fn=input_fn,
         steps=as_count(steps, "steps", minimum=1, error=StepsError),
         name=name,
@@ -101,8 +97,6 @@ def eval_spec(input_fn, steps=100, name=None, hooks=None, exporters=None, start_
 
 def _check_input_fn(input_fn, where):
     if not callable(input_fn):
-        from .errors import InputFnError
-
         raise InputFnError(
             f"{where}(): input_fn must be a function, got {type(input_fn).__name__}. Pass an "
             "input function such as input_fn(data, features, response).")
@@ -137,90 +131,25 @@ def train_and_evaluate(object, train_spec, eval_spec):
         the workers and the parameter servers do not evaluate; the evaluator writes its
         metrics to ``model_dir``.
     """
-    est = _as_estimator(object)
-    if not isinstance(train_spec, tf.estimator.TrainSpec):
+    est = as_estimator(object)
+    if not isinstance(train_spec, engine.TrainSpec):
         raise PyestimTypeError(
             f"train_spec must come from train_spec(), got {type(train_spec).__name__}.")
-    if not isinstance(eval_spec, tf.estimator.EvalSpec):
+    if not isinstance(eval_spec, engine.EvalSpec):
         raise PyestimTypeError(
             f"eval_spec must come from eval_spec(), got {type(eval_spec).__name__}.")
     train = train_spec._replace(input_fn=resolve_input_fn(
         train_spec.input_fn, est, ModeKeys.TRAIN, "train_spec's input_fn"))
     evaluation = eval_spec._replace(input_fn=resolve_input_fn(
         eval_spec.input_fn, est, ModeKeys.EVAL, "eval_spec's input_fn"))
-    with reproducible(est.config):
-        result = tf.estimator.train_and_evaluate(est.estimator, train, evaluation)
+    with engine.reproducible(est.config):
+        result = engine.train_and_evaluate(est.estimator, train, evaluation)
     if result is None:
         return None
     metrics, exports = result
-    import pandas as pd
-
-    frame = pd.DataFrame([{str(k): _plain(v) for k, v in (metrics or {}).items()}])
-    frame.attrs["export_results"] = [_plain(p) for p in (exports or [])]
+    frame = results.metrics(metrics)
+    frame.attrs["export_results"] = [results.plain(p) for p in (exports or [])]
     return frame
 
 
-# --------------------------------------------------------------------------------------------
-# Keras
-
-
-def keras_model_to_estimator(keras_model=None, keras_model_path=None, custom_objects=None,
-                             model_dir=None, config=None):
-    """Create an estimator from a compiled Keras model.
-
-    Parameters
-    ----------
-    keras_model : tf.keras.Model, optional
-        A compiled Keras model.
-    keras_model_path : str, optional
-        Path to a compiled Keras model saved on disk (give this or ``keras_model``).
-    custom_objects : dict, optional
-        Custom objects needed to load or clone the model.
-    model_dir : str, optional
-        Directory to save the estimator's model parameters, graph, etc.
-    config : RunConfig, optional
-        A run configuration.
-
-    Returns
-    -------
-    CannedEstimator
-        With ``kind = "keras"``. :func:`input_fn` feeds a model with one input the features
-        as one matrix, a model with several inputs a dict keyed by the inputs' names.
-    """
-    from .canned import CannedEstimator
-
-    if keras_model is None and keras_model_path is None:
-        raise PyestimValueError("Either keras_model or keras_model_path needs to be provided.")
-    if keras_model is not None and keras_model_path is not None:
-        raise PyestimValueError(
-            "Please specify either keras_model or keras_model_path but not both.")
-    if keras_model_path is not None:
-        keras_model_path = os.fspath(keras_model_path)
-        if keras_model_path.startswith(("gs://", "storage.googleapis.com")):
-            raise PyestimValueError(
-                f"keras_model_path {keras_model_path!r} is not a local path. Please copy the "
-                "model locally first.")
-        if not os.path.exists(keras_model_path):
-            raise PyestimValueError(f"keras_model_path {keras_model_path!r} does not exist.")
-        keras_model = tf.keras.models.load_model(keras_model_path, custom_objects=custom_objects)
-    if not isinstance(keras_model, tf.keras.Model):
-        raise PyestimTypeError(
-            f"keras_model must be a Keras model, got {type(keras_model).__name__}.")
-    if getattr(keras_model, "optimizer", None) is None:
-        raise PyestimValueError(
-            "Given keras model has not been compiled yet. Please compile it (e.g. "
-            "model$compile(optimizer = ..., loss = ...)) before creating the estimator.")
-    if model_dir is not None:
-        model_dir = os.fspath(model_dir)
-    if config is not None and not isinstance(config, tf.estimator.RunConfig):
-        raise PyestimTypeError(f"config must come from run_config(), got {type(config).__name__}.")
-    est = tf.keras.estimator.model_to_estimator(
-        keras_model=keras_model, custom_objects=custom_objects, model_dir=model_dir,
-        config=config)
-    args = dict(keras_model=keras_model, keras_model_path=keras_model_path,
-                custom_objects=custom_objects, model_dir=model_dir, config=config)
-    layout = "matrix" if len(keras_model.inputs or []) <= 1 else "dict"
-    return CannedEstimator(est, "keras", "keras_model", args, feature_layout=layout)
-
-
-__all__ = ["train_spec", "eval_spec", "train_and_evaluate", "keras_model_to_estimator"]
+__all__ = ["train_spec", "eval_spec", "train_and_evaluate"]

@@ -19,22 +19,13 @@ import pyestim
 import pyestim.models
 from pyestim import errors
 
+from helpers import global_step_of, toy_input
+
 ModeKeys = tf.estimator.ModeKeys
 
 
 class Boom(Exception):
     """An exception type nothing but these tests raises."""
-
-
-def toy_input(data, rows=None, batch_size=50, num_epochs=None, shuffle=False, labels=True):
-    x = data.x if rows is None else data.x[rows]
-    y = data.y if rows is None else data.y[rows]
-    return pyestim.numpy_input_fn({"x": x}, y if labels else None, batch_size=batch_size,
-                                  num_epochs=num_epochs, shuffle=shuffle)
-
-
-def global_step_of(model_dir):
-    return int(tf.train.load_variable(str(model_dir), "global_step"))
 
 
 def is_pyestim_error(err, builtin):

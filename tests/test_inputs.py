@@ -396,6 +396,20 @@ def test_input_fn_turns_categories_and_bools_into_numbers():
     np.testing.assert_array_equal(labels, [1, 2, 3])
 
 
+def test_numpy_input_fn_feeds_factors_as_codes_and_logs_the_encoding(tf_log):
+    # An R factor reaches Python as a pandas Categorical (levels b, a): codes b = 0, a = 1.
+    size = pd.Categorical(["b", "a", "b"], categories=["b", "a"])
+    fn = pyestim.numpy_input_fn({"size": size, "w": np.array([1.0, 2.0, 3.0])},
+                                pd.Categorical(["no", "yes", "yes"]), shuffle=False)
+    features, labels = eager_batches(fn)[0]
+    np.testing.assert_array_equal(features["size"], [0, 1, 0])
+    np.testing.assert_array_equal(labels, [0, 1, 1])
+    assert "INFO:tensorflow:numpy_input_fn(): factor column 'size' is fed as 0-based integer " \
+           "codes: b = 0, a = 1" in tf_log
+    assert any("factor column 'y' is fed as 0-based integer codes: no = 0, yes = 1" in line
+               for line in tf_log)
+
+
 def test_unknown_feature_column_lists_the_columns(frame):
     with pytest.raises(errors.PyestimValueError) as info:
         pyestim.input_fn(frame, features=["a", "zzz"], response="id")

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import logging
 import os
 import re
 import tempfile
@@ -33,6 +32,7 @@ import urllib.request
 from pathlib import Path
 from typing import Callable, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
+from pyestim import engine
 from pyestim.errors import ChecksumError, DatasetError
 
 __all__ = [
@@ -57,9 +57,9 @@ DOWNLOAD_TIMEOUT = 60.0
 _CHUNK = 1 << 20
 _USER_AGENT = "pyestim-datasets (python urllib)"
 
-# TensorFlow's logger, so pyestim's messages look like the tutorials' log lines. The
-# standard library is enough to reach it: importing TensorFlow here would be slow.
-_log = logging.getLogger("tensorflow")
+# TensorFlow's logger (at pyestim's default level once pyestim uses it), so pyestim's
+# messages look like the tutorials' log lines.
+_log = engine.tf_logger
 
 PathLike = Union[str, os.PathLike]
 
@@ -368,7 +368,7 @@ def _download(
         reasons = []
         for base in mirrors:
             url = base + name
-            _log.info("Downloading %s to %s", url, dest)
+            _log().info("Downloading %s to %s", url, dest)
             try:
                 _fetch(url, dest / name, spec.sha256.get(name) if verify else None)
             except Exception as exc:
@@ -378,7 +378,7 @@ def _download(
                 # has removed its temporary file).
                 reasons.append(f"{url}: {_reason(exc)}")
                 continue
-            _log.info("Successfully downloaded %s (%d bytes)", name, (dest / name).stat().st_size)
+            _log().info("Successfully downloaded %s (%d bytes)", name, (dest / name).stat().st_size)
             break
         else:
             raise _DownloadFailed(reasons)

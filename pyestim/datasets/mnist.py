@@ -29,7 +29,6 @@ from __future__ import annotations
 import collections
 import gzip
 import hashlib
-import logging
 import numbers
 import operator
 import os
@@ -47,6 +46,7 @@ from pyestim.datasets._files import (
     check_sha256,
     register_dataset,
 )
+from pyestim import engine
 from pyestim.errors import DatasetError
 
 __all__ = [
@@ -59,7 +59,8 @@ __all__ = [
     "clear_cache",
 ]
 
-_log = logging.getLogger("tensorflow")
+# TensorFlow's logger (at pyestim's default level once pyestim uses it).
+_log = engine.tf_logger
 
 TRAIN_IMAGES = "train-images-idx3-ubyte.gz"
 TRAIN_LABELS = "train-labels-idx1-ubyte.gz"
@@ -99,7 +100,7 @@ Attributes
 train : DataSet
     The training examples (55,000 with the default ``validation_size``).
 validation : DataSet
-    The held-out end of the training file (5,000 by default).
+    The held-out head of the training file: its first 5,000 images by default.
 test : DataSet
     The 10,000 test examples.
 """
@@ -174,7 +175,7 @@ def _parse_idx(path: Path, expected_magic: int, verify: bool) -> np.ndarray:
                 f"No published checksum for {path}; pass verify=False to read it anyway."
             )
         check_sha256(path, expected, hashlib.sha256(compressed).hexdigest(), MNIST_FILES)
-    _log.info("Extracting %s", path)
+    _log().info("Extracting %s", path)
     try:
         data = gzip.decompress(compressed)
     except EOFError:
@@ -521,7 +522,7 @@ def _tf1_folder(train_dir, data_dir, download, source_url, verify):
             return candidate
     elsewhere = _find_or_download(MNIST_FILES, data_dir=None, download=download,
                                   source_url=source_url, verify=verify)
-    _log.info("MNIST is not in %s (the folder this script names); using %s", folder,
+    _log().info("MNIST is not in %s (the folder this script names); using %s", folder,
                 elsewhere)
     return Path(elsewhere)
 
@@ -571,8 +572,8 @@ def read_data_sets(
     reshape : bool, default True
         Flatten images to ``[n, 784]``; ``False`` keeps ``[n, 28, 28, 1]``.
     validation_size : int, default 5000
-        Number of examples, taken from the end of the training file, that form the
-        validation set; from 0 to the number of training images (60,000).
+        Number of examples, taken from the start of the training file (as TF1 takes them),
+        that form the validation set; from 0 to the number of training images (60,000).
     seed : int, optional
         Seed of the shuffling in ``next_batch`` (each data set gets a generator seeded
         with it); ``None`` seeds from the operating system.

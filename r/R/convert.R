@@ -197,11 +197,11 @@ as_py_hooks <- function(hooks) {
   hooks
 }
 
-# An R vector, matrix or array as a NumPy array (factors as 0-based integer codes, as
-# pandas categoricals are fed); Python objects unchanged.
+# An R vector, matrix or array as a NumPy array; a factor as a pandas Categorical (pyestim
+# feeds its 0-based codes and logs the encoding); Python objects unchanged.
 as_py_array <- function(x) {
   if (is.null(x) || is_py(x)) return(x)
-  if (is.factor(x)) x <- as.integer(x) - 1L
+  if (is.factor(x)) return(as_py_factor(x))
   if (is.atomic(x)) return(reticulate::np_array(x))
   x
 }
@@ -283,16 +283,18 @@ as_py_callable <- function(x, name) {
 }
 
 # An R factor as a pandas Categorical (R's levels as its categories, NA as code -1), so
-# that pyestim sees the factor and logs how it is fed; any other column as a NumPy array.
+# that pyestim sees the factor, feeds its codes and logs how (input_fn(), numpy_input_fn()).
+as_py_factor <- function(x) {
+  pd <- reticulate::import("pandas", convert = FALSE)
+  codes <- as.integer(x) - 1L
+  codes[is.na(codes)] <- -1L
+  pd$Categorical$from_codes(reticulate::np_array(codes), categories = as.list(levels(x)))
+}
+
+# A column of input_fn()'s data: a factor as a pandas Categorical, a list of sequences as a
+# list of lists, any other column as a NumPy array.
 as_py_column <- function(x) {
   if (is.null(x) || is_py(x)) return(x)
-  if (is.factor(x)) {
-    pd <- reticulate::import("pandas", convert = FALSE)
-    codes <- as.integer(x) - 1L
-    codes[is.na(codes)] <- -1L
-    return(pd$Categorical$from_codes(reticulate::np_array(codes),
-                                     categories = as.list(levels(x))))
-  }
   if (is.list(x)) return(unname(lapply(x, function(v) if (is.atomic(v)) as.list(v) else v)))
   as_py_array(x)
 }

@@ -41,7 +41,7 @@ estimator <- function(model_fn, model_dir = NULL, config = NULL, params = NULL) 
 }
 
 new_estimator <- function(py_est, model_fn = NULL) {
-  if (inherits(py_est, "pyestim.canned.CannedEstimator")) return(new_canned_estimator(py_est))
+  if (inherits(py_est, "pyestim.canned.base.CannedEstimator")) return(new_canned_estimator(py_est))
   structure(list(estimator = py_est, model_fn = model_fn),
             class = c("tf_custom_estimator", "tf_estimator"))
 }

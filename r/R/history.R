@@ -31,14 +31,14 @@
 #' @name tf_estimator_history
 NULL
 
-history_metrics <- c("mean_losses", "total_losses")
-
 # The Python History as an R tf_estimator_history (one conversion, at the end of train()).
+# The metrics are the History's own columns (all but step).
 as_history <- function(py_history) {
   columns <- py_value(py_history$to_dict())
   steps <- as.integer(unlist(columns$step))
-  metrics <- lapply(history_metrics, function(m) as.numeric(unlist(columns[[m]])))
-  names(metrics) <- history_metrics
+  metric_names <- setdiff(names(columns), "step")
+  metrics <- lapply(metric_names, function(m) as.numeric(unlist(columns[[m]])))
+  names(metrics) <- metric_names
   settings <- tryCatch(py_value(py_history$settings), error = function(e) NULL)
   new_history(steps, metrics, settings)
 }
@@ -84,13 +84,10 @@ plot.tf_estimator_history <- function(x, y, metrics = NULL, settings = NULL,
                                       evaluation = NULL, ...) {
   same <- identical(x$metrics$mean_losses, x$metrics$total_losses)
   one_panel <- is.null(metrics) && same
-  metrics <- metrics %||% if (same) "mean_losses" else names(x$metrics)
-  unknown <- setdiff(metrics, names(x$metrics))
-  if (length(unknown)) {
-    stop(sprintf("Unknown metric(s) %s: a training history has %s.",
-                 paste(unknown, collapse = ", "), paste(names(x$metrics), collapse = ", ")),
-         call. = FALSE)
-  }
+  if (one_panel) metrics <- "mean_losses"
+  # Which metrics: pyestim's History says (and names an unknown one).
+  metrics <- as.character(unlist(with_python_errors(
+    pyestim_module(TRUE)$history$select_metrics(metrics))))
   if (length(x$steps) == 0L) {
     stop("Nothing to plot: the training history recorded no steps.", call. = FALSE)
   }

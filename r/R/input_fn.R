@@ -97,19 +97,18 @@ input_fn.formula <- function(data, features, response = NULL, batch_size = 128L,
            ...)
 }
 
+# The data as a named list of columns for Python; pyestim checks what it is (a matrix without
+# column names, or anything but a data frame or a named list, goes as it is and pyestim says
+# what is wrong).
 data_columns <- function(data) {
   if (is_py(data)) return(data)
   if (is.matrix(data)) {
-    # Without column names: pyestim says what is wrong.
     if (is.null(colnames(data))) return(reticulate::np_array(data))
     data <- as.data.frame(data, stringsAsFactors = FALSE)
   }
   if (is.data.frame(data)) data <- as.list(data)
-  if (!is.list(data) || is.null(names(data)) || any(!nzchar(names(data)))) {
-    stop("input_fn(): data must be a data frame or a named list of columns, got ",
-         class(data)[[1]], ".", call. = FALSE)
-  }
-  data
+  if (is.list(data) && !is.null(names(data)) && all(nzchar(names(data)))) return(data)
+  as_py_column(data)
 }
 
 formula_columns <- function(formula, available) {

@@ -1,8 +1,10 @@
 # Convolutional Neural Network on MNIST: the tfestimators tutorial (tensorflow.rstudio.com,
 # "A Guide to TF Layers: Building a Convolutional Neural Network"), run with pyestim.
 #
-# The tutorial's code, in order, with two changes only:
+# The tutorial's code, in order, with three changes only:
 # * library(pyestim) in place of library(tensorflow) / library(tfestimators);
+# * the model function, cnn_model_fn, is sourced from the package's models.R (the tutorial's,
+#   verbatim: one copy for the example, the parity suite and the benchmark);
 # * model_dir comes from the environment variable MNIST_MODEL_DIR, and defaults to a new
 #   temporary directory instead of /tmp/mnist_convnet_model, so that runs start afresh.
 # MNIST is read from $PYESTIM_DATA_DIR (or pyestim's download cache).
@@ -11,86 +13,8 @@
 
 library(pyestim)
 
-cnn_model_fn <- function(features, labels, mode, params, config) {
-  # Input Layer
-  # Reshape X to 4-D tensor: [batch_size, width, height, channels]
-  # MNIST images are 28x28 pixels, and have one color channel
-  input_layer <- tf$reshape(features$x, c(-1L, 28L, 28L, 1L))
-  # Convolutional Layer #1
-  # Computes 32 features using a 5x5 filter with ReLU activation.
-  # Padding is added to preserve width and height.
-  # Input Tensor Shape: [batch_size, 28, 28, 1]
-  # Output Tensor Shape: [batch_size, 28, 28, 32]
-  conv1 <- tf$layers$conv2d(
-    inputs = input_layer,
-    filters = 32L,
-    kernel_size = c(5L, 5L),
-    padding = "same",
-    activation = tf$nn$relu)
-  # Pooling Layer #1
-  # First max pooling layer with a 2x2 filter and stride of 2
-  # Input Tensor Shape: [batch_size, 28, 28, 32]
-  # Output Tensor Shape: [batch_size, 14, 14, 32]
-  pool1 <- tf$layers$max_pooling2d(inputs = conv1, pool_size = c(2L, 2L), strides = 2L)
-  # Convolutional Layer #2
-  # Computes 64 features using a 5x5 filter.
-  # Padding is added to preserve width and height.
-  # Input Tensor Shape: [batch_size, 14, 14, 32]
-  # Output Tensor Shape: [batch_size, 14, 14, 64]
-  conv2 <- tf$layers$conv2d(
-    inputs = pool1,
-    filters = 64L,
-    kernel_size = c(5L, 5L),
-    padding = "same",
-    activation = tf$nn$relu)
-  # Pooling Layer #2
-  # Second max pooling layer with a 2x2 filter and stride of 2
-  # Input Tensor Shape: [batch_size, 14, 14, 64]
-  # Output Tensor Shape: [batch_size, 7, 7, 64]
-  pool2 <- tf$layers$max_pooling2d(inputs = conv2, pool_size = c(2L, 2L), strides = 2L)
-  # Flatten tensor into a batch of vectors
-  # Input Tensor Shape: [batch_size, 7, 7, 64]
-  # Output Tensor Shape: [batch_size, 7 * 7 * 64]
-  pool2_flat <- tf$reshape(pool2, c(-1L, 7L * 7L * 64L))
-  # Dense Layer
-  # Densely connected layer with 1024 neurons
-  # Input Tensor Shape: [batch_size, 7 * 7 * 64]
-  # Output Tensor Shape: [batch_size, 1024]
-  dense <- tf$layers$dense(inputs = pool2_flat, units = 1024L, activation = tf$nn$relu)
-  # Add dropout operation; 0.6 probability that element will be kept
-  dropout <- tf$layers$dropout(
-    inputs = dense, rate = 0.4, training = (mode == "train"))
-  # Logits layer
-  # Input Tensor Shape: [batch_size, 1024]
-  # Output Tensor Shape: [batch_size, 10]
-  logits <- tf$layers$dense(inputs = dropout, units = 10L)
-  # Generate Predictions (for prediction mode)
-  predicted_classes <- tf$argmax(input = logits, axis = 1L, name = "predicted_classes")
-  if (mode == "infer") {
-    predictions <- list(
-      classes = predicted_classes,
-      probabilities = tf$nn$softmax(logits, name = "softmax_tensor")
-    )
-    return(estimator_spec(mode = mode, predictions = predictions))
-  }
-  # Calculate Loss (for both "train" and "eval" modes)
-  onehot_labels <- tf$one_hot(indices = tf$cast(labels, tf$int32), depth = 10L)
-  loss <- tf$losses$softmax_cross_entropy(
-    onehot_labels = onehot_labels, logits = logits)
-  # Configure the Training Op (for "train" mode)
-  if (mode == "train") {
-    optimizer <- tf$train$GradientDescentOptimizer(learning_rate = 0.001)
-    train_op <- optimizer$minimize(
-      loss = loss,
-      global_step = tf$train$get_global_step())
-    return(estimator_spec(mode = mode, loss = loss, train_op = train_op))
-  }
-  # Add evaluation metrics (for EVAL mode)
-  eval_metric_ops <- list(accuracy = tf$metrics$accuracy(
-    labels = labels, predictions = predicted_classes))
-  return(estimator_spec(
-    mode = mode, loss = loss, eval_metric_ops = eval_metric_ops))
-}
+# The tutorial's cnn_model_fn, verbatim, is in the package's models.R (the seed networks).
+source(system.file("models.R", package = "pyestim", mustWork = TRUE))
 
 np <- import("numpy", convert = FALSE)
 # Load training and eval data

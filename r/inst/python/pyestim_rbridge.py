@@ -2,7 +2,8 @@
 
 pyestim matches a model function's arguments by name (``inspect.signature``) and decides
 what an input function is from its number of arguments, so an R closure handed to Python
-must look like a Python function with the same formals. :func:`r_function` builds one.
+must look like a Python function with the same formals. :func:`r_function` builds one (its
+``__signature__`` is the R function's formals).
 
 An R error inside such a function must reach the R caller as the same R condition. The R
 side catches it, keeps the condition under a token and returns :class:`RFailure`; the
@@ -12,6 +13,7 @@ that is a Python exception (raised by a Python call the R function made) is rais
 that exception, so pyestim handles it as it would in Python.
 """
 
+import inspect
 import keyword
 
 __all__ = ["RError", "RFailure", "r_function", "find_r_error", "exception_info", "frame_columns"]
@@ -90,43 +92,44 @@ def r_function(call_r, formals, has_default, name="r_function", doc=None):
         The Python function's ``__name__``.
     """
     taken = set()
-    params, body = [], []
+    params, r_names = [], {}
     seen_default = dots = False
     for formal, default in zip(list(formals), [bool(d) for d in has_default]):
         if formal == "...":
             dots = True
-            params.append("*_pyestim_args")
+            params.append(inspect.Parameter("_pyestim_args", inspect.Parameter.VAR_POSITIONAL))
             continue
         py = _identifier(formal, taken)
+        r_names[py] = formal
         # After R's `...` a formal can only be given by name: keyword-only, optional here
         # (R reports it if it is missing and used).
-        if default or seen_default or dots:
-            params.append(f"{py}=_pyestim_missing")
-            seen_default = seen_default or not dots
+        if dots:
+            params.append(inspect.Parameter(py, inspect.Parameter.KEYWORD_ONLY, default=MISSING))
+        elif default or seen_default:
+            params.append(inspect.Parameter(py, inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                                            default=MISSING))
+            seen_default = True
         else:
-            params.append(py)
-        body.append(f"    if {py} is not _pyestim_missing:\n"
-                    f"        _pyestim_kw[{formal!r}] = {py}")
+            params.append(inspect.Parameter(py, inspect.Parameter.POSITIONAL_OR_KEYWORD))
     if dots:
-        params.append("**_pyestim_kwargs")
-    lines = [f"def _pyestim_fn({', '.join(params)}):", "    _pyestim_kw = {}"] + body
-    if dots:
-        lines += ["    _pyestim_kw.update(_pyestim_kwargs)",
-                  "    return _pyestim_invoke(_pyestim_args, _pyestim_kw)"]
-    else:
-        lines.append("    return _pyestim_invoke((), _pyestim_kw)")
+        params.append(inspect.Parameter("_pyestim_kwargs", inspect.Parameter.VAR_KEYWORD))
+    signature = inspect.Signature(params)
 
-    def invoke(args, kwargs):
-        value = call_r(*args, **kwargs)
+    def fn(*args, **kwargs):
+        """Bind the arguments as the R function's formals and call R: positional ones of
+        `...` unnamed, the rest by their R names (those not given are left to R)."""
+        bound = signature.bind(*args, **kwargs).arguments
+        by_name = {r_names[k]: v for k, v in bound.items()
+                   if k in r_names and v is not MISSING}
+        by_name.update(bound.get("_pyestim_kwargs", {}))
+        value = call_r(*bound.get("_pyestim_args", ()), **by_name)
         if isinstance(value, RFailure):
             if value.exception is not None:
                 raise value.exception
             raise RError(value.message, value.token, value.classes)
         return value
 
-    namespace = {"_pyestim_missing": MISSING, "_pyestim_invoke": invoke}
-    exec(compile("\n".join(lines) + "\n", f"<R function {name}>", "exec"), namespace)  # noqa: S102
-    fn = namespace["_pyestim_fn"]
+    fn.__signature__ = signature
     fn.__name__ = fn.__qualname__ = name if str(name).isidentifier() else "r_function"
     fn.__doc__ = doc
     fn.r_function = call_r

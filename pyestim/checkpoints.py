@@ -1,0 +1,72 @@
+"""Reading checkpoints: the latest one (skipping a latest whose files are gone), the one
+evaluate() / predict() should restore, and the variables a checkpoint holds.
+
+The functions here take directories and paths; :mod:`pyestim.estimator` gives them the
+estimator-taking forms of tfestimators (``variable_names(estimator)``, ...)."""
+
+import os
+
+from . import engine, locking, recovery
+from .errors import PyestimTypeError, PyestimValueError
+
+__all__ = ["latest_checkpoint", "reader_checkpoint", "variable_names_in", "variable_value_in"]
+
+
+def latest_checkpoint(checkpoint_dir):
+    """The path of the latest checkpoint in ``checkpoint_dir``, or None if there is none.
+
+    If the checkpoint the ``checkpoint`` state file names has lost its files, this is the
+    newest complete one (with a warning); if it is damaged, CheckpointError names it."""
+    checkpoint_dir = os.fspath(checkpoint_dir)
+    if not locking.is_local(checkpoint_dir):
+        return engine.latest_checkpoint(checkpoint_dir)
+    recovery.recover_for_reader(checkpoint_dir)
+    return recovery.resolve_latest(checkpoint_dir)
+
+
+def reader_checkpoint(model_dir, checkpoint_path):
+    """The checkpoint evaluate() / predict() should read: ``checkpoint_path`` if given (it
+    must be a complete checkpoint); else None (TensorFlow takes the latest) when the latest
+    is complete, or the newest complete one when the latest's files are gone. A damaged
+    latest checkpoint raises CheckpointError naming it."""
+    if checkpoint_path is not None:
+        path = os.fspath(checkpoint_path)
+        recovery.check_checkpoint_path(path)
+        return path
+    recovery.recover_for_reader(model_dir)
+    state = recovery.read_state(model_dir) if os.path.isdir(model_dir) else None
+    resolved = recovery.resolve_latest(model_dir)
+    if resolved is None or state is None or \
+            recovery._abs(model_dir, state.model_checkpoint_path) == resolved:  # noqa: SLF001
+        return None
+    return resolved
+
+
+def _checkpoint_in(model_dir):
+    path = latest_checkpoint(model_dir)
+    # With none, what TensorFlow says when there is none.
+    return model_dir if path is None else path
+
+
+def variable_names_in(model_dir):
+    """The names of the variables in the latest checkpoint of ``model_dir``."""
+    return engine.list_variables(_checkpoint_in(model_dir))
+
+
+def variable_value_in(model_dir, variable=None):
+    """See :func:`pyestim.variable_value`."""
+    path = _checkpoint_in(model_dir)
+    names = engine.list_variables(path)
+    if variable is None:
+        return {name: engine.load_variable(path, name) for name in names}
+    if not isinstance(variable, str):
+        raise PyestimTypeError(
+            f"variable must be a variable's name (a string), got {type(variable).__name__}.")
+    if variable not in names:
+        key = engine.object_graph_keys(path, names).get(variable)
+        if key is None:
+            raise PyestimValueError(
+                f"No variable {variable!r} in the checkpoint; variable_names() lists "
+                f"{len(names)}: {', '.join(names[:10])}{' ...' if len(names) > 10 else ''}.")
+        variable = key
+    return engine.load_variable(path, variable)

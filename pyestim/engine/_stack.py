@@ -1,0 +1,48 @@
+"""The TensorFlow stack pyestim runs on: the one place that imports tensorflow_estimator.
+
+:func:`load` imports the ``tf.estimator`` API (TensorFlow 2's and TensorFlow 1's names) from
+tensorflow_estimator, after :func:`prepare_stack`, the hook where a compatibility module for a
+TensorFlow release without a built-in ``tf.estimator`` (2.16 and later) does its set-up. The
+objects are the very ones ``tf.estimator`` / ``tf.compat.v1.estimator`` name on TensorFlow
+2.15, so nothing changes there.
+"""
+
+import types
+
+__all__ = ["prepare_stack", "load", "Stack", "STACK"]
+
+
+def prepare_stack():
+    """STACK-COMPAT HOOK: runs once, before tensorflow_estimator is first imported.
+
+    On TensorFlow 2.15 (``tf.estimator`` built in) there is nothing to do. A compatibility
+    module for TensorFlow >= 2.16 (e.g. ``pyestim._tf_compat``) has its set-up function
+    called HERE, first thing, so that tensorflow_estimator imports against it.
+    """
+
+
+class Stack(types.SimpleNamespace):
+    """What :func:`load` returns: ``v2`` (``tf.estimator``), ``v1``
+    (``tf.compat.v1.estimator``), the canned ``heads`` modules, ``metric_keys`` and
+    ``prediction_keys``."""
+
+
+def load():
+    """Import tensorflow_estimator (the only import of it in pyestim) and return its parts."""
+    prepare_stack()  # <- the stack-compat hook: must run before the imports below
+    from tensorflow_estimator.python.estimator.api._v1 import estimator as v1
+    from tensorflow_estimator.python.estimator.api._v2 import estimator as v2
+    from tensorflow_estimator.python.estimator.canned import metric_keys, prediction_keys
+    from tensorflow_estimator.python.estimator.head import (binary_class_head,
+                                                             multi_class_head, regression_head)
+
+    heads = types.SimpleNamespace(
+        RegressionHead=regression_head.RegressionHead,
+        BinaryClassHead=binary_class_head.BinaryClassHead,
+        MultiClassHead=multi_class_head.MultiClassHead)
+    return Stack(v1=v1, v2=v2, heads=heads, metric_keys=metric_keys.MetricKeys,
+                 prediction_keys=prediction_keys.PredictionKeys)
+
+
+#: The loaded stack (at the first import of the engine).
+STACK = load()

@@ -1,0 +1,21 @@
+"""Helpers the test modules share (the softmax-regression data of conftest.py, fed through
+pyestim's numpy_input_fn; the global step read back from a checkpoint)."""
+
+import tensorflow as tf
+
+import pyestim
+
+__all__ = ["toy_input", "global_step_of"]
+
+
+def toy_input(data, rows=None, batch_size=50, num_epochs=None, shuffle=False, labels=True):
+    """An input function over ``data.x`` / ``data.y`` (the rows ``rows``, all by default)."""
+    x = data.x if rows is None else data.x[rows]
+    y = data.y if rows is None else data.y[rows]
+    return pyestim.numpy_input_fn({"x": x}, y if labels else None, batch_size=batch_size,
+                                  num_epochs=num_epochs, shuffle=shuffle)
+
+
+def global_step_of(model_dir):
+    """The global step of the latest checkpoint in ``model_dir``."""
+    return int(tf.train.load_variable(str(model_dir), "global_step"))

@@ -1,0 +1,99 @@
+"""pyestim.engine, the one seam to TensorFlow, seen from outside: the interface builds, trains,
+evaluates, predicts and reads checkpoints; TensorFlow's logger gets pyestim's default level at
+pyestim's first use, not at import; canned predictions are tidied by predict(), not by
+replacing TensorFlow's own ``predict``.
+
+Expected values: the global step counts the steps asked for; the logger levels are the
+standard library's (INFO = 20, ERROR = 40, NOTSET = 0); the tidied class ids are the
+plain integers TensorFlow returns as one-element arrays."""
+
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pandas as pd
+
+import pyestim
+from pyestim import engine
+from pyestim.model_fn import model_fn_signature, wrap_model_fn
+from pyestim.models import softmax_model_fn
+
+
+def _data(n=40):
+    rng = np.random.default_rng(3)
+    return rng.random((n, 784), dtype=np.float32), rng.integers(0, 10, n).astype(np.int32)
+
+
+def test_the_interface_runs_a_model_function(tmp_path):
+    x, y = _data()
+    wrapped = wrap_model_fn(softmax_model_fn, model_fn_signature(softmax_model_fn), False)
+    est = engine.build(wrapped, model_dir=str(tmp_path / "m"))
+    assert engine.is_estimator(est)
+    fn = pyestim.numpy_input_fn({"x": x}, y, batch_size=10, num_epochs=None, shuffle=False)
+    engine.train(est, fn, 3, [], None, None)
+    assert engine.latest_checkpoint(str(tmp_path / "m")).endswith("model.ckpt-3")
+    assert int(engine.load_variable(str(tmp_path / "m"), "global_step")) == 3
+    assert "global_step" in engine.list_variables(str(tmp_path / "m"))
+    eval_fn = pyestim.numpy_input_fn({"x": x}, y, batch_size=10, num_epochs=1, shuffle=False)
+    metrics = engine.evaluate(est, eval_fn, None, [], None, None)
+    assert metrics["global_step"] == 3
+    pred_fn = pyestim.numpy_input_fn({"x": x[:5]}, None, batch_size=5, num_epochs=1,
+                                     shuffle=False)
+    items = list(engine.predict(est, pred_fn, None, [], None, True))
+    assert len(items) == 5
+
+
+def _python(code):
+    out = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True,
+                         text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    # Only the lines the code marks: TensorFlow may print warnings of its own on stdout.
+    return [line.split()[1] for line in out.stdout.splitlines() if line.startswith("LEVEL ")]
+
+
+def test_import_leaves_the_tensorflow_logger_alone_until_first_use(monkeypatch):
+    monkeypatch.delenv("PYESTIM_TF_VERBOSITY", raising=False)
+    levels = _python("""
+        import logging
+        import pyestim
+        from pyestim.models import softmax_model_fn
+        logger = logging.getLogger("tensorflow")
+        print("LEVEL", logger.level)
+        pyestim.estimator(softmax_model_fn)
+        print("LEVEL", logger.level)
+        """)
+    assert levels == ["0", "20"]
+
+
+def test_a_level_the_user_chose_is_kept(monkeypatch):
+    monkeypatch.setenv("PYESTIM_TF_VERBOSITY", "ERROR")
+    assert _python("""
+        import logging
+        import pyestim
+        from pyestim.models import softmax_model_fn
+        pyestim.estimator(softmax_model_fn)
+        print("LEVEL", logging.getLogger("tensorflow").level)
+        """) == ["40"]
+    monkeypatch.delenv("PYESTIM_TF_VERBOSITY")
+    assert _python("""
+        import logging
+        logging.getLogger("tensorflow").setLevel(logging.WARNING)
+        import pyestim
+        from pyestim.models import softmax_model_fn
+        pyestim.estimator(softmax_model_fn)
+        print("LEVEL", logging.getLogger("tensorflow").level)
+        """) == ["30"]
+
+
+def test_canned_predictions_are_tidied_without_touching_tensorflows_estimator(tmp_path):
+    frame = pd.DataFrame({"a": np.linspace(-1, 1, 20), "y": (np.arange(20) % 2)})
+    est = pyestim.linear_classifier(pyestim.feature_columns("a"),
+                                    model_dir=str(tmp_path / "m"))
+    assert "predict" not in vars(est.estimator)  # TensorFlow's own method, not a replacement
+    pyestim.train(est, pyestim.input_fn(frame, "a", "y", num_epochs=None), steps=2)
+    rows = pyestim.predict(est, pyestim.input_fn(frame.head(3), "a"), simplify=False)
+    assert all(isinstance(r["class_ids"], int) for r in rows)
+    raw = list(est.estimator.predict(pyestim.numpy_input_fn(
+        {"a": frame.a.to_numpy()[:3]}, shuffle=False)))
+    assert all(r["class_ids"].shape == (1,) for r in raw)
