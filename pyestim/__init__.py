@@ -4,7 +4,11 @@
     from pyestim import tf   # the TensorFlow 1 namespace the tutorials are written in
 """
 
-from . import _compat
+from . import _tf_compat
+
+_tf_compat.apply()  # first: before anything imports TensorFlow, Keras or tensorflow_estimator
+
+from . import _compat  # noqa: E402
 
 _compat.patch_deprecation_call_location()
 _compat.default_logging_to_info()

@@ -87,6 +87,12 @@ class CheckpointError(PyestimValueError):
         self.path = path
 
 
+class UnsupportedTensorFlowError(PyestimError, RuntimeError):
+    """The installed TensorFlow is not one pyestim supports (the message names the supported
+    versions), or the running stack lacks what was asked for (e.g. TPU or distribute-coordinator
+    support, which TensorFlow removed in 2.16). See ``pyestim._tf_compat``."""
+
+
 class NanLossError(PyestimError, _NanLossBase):
     """Training diverged: the loss is NaN, or a variable about to be saved is NaN or
     infinite. ``step`` is the global step at which it was seen. A subclass of TensorFlow's
