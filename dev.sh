@@ -103,12 +103,37 @@ setup_python() {
   echo "$want" > "$stamp"
 }
 
+# NumPy 2 (the current stack) needs reticulate >= 1.36 (Debian 12 ships 1.28, which refuses
+# NumPy 2's C API): reticulate's source from Debian's archive, built into the venv's R library.
+reticulate_src=http://deb.debian.org/debian/pool/main/r/r-cran-reticulate/r-cran-reticulate_1.41.0.1+dfsg.orig.tar.xz
+reticulate_sha256=fca24ebaa8867e2b4da9b735410cf080f09d20ca326407f1759f30c1914b7cf9
+
+setup_reticulate() {
+  local lib=$1
+  [ "$stack" = current ] || return 0
+  R_LIBS=$lib Rscript -e 'quit(status = packageVersion("reticulate") < "1.36")' 2>/dev/null && return 0
+  log "building reticulate 1.41 (NumPy 2 support) from Debian's source into $lib"
+  local tmp
+  tmp=$(mktemp -d)
+  if ! curl -fsSL -o "$tmp/reticulate.tar.xz" "$reticulate_src"; then
+    log "could not download $reticulate_src"; rm -rf "$tmp"; return 1
+  fi
+  if ! echo "$reticulate_sha256  $tmp/reticulate.tar.xz" | sha256sum -c --quiet; then
+    log "$reticulate_src does not have the expected SHA-256"; rm -rf "$tmp"; return 1
+  fi
+  tar -xf "$tmp/reticulate.tar.xz" -C "$tmp"
+  R CMD INSTALL --library="$lib" "$tmp/reticulate" >"$venv/reticulate-install.log" 2>&1 || {
+    cat "$venv/reticulate-install.log" >&2; rm -rf "$tmp"; return 1; }
+  rm -rf "$tmp"
+}
+
 setup_r() {
   # The R package is installed into a library inside the venv, so nothing outside the project
   # changes and a new checkout gets its own copy.
   local lib=$venv/R-library
   mkdir -p "$lib"
   [ -f r/DESCRIPTION ] || return 0
+  setup_reticulate "$lib"
   local want
   want=$(find r -type f -not -path '*.Rcheck/*' -print0 | sort -z | xargs -0 cat | sha256sum | cut -c1-16)
   if [ -f "$lib/.pyestim-setup" ] && [ "$(cat "$lib/.pyestim-setup")" = "$want" ]; then
