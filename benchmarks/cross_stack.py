@@ -126,8 +126,8 @@ def markdown(results, summary):
         f"Per-step losses over {summary['steps']} steps: {summary['identical_steps']} identical, "
         f"first difference at step {summary['first_different_step']}; step 1 relative "
         f"difference {summary['first_step_relative_difference']:.2e}; max |diff| "
-        f"{summary['max_abs_difference']:.4f} (step {summary['worst_step']}), mean |diff| "
-        f"{summary['mean_abs_difference']:.4f}; accuracy difference "
+        f"{summary['max_abs_difference']:.2e} (step {summary['worst_step']}), mean |diff| "
+        f"{summary['mean_abs_difference']:.2e}; accuracy difference "
         f"{summary['accuracy_difference_points']:.2f} points.",
         "",
     ]
