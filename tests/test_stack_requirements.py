@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import child_env
 
 REPO = Path(__file__).resolve().parents[1]
 LOCK = REPO / "requirements-lock-current.txt"
@@ -65,7 +66,7 @@ def test_every_pinned_package_has_a_wheel_for(python, tmp_path):
          "--no-deps", "--ignore-installed", "--only-binary=:all:", "--python-version", python,
          "--target", str(tmp_path / "target"), "--report", str(report),
          *[f"{name}=={version}" for name, version in wanted.items()]],
-        capture_output=True, text=True, timeout=600)
+        capture_output=True, text=True, timeout=600, env=child_env())
     assert out.returncode == 0, (f"the current stack's pins do not all have wheels for Python "
                                  f"{python}:\n{out.stderr[-3000:]}")
     chosen = {item["metadata"]["name"].lower().replace("_", "-"):

@@ -9,6 +9,7 @@ import sys
 
 import numpy as np
 import pytest
+from conftest import child_env
 
 import pyestim
 from pyestim import _tf_compat
@@ -32,7 +33,7 @@ def expected_stack():
 
 
 def run_python(code, **env):
-    full_env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", **env)
+    full_env = child_env(TF_CPP_MIN_LOG_LEVEL="2", **env)
     full_env.pop("PYESTIM_TF_VERBOSITY", None)
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=300, env=full_env)
@@ -93,8 +94,7 @@ def test_import_on_an_untested_tensorflow_fails_with_pyestims_error():
 
 
 def test_import_logs_one_line_naming_the_stack():
-    # The child reports its own versions (with R embedded in this process, sys.executable may
-    # name another build of the same Python).
+    # The child reports its own versions, which the line must name.
     out = run_python("import sys, importlib.metadata as m, numpy, pyestim\n"
                      "tf = [d for d in ('tensorflow', 'tensorflow-cpu')\n"
                      "      if m.packages_distributions().get('tensorflow', []).count(d)][0]\n"
