@@ -137,8 +137,8 @@ def stack_summary():
 
 def _unsupported(what):
     return _error(
-        f"{what} is not available on TensorFlow {tuple(_applied or ())[:2]} (pyestim's current "
-        f"stack): TensorFlow removed it in 2.16. Use the reference stack (TensorFlow 2.15, "
+        f"{what} is not available on TensorFlow {'.'.join(map(str, (_applied or ())[:2]))} "
+        f"(pyestim's current stack): TensorFlow removed it in 2.16. Use the reference stack (TensorFlow 2.15, "
         f"PYESTIM_STACK=reference bash dev.sh setup, or pip install -r "
         f"requirements-lock-reference.txt) for it.")
 
