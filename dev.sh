@@ -7,13 +7,24 @@
 #   bash dev.sh mnist [ARGS]     setup, then the main job: `pyestim mnist ARGS`
 #   bash dev.sh bench [ARGS]     setup, then the benchmarks (benchmarks/run.py ARGS)
 #
-# Environment: PYESTIM_VENV (default .venv), PYESTIM_DATA_DIR (default ../shared/datasets/mnist
-# when that folder exists), PYESTIM_SKIP_APT=1 to skip apt-get (when R is already installed).
+# Environment: PYESTIM_STACK=current (default: TensorFlow 2.21, tf-keras, tensorflow-estimator
+# 2.15.0, numpy 2; Python 3.10-3.13) or reference (TensorFlow 2.15.1, numpy 1.26; Python
+# 3.9-3.11), each at the versions of requirements-lock-STACK.txt in its own venv; PYESTIM_VENV
+# (default .venv-STACK, which also holds the R library); PYESTIM_DATA_DIR (default
+# ../shared/datasets/mnist when that folder exists); PYESTIM_PARITY_REPORT (default
+# build/parity-report-STACK.md); PYESTIM_SKIP_APT=1 to skip apt-get (when R is installed).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cd "$here"
-venv=${PYESTIM_VENV:-$here/.venv}
+stack=${PYESTIM_STACK:-current}
+case "$stack" in
+  current|reference) ;;
+  *) printf '[dev.sh] PYESTIM_STACK=%s: use current (TensorFlow 2.21) or reference (TensorFlow 2.15)\n' \
+       "$stack" >&2; exit 2 ;;
+esac
+lock=requirements-lock-$stack.txt
+venv=${PYESTIM_VENV:-$here/.venv-$stack}
 py=$venv/bin/python
 
 log() { printf '[dev.sh] %s\n' "$*" >&2; }
@@ -54,19 +65,22 @@ setup_system() {
 }
 
 pick_python() {
-  for c in python3.11 python3.10 python3.9 python3; do
-    if command -v "$c" >/dev/null && "$c" -c 'import sys; sys.exit(not ((3, 9) <= sys.version_info[:2] <= (3, 11)))'; then
+  # the versions TensorFlow has wheels for: 2.21 (current) 3.10-3.13, 2.15 (reference) 3.9-3.11
+  local lo=10 hi=13 names="python3.13 python3.12 python3.11 python3.10 python3"
+  if [ "$stack" = reference ]; then lo=9 hi=11 names="python3.11 python3.10 python3.9 python3"; fi
+  for c in $names; do
+    if command -v "$c" >/dev/null && "$c" -c "import sys; sys.exit(not ((3, $lo) <= sys.version_info[:2] <= (3, $hi)))"; then
       echo "$c"; return 0
     fi
   done
-  log "pyestim needs Python 3.9 to 3.11 (TensorFlow 2.15 has no wheels for newer ones)"
+  log "the $stack stack needs Python 3.$lo to 3.$hi (its TensorFlow has no wheels for others)"
   return 1
 }
 
 setup_python() {
   local stamp=$venv/.pyestim-setup
   local want
-  want=$(cat pyproject.toml requirements-lock.txt 2>/dev/null | sha256sum | cut -c1-16)
+  want=$(cat pyproject.toml "$lock" 2>/dev/null | sha256sum | cut -c1-16)
   if [ -x "$py" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
     return 0
   fi
@@ -76,10 +90,41 @@ setup_python() {
     log "creating $venv with $base"
     "$base" -m venv "$venv"
   fi
-  log "installing pyestim and its test dependencies into $venv"
+  log "installing pyestim ($stack stack) and its test dependencies into $venv"
   quiet_pip install --upgrade "pip>=23"
-  quiet_pip install -c requirements-lock.txt -e ".[test,plot]"
+  if [ "$stack" = current ]; then
+    quiet_pip install -c "$lock" -e ".[test,plot]"
+  else
+    # pyproject's dependencies name the current stack on Python >= 3.10: the reference lock
+    # is the whole environment, and pyestim goes in without its dependencies.
+    quiet_pip install -r "$lock"
+    quiet_pip install --no-deps -e .
+  fi
   echo "$want" > "$stamp"
+}
+
+# NumPy 2 (the current stack) needs reticulate >= 1.36 (Debian 12 ships 1.28, which refuses
+# NumPy 2's C API): reticulate's source from Debian's archive, built into the venv's R library.
+reticulate_src=http://deb.debian.org/debian/pool/main/r/r-cran-reticulate/r-cran-reticulate_1.41.0.1+dfsg.orig.tar.xz
+reticulate_sha256=fca24ebaa8867e2b4da9b735410cf080f09d20ca326407f1759f30c1914b7cf9
+
+setup_reticulate() {
+  local lib=$1
+  [ "$stack" = current ] || return 0
+  R_LIBS=$lib Rscript -e 'quit(status = packageVersion("reticulate") < "1.36")' 2>/dev/null && return 0
+  log "building reticulate 1.41 (NumPy 2 support) from Debian's source into $lib"
+  local tmp
+  tmp=$(mktemp -d)
+  if ! curl -fsSL -o "$tmp/reticulate.tar.xz" "$reticulate_src"; then
+    log "could not download $reticulate_src"; rm -rf "$tmp"; return 1
+  fi
+  if ! echo "$reticulate_sha256  $tmp/reticulate.tar.xz" | sha256sum -c --quiet; then
+    log "$reticulate_src does not have the expected SHA-256"; rm -rf "$tmp"; return 1
+  fi
+  tar -xf "$tmp/reticulate.tar.xz" -C "$tmp"
+  R CMD INSTALL --library="$lib" "$tmp/reticulate" >"$venv/reticulate-install.log" 2>&1 || {
+    cat "$venv/reticulate-install.log" >&2; rm -rf "$tmp"; return 1; }
+  rm -rf "$tmp"
 }
 
 setup_r() {
@@ -88,6 +133,7 @@ setup_r() {
   local lib=$venv/R-library
   mkdir -p "$lib"
   [ -f r/DESCRIPTION ] || return 0
+  setup_reticulate "$lib"
   local want
   want=$(find r -type f -not -path '*.Rcheck/*' -print0 | sort -z | xargs -0 cat | sha256sum | cut -c1-16)
   if [ -f "$lib/.pyestim-setup" ] && [ "$(cat "$lib/.pyestim-setup")" = "$want" ]; then
@@ -107,6 +153,8 @@ export_env() {
     export PYESTIM_DATA_DIR
   fi
   export TF_CPP_MIN_LOG_LEVEL=${TF_CPP_MIN_LOG_LEVEL:-2}
+  export PYESTIM_STACK=$stack
+  export PYESTIM_PARITY_REPORT=${PYESTIM_PARITY_REPORT:-$here/build/parity-report-$stack.md}
   export PATH=$venv/bin:$PATH
 }
 
@@ -126,10 +174,10 @@ case "$cmd" in
     setup
     status=0
     if [ -d r/tests/testthat ]; then
-      log "R tests (testthat)"
+      log "R tests (testthat), $stack stack"
       (cd r/tests && Rscript testthat.R) || status=$?
     fi
-    log "Python tests (pytest)"
+    log "Python tests (pytest), $stack stack"
     "$py" -m pytest "$@" || status=$?
     exit $status ;;
   mnist)

@@ -42,6 +42,8 @@ class Contender:
     lang: str  # "python" or "R"
     unavailable: str = ""  # the reason, when it cannot run on this machine
     runs: list = field(default_factory=list)
+    python: str = ""  # the Python that runs worker.py (default: this one); stacks.py sets it
+    job: str = ""  # worker.py's job (default: the name)
 
 
 CONTENDERS = [
@@ -224,7 +226,7 @@ def command(c, s, out, model_tmp):
         steps, warmup = (s["cnn_steps"], s["cnn_warmup"])
         return [shutil.which("Rscript") or "Rscript", "--vanilla", os.path.join(HERE, "worker.R"), c.name, out, str(steps),
                 str(warmup), str(s["eval_n"]), model_tmp]
-    cmd = [sys.executable, os.path.join(HERE, "worker.py"), c.name, "--out", out,
+    cmd = [c.python or sys.executable, os.path.join(HERE, "worker.py"), c.job or c.name, "--out", out,
            "--tmp", model_tmp, "--eval-n", str(s["eval_n"]),
            "--matmul-sizes", s["matmul_sizes"], "--matmul-reps", str(s["matmul_reps"])]
     if c.group == "input":

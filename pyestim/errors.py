@@ -6,12 +6,9 @@ ValueError`` keeps working, and each message says what was given, what was expec
 what to do about it.
 """
 
+from ._root_errors import PyestimError, UnsupportedTensorFlowError
 # NanLossError is also TensorFlow's error, so code catching that keeps working.
 from .engine import NanLossDuringTrainingError as _NanLossBase
-
-
-class PyestimError(Exception):
-    """Base class of every exception pyestim raises on its own account."""
 
 
 class PyestimValueError(PyestimError, ValueError):
@@ -114,4 +111,5 @@ __all__ = [
     "ModelDirLockedError",
     "CheckpointError",
     "NanLossError",
+    "UnsupportedTensorFlowError",
 ]

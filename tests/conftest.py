@@ -18,6 +18,7 @@ Model directories always live under pytest's ``tmp_path``.
 import gzip
 import logging
 import os
+import sys
 import types
 from pathlib import Path
 
@@ -38,6 +39,16 @@ if not os.environ.get("PYESTIM_DATA_DIR") and DEFAULT_MNIST_DIR.is_dir():
 
 # Fixed at import time: test_datasets.py may monkeypatch PYESTIM_DATA_DIR inside its tests.
 _MNIST_DIR_AT_START = os.environ.get("PYESTIM_DATA_DIR") or str(DEFAULT_MNIST_DIR)
+
+
+def child_env(**extra):
+    """The environment for a Python subprocess. With R embedded in this process (the parity
+    suite), R has put its library folders in LD_LIBRARY_PATH, where a Python built with a
+    shared libpython would pick up the system's libpython instead of its own."""
+    env = dict(os.environ, **extra)
+    if "rpy2.rinterface" in sys.modules:
+        env.pop("LD_LIBRARY_PATH", None)
+    return env
 
 
 def in_ci():

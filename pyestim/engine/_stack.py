@@ -9,16 +9,19 @@ objects are the very ones ``tf.estimator`` / ``tf.compat.v1.estimator`` name on 
 
 import types
 
+from . import tf_compat
+
 __all__ = ["prepare_stack", "load", "Stack", "STACK"]
 
 
 def prepare_stack():
     """STACK-COMPAT HOOK: runs once, before tensorflow_estimator is first imported.
 
-    On TensorFlow 2.15 (``tf.estimator`` built in) there is nothing to do. A compatibility
-    module for TensorFlow >= 2.16 (e.g. ``pyestim._tf_compat``) has its set-up function
-    called HERE, first thing, so that tensorflow_estimator imports against it.
+    :func:`pyestim.engine.tf_compat.apply` checks the TensorFlow version (a clear error on one
+    pyestim does not support) and, on TensorFlow >= 2.16, puts back what tensorflow-estimator
+    imports from TensorFlow; on TensorFlow 2.15 (``tf.estimator`` built in) it changes nothing.
     """
+    return tf_compat.apply()
 
 
 class Stack(types.SimpleNamespace):
@@ -36,6 +39,7 @@ def load():
     from tensorflow_estimator.python.estimator.head import (binary_class_head,
                                                              multi_class_head, regression_head)
 
+    tf_compat.attach_estimator(v1, v2)  # tf.estimator, where TensorFlow no longer attaches it
     heads = types.SimpleNamespace(
         RegressionHead=regression_head.RegressionHead,
         BinaryClassHead=binary_class_head.BinaryClassHead,

@@ -5,13 +5,17 @@ The tutorials' log lines (``INFO:tensorflow:loss = ..., step = ...``,
 ``INFO:tensorflow:predicted_classes = [...]``) are written at INFO level, which TensorFlow 2
 hides by default. The first call that builds, runs or reads something through the engine (or
 logs on pyestim's behalf) shows INFO, unless the user already chose a level for the
-``tensorflow`` logger or set ``PYESTIM_TF_VERBOSITY`` (DEBUG, INFO, WARNING, ERROR).
+``tensorflow`` logger or set ``PYESTIM_TF_VERBOSITY`` (DEBUG, INFO, WARNING, ERROR). That first
+call also logs one line naming the TensorFlow stack that runs (``pyestim: current stack:
+TensorFlow 2.21.0, tf-keras 2.21.0, ...``).
 """
 
 import logging
 import os
 
 import tensorflow as tf
+
+from . import tf_compat
 
 __all__ = ["tf_logger"]
 
@@ -35,4 +39,5 @@ def tf_logger():
     elif logger.level == logging.NOTSET:
         logger.setLevel(logging.INFO)
     _chosen = True
+    logger.info("pyestim: %s", tf_compat.stack_summary())  # once: which stack runs
     return logger

@@ -16,8 +16,8 @@
 #' }
 #' Otherwise reticulate's own discovery picks a Python, preferring one that has pyestim.
 #' `library(pyestim)` never fails for want of Python: the first call says what is missing.
-#' In a pyestim checkout, `bash dev.sh setup` creates `.venv` with pyestim and TensorFlow;
-#' then use `RETICULATE_PYTHON=<checkout>/.venv/bin/python`.
+#' In a pyestim checkout, `bash dev.sh setup` creates `.venv-current` with pyestim and TensorFlow;
+#' then use `RETICULATE_PYTHON=<checkout>/.venv-current/bin/python`.
 #'
 #' @section Errors:
 #' An R error signalled inside an R function that Python calls (a model function, an input
@@ -139,7 +139,7 @@ choose_python <- function() {
   if (!file.exists(python) || dir.exists(python)) {
     .pyestim$python_problem <- sprintf(paste0(
       "options(pyestim.python) / PYESTIM_PYTHON name %s, which is not a Python executable. ",
-      "Give the path of the Python that has pyestim (e.g. <pyestim checkout>/.venv/bin/python, ",
+      "Give the path of the Python that has pyestim (e.g. <pyestim checkout>/.venv-current/bin/python, ",
       "created by `bash dev.sh setup`), or set RETICULATE_PYTHON."), python)
     return(invisible())
   }
@@ -152,8 +152,8 @@ python_in_use <- function() {
 }
 
 fix_hint <- paste0(
-  "run `bash dev.sh setup` in the pyestim checkout (it creates .venv with pyestim and ",
-  "TensorFlow) and set RETICULATE_PYTHON=<checkout>/.venv/bin/python, or pip install pyestim ",
+  "run `bash dev.sh setup` in the pyestim checkout (it creates .venv-current with pyestim and ",
+  "TensorFlow) and set RETICULATE_PYTHON=<checkout>/.venv-current/bin/python, or pip install pyestim ",
   "into that Python; options(pyestim.python = ...) chooses the Python too (before the first ",
   "pyestim call, in a fresh R session).")
 
@@ -176,7 +176,7 @@ load_pyestim <- function() {
   if (inherits(started, "error") || !reticulate::py_available(initialize = TRUE)) {
     why <- if (inherits(started, "error")) conditionMessage(started) else "no Python found"
     stop(pyestim_unavailable(sprintf(
-      "pyestim needs Python (3.9 to 3.11) with the pyestim package, but Python could not be started: %s\nTo fix it: %s",
+      "pyestim needs Python (3.9 to 3.13) with the pyestim package, but Python could not be started: %s\nTo fix it: %s",
       why, fix_hint)))
   }
   python <- python_in_use()
@@ -190,7 +190,7 @@ load_pyestim <- function() {
     why <- if (!is.null(err)) paste0(err$type, ": ", err$value) else conditionMessage(module)
     stop(pyestim_unavailable(sprintf(paste0(
       "Python module pyestim was found in %s but could not be imported (%s). ",
-      "A dependency is probably missing (pyestim needs TensorFlow 2.15, tensorflow-estimator, ",
+      "A dependency is probably missing (pyestim needs TensorFlow 2.21 or 2.15, tensorflow-estimator, ",
       "NumPy and pandas): %s"), python, trimws(why), fix_hint)))
   }
   .pyestim$module_convert <- reticulate::import("pyestim", convert = TRUE)
