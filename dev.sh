@@ -104,9 +104,29 @@ setup_python() {
 }
 
 # NumPy 2 (the current stack) needs reticulate >= 1.36 (Debian 12 ships 1.28, which refuses
-# NumPy 2's C API): reticulate's source from Debian's archive, built into the venv's R library.
-reticulate_src=http://deb.debian.org/debian/pool/main/r/r-cran-reticulate/r-cran-reticulate_1.41.0.1+dfsg.orig.tar.xz
+# NumPy 2's C API). Debian 13 (trixie) packages 1.41: apt-get fetches its upstream source by
+# package name, from the Debian archive this machine's apt already uses (a deb-src entry for
+# trixie in a private apt state under the venv; the system's apt lists are not touched), and R
+# builds it into the venv's R library against Debian 12's R.
+reticulate_orig=r-cran-reticulate_1.41.0.1+dfsg.orig.tar.xz
 reticulate_sha256=fca24ebaa8867e2b4da9b735410cf080f09d20ca326407f1759f30c1914b7cf9
+
+fetch_reticulate_source() {
+  local dir=$1 state=$venv/apt-trixie-src uri
+  uri=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null)
+  [ -n "$uri" ] || uri=$(awk '$1 == "deb" {print $2; exit}' /etc/apt/sources.list 2>/dev/null)
+  if [ -z "$uri" ]; then log "no Debian archive in this machine's apt sources"; return 1; fi
+  mkdir -p "$state/parts" "$state/lists/partial"
+  printf 'Types: deb-src\nURIs: %s\nSuites: trixie\nComponents: main\nSigned-By: %s\n' \
+    "$uri" /usr/share/keyrings/debian-archive-keyring.gpg > "$state/parts/trixie-src.sources"
+  local opts=(-o "Dir::Etc::SourceList=/dev/null" -o "Dir::Etc::SourceParts=$state/parts"
+              -o "Dir::State::Lists=$state/lists" -o "APT::Sandbox::User=root")
+  apt-get "${opts[@]}" -qq update >/dev/null || { log "apt-get update (trixie sources) failed"; return 1; }
+  # The upstream tarball is all R needs; apt checks it against the signed Sources index (and
+  # may fail to fetch Debian's own packaging files, which are not needed).
+  (cd "$dir" && apt-get "${opts[@]}" -qq source --download-only r-cran-reticulate >/dev/null 2>&1) || true
+  [ -f "$dir/$reticulate_orig" ]
+}
 
 setup_reticulate() {
   local lib=$1
@@ -115,13 +135,13 @@ setup_reticulate() {
   log "building reticulate 1.41 (NumPy 2 support) from Debian's source into $lib"
   local tmp
   tmp=$(mktemp -d)
-  if ! curl -fsSL -o "$tmp/reticulate.tar.xz" "$reticulate_src"; then
-    log "could not download $reticulate_src"; rm -rf "$tmp"; return 1
+  if ! fetch_reticulate_source "$tmp"; then
+    log "could not fetch $reticulate_orig with apt-get source"; rm -rf "$tmp"; return 1
   fi
-  if ! echo "$reticulate_sha256  $tmp/reticulate.tar.xz" | sha256sum -c --quiet; then
-    log "$reticulate_src does not have the expected SHA-256"; rm -rf "$tmp"; return 1
+  if ! echo "$reticulate_sha256  $tmp/$reticulate_orig" | sha256sum -c --quiet; then
+    log "$reticulate_orig does not have the expected SHA-256"; rm -rf "$tmp"; return 1
   fi
-  tar -xf "$tmp/reticulate.tar.xz" -C "$tmp"
+  tar -xf "$tmp/$reticulate_orig" -C "$tmp"
   R CMD INSTALL --library="$lib" "$tmp/reticulate" >"$venv/reticulate-install.log" 2>&1 || {
     cat "$venv/reticulate-install.log" >&2; rm -rf "$tmp"; return 1; }
   rm -rf "$tmp"
