@@ -1,0 +1,73 @@
+"""The per-stack parity report (tests/parity/stacks.py), on reports written here by hand: rows
+are matched by section, case and what was compared, each stack's result gets its column, and a
+row one stack lacks says "not run". No R or TensorFlow needed."""
+
+from .stacks import combine, main, read_report
+
+REFERENCE = """# pyestim parity report
+
+2026-11-30 12:00, Python 3.11.7, TensorFlow 2.15.1, R version 4.2.2.
+
+## Tutorial parity
+
+| case | compared | runs | result | detail |
+|---|---|---|---|---|
+| cnn: R vs Python | per-step losses | #1 vs #2 | same |  |
+| cnn: R vs Python | final variables | #1 vs #2 | same |  |
+
+Runs compared in this section:
+
+| run | side | how |
+|---|---|---|
+| #1 | R | x |
+
+## Errors
+
+| case | compared | runs | result | detail |
+|---|---|---|---|---|
+| steps = -1 | class and message | #3 vs #4 | same | detail with | a pipe |
+"""
+
+CURRENT = """# pyestim parity report
+
+2026-11-30 12:30, Python 3.11.7, TensorFlow 2.21.0, R version 4.2.2.
+
+## Tutorial parity
+
+| case | compared | runs | result | detail |
+|---|---|---|---|---|
+| cnn: R vs Python | per-step losses | #7 vs #9 | DIFFERENT | step 3 |
+| cnn: R vs Python | final variables | #7 vs #9 | same |  |
+"""
+
+
+def test_read_report_keeps_rows_by_section_case_and_comparison():
+    header, rows = read_report(REFERENCE)
+    assert header.startswith("2026-11-30 12:00, Python 3.11.7, TensorFlow 2.15.1")
+    assert rows == {("Tutorial parity", "cnn: R vs Python", "per-step losses"): "same",
+                    ("Tutorial parity", "cnn: R vs Python", "final variables"): "same",
+                    ("Errors", "steps = -1", "class and message"): "same"}
+
+
+def test_combined_report_has_a_column_per_stack():
+    text = combine([("reference", REFERENCE), ("current", CURRENT)])
+    lines = text.splitlines()
+    assert "| case | compared | reference | current |" in lines
+    assert "| cnn: R vs Python | per-step losses | same | DIFFERENT |" in lines
+    assert "| cnn: R vs Python | final variables | same | same |" in lines
+    assert "| steps = -1 | class and message | same | not run |" in lines
+    assert any("**current**" in line and "2 comparisons, 1 different" in line for line in lines)
+    assert lines[-1] == ("3 comparisons; different: reference 0, current 1; rows missing on a "
+                         "stack: 1.")
+
+
+def test_main_names_a_missing_report(tmp_path, capsys):
+    ref = tmp_path / "parity-report-reference.md"
+    ref.write_text(REFERENCE)
+    out = tmp_path / "parity-report.md"
+    assert main([str(ref), str(tmp_path / "parity-report-current.md"), "-o", str(out)]) == 1
+    assert "parity-report-current.md is missing" in capsys.readouterr().err
+    cur = tmp_path / "parity-report-current.md"
+    cur.write_text(CURRENT)
+    assert main([str(ref), str(cur), "-o", str(out)]) == 0
+    assert "| reference | current |" in out.read_text()
