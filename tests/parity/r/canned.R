@@ -24,8 +24,8 @@ can_frame <- function(df) {
 }
 
 can_history <- function(history) {
-  df <- as.data.frame(history)
-  list(steps = df$step, mean_losses = df$mean_losses, total_losses = df$total_losses)
+  list(steps = history$steps, mean_losses = history$metrics$mean_losses,
+       total_losses = history$metrics$total_losses)
 }
 
 can_variables <- function(est) {
