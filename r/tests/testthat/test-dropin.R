@@ -164,3 +164,10 @@ test_that("train(), evaluate() and predict() print nothing but what hooks print"
   expect_identical(out, "done")
   expect_identical(nrow(p), 200L)
 })
+
+test_that("estimator(class = ) adds R classes after the estimator's own, as tfestimators", {
+  skip_if_no_pyestim()
+  est <- estimator(toy_model_fn, model_dir = new_model_dir(), class = "my_model")
+  expect_identical(class(est), c("tf_custom_estimator", "tf_estimator", "my_model"))
+  expect_error(estimator(toy_model_fn, class = 1), "class must be a character vector")
+})
