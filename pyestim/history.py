@@ -69,17 +69,28 @@ class History:
     def params(self):
         return {"metrics": list(METRICS), "steps": self.steps[-1] if self._records else None}
 
-    def to_dict(self):
-        """The columns as a dict of lists: ``{"step": [...], "mean_losses": [...], ...}``."""
+    def to_dict(self, long=False):
+        """The columns as a dict of lists: ``{"step": [...], "mean_losses": [...], ...}``.
+
+        With ``long=True``, tfestimators' long shape instead: ``{"step": [...], "metric":
+        [...], "value": [...]}``, one entry per recorded step and metric, metric by metric
+        (every step of mean_losses, then every step of total_losses).
+        """
+        if long:
+            return {"step": [r["step"] for _ in METRICS for r in self._records],
+                    "metric": [m for m in METRICS for _ in self._records],
+                    "value": [r[m] for m in METRICS for r in self._records]}
         return {"step": self.steps, "mean_losses": self.mean_losses,
                 "total_losses": self.total_losses}
 
-    def to_dataframe(self):
+    def to_dataframe(self, long=False):
         """A pandas DataFrame with one row per recorded step (columns step, mean_losses,
-        total_losses)."""
+        total_losses); with ``long=True`` one row per recorded step and metric (columns
+        step, metric, value), as tfestimators' ``as.data.frame(history)``."""
         import pandas as pd
 
-        return pd.DataFrame(self.to_dict(), columns=["step", *METRICS])
+        columns = ["step", "metric", "value"] if long else ["step", *METRICS]
+        return pd.DataFrame(self.to_dict(long=long), columns=columns)
 
     as_data_frame = to_dataframe
 

@@ -217,6 +217,21 @@ def test_history_to_dataframe(history):
     assert list(empty.columns) == ["step", "mean_losses", "total_losses"] and len(empty) == 0
 
 
+def test_history_long_form(history):
+    # tfestimators' as.data.frame(history): one row per recorded step and metric, metric by
+    # metric (as tidyr::gather(losses, "metric", "value", -step) lays them out).
+    frame = history.to_dataframe(long=True)
+    assert list(frame.columns) == ["step", "metric", "value"]
+    assert frame["step"].tolist() == [10, 20, 25, 10, 20, 25]
+    assert frame["metric"].tolist() == ["mean_losses"] * 3 + ["total_losses"] * 3
+    assert frame["value"].tolist() == [2.0, 1.5, 1.25, 4.0, 3.0, 2.5]
+    assert history.to_dict(long=True) == {"step": [10, 20, 25, 10, 20, 25],
+                                          "metric": frame["metric"].tolist(),
+                                          "value": [2.0, 1.5, 1.25, 4.0, 3.0, 2.5]}
+    empty = pyestim.History().to_dataframe(long=True)
+    assert list(empty.columns) == ["step", "metric", "value"] and len(empty) == 0
+
+
 def test_history_text(history):
     text = str(history)
     assert text.splitlines()[0] == "Training history: 3 records, steps 10 to 25"

@@ -45,7 +45,7 @@ run_config <- function(model_dir = NULL, tf_random_seed = NULL, save_summary_ste
     keep_checkpoint_every_n_hours = keep_checkpoint_every_n_hours,
     log_step_count_steps = as_py_int(log_step_count_steps),
     train_distribute = train_distribute,
-    device_fn = as_py_function(device_fn, "device_fn"),
+    device_fn = as_py_device_fn(device_fn),
     protocol = protocol,
     eval_distribute = eval_distribute,
     experimental_distribute = experimental_distribute,

@@ -117,13 +117,15 @@ as_py_function <- function(f, name = "r_function") {
   nms <- names(fmls) %||% character()
   has_default <- vapply(fmls, function(v) !(is.symbol(v) && identical(as.character(v), "")),
                         logical(1), USE.NAMES = FALSE)
-  call_r <- function(...) call_r_function(f, name, ...)
+  # The arguments travel as one list, so that none of the user's argument names (f, name,
+  # args, ...) can be matched to call_r_function()'s own formals.
+  call_r <- function(...) call_r_function(f, name, list(...))
   bridge()$r_function(reticulate::r_to_py(call_r, convert = TRUE), as.list(nms),
                       as.list(has_default), name)
 }
 
-call_r_function <- function(f, name, ...) {
-  args <- lapply(list(...), as_r_argument)
+call_r_function <- function(f, name, args) {
+  args <- lapply(args, as_r_argument)
   # Call f as `name(arg = .arg1, ...)`, so that an error's call reads well.
   env <- new.env(parent = environment(f) %||% baseenv())
   fn_name <- if (make.names(name) == name) name else "r_function"
@@ -274,6 +276,13 @@ as_py_columns <- function(x) {
   if (is.null(x) || is_py(x)) return(x)
   if (is.list(x) && !is.object(x)) return(lapply(unname(x), as_py_columns))
   x
+}
+
+# A device function: TensorFlow checks that it takes exactly one argument named op, so the
+# R function (whatever its formal is called) gets the operation by position.
+as_py_device_fn <- function(f) {
+  if (!is.function(f) || is_py(f)) return(f)
+  as_py_function(function(op) f(op), "device_fn")
 }
 
 # A function argument that may be a name, a Python object or an R function.

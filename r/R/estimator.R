@@ -13,9 +13,11 @@
 #'   must be the same; if both are `NULL` a temporary directory is used.
 #' @param config Configuration object, from [run_config()].
 #' @param params Hyperparameters passed to `model_fn` (if it takes `params`): a named list.
+#' @param class Further R classes for the estimator object (after its own, as in
+#'   tfestimators), e.g. for your own print() method.
 #'
-#' @return An estimator: an object of class `c("tf_custom_estimator", "tf_estimator")`
-#'   wrapping the Python estimator (in `$estimator`).
+#' @return An estimator: an object of class `c("tf_custom_estimator", "tf_estimator",
+#'   class)` wrapping the Python estimator (in `$estimator`).
 #' @seealso [estimator_spec()], [train()], [evaluate()], [predict.tf_estimator()]
 #' @examples
 #' \dontrun{
@@ -31,19 +33,24 @@
 #' model <- estimator(model_fn)
 #' }
 #' @export
-estimator <- function(model_fn, model_dir = NULL, config = NULL, params = NULL) {
+estimator <- function(model_fn, model_dir = NULL, config = NULL, params = NULL,
+                      class = NULL) {
+  if (!is.null(class) && !is.character(class)) {
+    stop("estimator(): class must be a character vector of R class names (or NULL), not ",
+         paste(base::class(class), collapse = "/"), ".", call. = FALSE)
+  }
   py_est <- pycall("estimator", list(
     model_fn = as_py_function(model_fn, "model_fn"),
     model_dir = as_py_path(model_dir),
     config = config,
     params = as_py_dict(params)))
-  new_estimator(py_est, model_fn = model_fn)
+  new_estimator(py_est, model_fn = model_fn, classes = class)
 }
 
-new_estimator <- function(py_est, model_fn = NULL) {
+new_estimator <- function(py_est, model_fn = NULL, classes = NULL) {
   if (inherits(py_est, "pyestim.canned.base.CannedEstimator")) return(new_canned_estimator(py_est))
   structure(list(estimator = py_est, model_fn = model_fn),
-            class = c("tf_custom_estimator", "tf_estimator"))
+            class = unique(c("tf_custom_estimator", "tf_estimator", classes)))
 }
 
 #' @export

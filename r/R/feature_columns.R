@@ -17,15 +17,20 @@ named_columns <- function(name, dots, args, call) {
 #' (`"Sepal*"`), matched against `names`; the `column_*()` constructors take patterns too
 #' (`column_numeric("Petal*")`), resolved here.
 #'
-#' When the tidyselect package is installed, the column constructors called inside
-#' `feature_columns(..., names = )` also take tidyselect selections, as in tfestimators:
-#' `feature_columns(column_numeric(starts_with("Sepal")), names = iris)`.
+#' The column constructors called inside `feature_columns(..., names = )` (or inside a
+#' [set_columns()] / [with_columns()] scope) also take tidyselect selections, as in
+#' tfestimators: `feature_columns(column_numeric(starts_with("Sepal")), names = iris)`.
+#' tfestimators' formula syntax puts the selection first: `starts_with("Sepal") ~
+#' column_numeric()` is `column_numeric(starts_with("Sepal"))`, the constructor applied to
+#' each matched name (its other arguments as given: `c(a, b) ~ column_numeric(shape = 2)`).
 #'
 #' @param ... Feature columns (from the `column_*()` functions), lists of them, pattern
-#'   selections, and bare feature names or glob patterns (numeric columns).
+#'   selections, bare feature names or glob patterns (numeric columns), and formulas
+#'   `selection ~ constructor(...)`.
 #' @param names Available feature names (for selection / pattern matching): a character
-#'   vector, or a data frame or named list whose names are taken. Needed when patterns are
-#'   used; when given, plain names are checked against it.
+#'   vector, or a data frame or named list whose names are taken; by default those of the
+#'   current [set_columns()] scope. Needed when patterns are used; when given, plain names
+#'   are checked against it.
 #'
 #' @return A list of feature columns, flattened, in the order given (a pattern yields its
 #'   matches in the order of `names`); a column given twice is kept once.
@@ -34,39 +39,107 @@ named_columns <- function(name, dots, args, call) {
 #' \dontrun{
 #' feature_columns(column_numeric("Sepal*", "Petal*"), names = iris)
 #' feature_columns(column_numeric("drat"), column_numeric("cyl"))
+#' feature_columns(starts_with("Sepal") ~ column_numeric(), names = iris)
 #' }
 #' @export
 feature_columns <- function(..., names = NULL) {
-  if (!is.null(names) && !is_py(names)) {
-    if (is.data.frame(names) || (is.list(names) && !is.null(base::names(names)))) {
-      names <- base::names(names)
-    }
-    if (is.matrix(names)) names <- colnames(names)
-    names <- as.character(names)
-  }
-  # The column constructors in `...` see the names while they are evaluated (tidyselect).
+  names <- column_names(names)
+  # The column constructors in `...` see the names while they are evaluated (tidyselect);
+  # without `names`, the names of the scope (set_columns(), with_columns(), ...) if any.
+  if (is.null(names)) names <- .pyestim$active_names
   old <- .pyestim$active_names
   .pyestim$active_names <- if (is.character(names)) names else NULL
   on.exit(.pyestim$active_names <- old, add = TRUE)
-  dots <- lapply(selected_names(...), function(x) {
+  quos <- lapply(rlang::enquos(...), formula_as_call)
+  dots <- lapply(selected_quos(quos), function(x) {
     if (is.character(x) && length(x) > 1L) as.list(x) else as_py_columns(x)
   })
   if (is.character(names)) names <- as.list(names)
   py_value_list(pycall("feature_columns", c(dots, list(names = names))))
 }
 
-has_tidyselect <- function() {
-  requireNamespace("tidyselect", quietly = TRUE) && requireNamespace("rlang", quietly = TRUE)
+# The names given for selection: a character vector, or the names of a data frame, named
+# list or matrix; NULL and Python objects stay as they are.
+column_names <- function(columns) {
+  if (is.null(columns) || is_py(columns)) return(columns)
+  if (is.data.frame(columns) || (is.list(columns) && !is.null(base::names(columns)))) {
+    columns <- base::names(columns)
+  }
+  if (is.matrix(columns)) columns <- colnames(columns)
+  as.character(columns)
 }
 
-# The arguments `...` of a column constructor (or of feature_columns()), evaluated. Inside
-# feature_columns(..., names = ) and when the tidyselect package is installed, arguments that
+# tfestimators' formula syntax: `selection ~ constructor(args)` stands for
+# `constructor(selection, args)` (e.g. `starts_with("Sepal") ~ column_numeric()`).
+formula_as_call <- function(quo) {
+  expr <- rlang::quo_get_expr(quo)
+  if (!rlang::is_formula(expr, lhs = TRUE)) return(quo)
+  lhs <- rlang::f_lhs(expr)
+  rhs <- rlang::f_rhs(expr)
+  if (!is.call(rhs)) {
+    stop("feature_columns(): the right-hand side of `", deparse(expr), "` must be a call ",
+         "of a column constructor, such as column_numeric().", call. = FALSE)
+  }
+  rlang::quo_set_expr(quo, as.call(c(rhs[[1]], lhs, as.list(rhs)[-1])))
+}
+
+#' Set the column names that selections choose from
+#'
+#' tfestimators' selection scope: the names that tidyselect helpers (`starts_with("Sepal")`)
+#' and unquoted names inside the column constructors and [feature_columns()] choose from.
+#' `set_columns()` sets them (until set again), `with_columns()` while `expr` is evaluated,
+#' `scoped_columns()` until the calling function returns.
+#'
+#' @param columns The names: a character vector, or a data frame, named list or matrix whose
+#'   (column) names are taken.
+#' @param expr An expression evaluated with the names set.
+#' @return `set_columns()` and `scoped_columns()`: the names set before, invisibly;
+#'   `with_columns()`: the value of `expr`.
+#' @examples
+#' \dontrun{
+#' with_columns(iris, feature_columns(starts_with("Sepal") ~ column_numeric()))
+#' }
+#' @name column-scope
+#' @family feature columns
+NULL
+
+#' @rdname column-scope
+#' @export
+set_columns <- function(columns) {
+  old <- .pyestim$active_names
+  .pyestim$active_names <- column_names(columns)
+  invisible(old)
+}
+
+#' @rdname column-scope
+#' @export
+with_columns <- function(columns, expr) {
+  old <- set_columns(columns)
+  on.exit(.pyestim$active_names <- old, add = TRUE)
+  expr
+}
+
+#' @rdname column-scope
+#' @export
+scoped_columns <- function(columns) {
+  old <- set_columns(columns)
+  restore <- rlang::call2(function() .pyestim$active_names <- old)
+  do.call(base::on.exit, list(restore, add = TRUE), envir = parent.frame())
+  invisible(old)
+}
+
+# The arguments `...` of a column constructor, evaluated (see selected_quos()).
+selected_names <- function(...) {
+  selected_quos(rlang::enquos(...))
+}
+
+# Quosures (arguments of a column constructor or of feature_columns()), evaluated. When
+# names are in scope (feature_columns(..., names = ), set_columns(), ...), arguments that
 # cannot be evaluated on their own (tidyselect helpers such as starts_with("Sepal"), bare
 # column names) select among the names instead: the result is then one character vector.
-selected_names <- function(...) {
+selected_quos <- function(quos) {
   active <- .pyestim$active_names
-  if (is.null(active) || !has_tidyselect()) return(unname(list(...)))
-  quos <- rlang::enquos(...)
+  if (is.null(active)) return(unname(lapply(quos, rlang::eval_tidy)))
   values <- lapply(quos, function(q) tryCatch(rlang::eval_tidy(q), error = function(e) e))
   failed <- vapply(values, function(v) inherits(v, "error"), logical(1))
   if (!any(failed)) return(unname(values))

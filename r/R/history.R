@@ -19,8 +19,10 @@
 #' @param row.names,optional,... As for [as.data.frame()]; for `plot()`, further graphical
 #'   parameters passed to [graphics::plot()].
 #'
-#' @return `as.data.frame()`: a data frame with one row per recorded step and the columns
-#'   `step`, `mean_losses` and `total_losses`. `print()` and `plot()`: `x`, invisibly.
+#' @return `as.data.frame()`: a data frame in tfestimators' long shape, one row per recorded
+#'   step and metric, with the columns `step`, `metric` and `value` (all steps of
+#'   `mean_losses`, then all steps of `total_losses`). `print()` ("Trained for N steps." and
+#'   the final step's metrics) and `plot()`: `x`, invisibly.
 #' @examples
 #' \dontrun{
 #' history <- train(model, input_fn, steps = 100)
@@ -57,11 +59,10 @@ new_history <- function(steps, metrics, settings = NULL) {
 print.tf_estimator_history <- function(x, ...) {
   n <- length(x$steps)
   if (n == 0L) {
-    cat("Training history: no steps recorded\n")
+    cat("Trained for 0 steps (no steps recorded).\n")
     return(invisible(x))
   }
-  cat(sprintf("Training history: %d record%s, steps %d to %d\n", n, if (n == 1L) "" else "s",
-              x$steps[[1]], x$steps[[n]]))
+  cat(sprintf("Trained for %d steps.\n", x$steps[[n]]))
   cat("Final step (plot to see history):\n")
   width <- max(nchar(names(x$metrics)))
   for (m in names(x$metrics)) {
@@ -73,9 +74,13 @@ print.tf_estimator_history <- function(x, ...) {
 #' @rdname tf_estimator_history
 #' @export
 as.data.frame.tf_estimator_history <- function(x, row.names = NULL, optional = FALSE, ...) {
-  df <- data.frame(step = x$steps, x$metrics, row.names = row.names,
-                   check.names = !optional, stringsAsFactors = FALSE)
-  df
+  # tfestimators' long shape (Python: History.to_dataframe(long = True)): every step of the
+  # first metric, then every step of the next.
+  n <- length(x$steps)
+  data.frame(step = rep(x$steps, length(x$metrics)),
+             metric = rep(names(x$metrics), each = n),
+             value = as.numeric(unlist(x$metrics, use.names = FALSE)),
+             row.names = row.names, stringsAsFactors = FALSE)
 }
 
 #' @rdname tf_estimator_history

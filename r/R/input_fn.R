@@ -13,12 +13,14 @@
 #' encoding is logged. Use `column_categorical_with_identity(name, num_buckets =
 #' nlevels(x))` for such a feature.
 #'
-#' @param data The input source: a data frame, a matrix with column names, a named list of
-#'   columns, or (formula method) the formula.
-#' @param features The names of the feature columns (a character vector), or a formula
-#'   `response ~ feature1 + feature2` (then `response` must be `NULL`; `.` means every other
-#'   column). For the formula method: the data.
-#' @param response The name of the response (label) column.
+#' @param object,data The input source: a data frame, a matrix with column names, a named
+#'   list of columns, or (formula method, `object`) the formula, whose `data` then follows.
+#' @param features The feature columns: names (a character vector), unquoted column names
+#'   (`c(drat, cyl)`), tidyselect helpers (`one_of(c("drat", "cyl"))`, `starts_with("Sepal")`),
+#'   or a formula `response ~ feature1 + feature2` (then `response` must be `NULL`; `.`
+#'   means every other column).
+#' @param response The response (label) column: a name, or an unquoted column name
+#'   (`response = mpg`).
 #' @param batch_size The size of batches.
 #' @param shuffle Whether to shuffle: `TRUE`, `FALSE` or `"auto"`, which shuffles except when
 #'   [predict()][predict.tf_estimator] calls this input function.
@@ -26,7 +28,8 @@
 #' @param queue_capacity Number of examples to keep ready ahead of the model.
 #' @param num_threads Accepted for compatibility (reading is single-threaded, for a
 #'   reproducible order).
-#' @param ... Not used (for methods).
+#' @param ... Passed on to the method for the data (`input_fn()`, `input_fn.default()`,
+#'   `input_fn.formula()`, `input_fn.matrix()`); must be empty for the data frame method.
 #'
 #' @return A function of one argument (the estimator) returning the input function, as
 #'   [train()], [evaluate()] and [predict()][predict.tf_estimator] take it. For a custom
@@ -36,29 +39,44 @@
 #' @examples
 #' \dontrun{
 #' fn <- input_fn(mtcars, features = c("drat", "cyl"), response = "mpg", batch_size = 8)
+#' fn <- input_fn(mtcars, response = mpg, features = c(drat, cyl))
 #' fn <- input_fn(mtcars, mpg ~ drat + cyl)
 #' fn <- input_fn(mpg ~ drat + cyl, mtcars)
 #' }
 #' @export
-input_fn <- function(data, features, response = NULL, batch_size = 128L, shuffle = "auto",
-                     num_epochs = 1L, queue_capacity = 1000L, num_threads = 1L, ...) {
+input_fn <- function(object, ...) {
   UseMethod("input_fn")
 }
 
 #' @rdname input_fn
 #' @export
-input_fn.default <- function(data, features, response = NULL, batch_size = 128L,
-                             shuffle = "auto", num_epochs = 1L, queue_capacity = 1000L,
-                             num_threads = 1L, ...) {
+input_fn.default <- function(object, ...) {
+  input_fn.data.frame(object, ...)
+}
+
+#' @rdname input_fn
+#' @export
+input_fn.formula <- function(object, data, ...) {
+  input_fn(data, object, ...)
+}
+
+#' @rdname input_fn
+#' @export
+input_fn.data.frame <- function(object, features, response = NULL, batch_size = 128,
+                                shuffle = "auto", num_epochs = 1, queue_capacity = 1000,
+                                num_threads = 1, ...) {
   call <- generic_call("input_fn")
   check_dots_empty(...)
-  columns <- data_columns(data)
+  columns <- data_columns(object)
+  available <- if (is_py(columns)) character() else names(columns)
+  features <- column_selection(rlang::enquo(features), available)
+  response <- column_selection(rlang::enquo(response), available)
   if (inherits(features, "formula")) {
     if (!is.null(response)) {
       stop("input_fn(): give the response either in the formula or as response =, not both.",
            call. = FALSE)
     }
-    parsed <- formula_columns(features, if (is_py(columns)) character() else names(columns))
+    parsed <- formula_columns(features, available)
     features <- parsed$features
     response <- parsed$response
   }
@@ -77,24 +95,27 @@ input_fn.default <- function(data, features, response = NULL, batch_size = 128L,
 
 #' @rdname input_fn
 #' @export
-input_fn.data.frame <- input_fn.default
+input_fn.list <- input_fn.data.frame
 
 #' @rdname input_fn
 #' @export
-input_fn.matrix <- input_fn.default
+input_fn.matrix <- function(object, ...) {
+  input_fn.data.frame(object, ...)
+}
 
-#' @rdname input_fn
-#' @export
-input_fn.list <- input_fn.default
-
-#' @rdname input_fn
-#' @export
-input_fn.formula <- function(data, features, response = NULL, batch_size = 128L,
-                             shuffle = "auto", num_epochs = 1L, queue_capacity = 1000L,
-                             num_threads = 1L, ...) {
-  input_fn(features, data, response = response, batch_size = batch_size, shuffle = shuffle,
-           num_epochs = num_epochs, queue_capacity = queue_capacity, num_threads = num_threads,
-           ...)
+# Which columns `features` or `response` (a quosure) names. A value that can be evaluated
+# (a character vector, a formula, NULL, a Python object) is taken as it is (pyestim checks
+# the names); otherwise (unquoted column names, tidyselect helpers such as one_of()) it is
+# a tidyselect selection among the data's column names.
+column_selection <- function(quo, available) {
+  if (rlang::quo_is_missing(quo)) return(NULL)
+  expr <- rlang::quo_get_expr(quo)
+  if (is.symbol(expr) && as.character(expr) %in% available) return(as.character(expr))
+  value <- tryCatch(rlang::eval_tidy(quo), error = function(e) e)
+  if (!inherits(value, "error") && !is.function(value)) return(value)
+  data <- structure(rep(list(logical()), length(available)), names = available,
+                    class = "data.frame", row.names = integer())
+  names(tidyselect::eval_select(quo, data))
 }
 
 # The data as a named list of columns for Python; pyestim checks what it is (a matrix without

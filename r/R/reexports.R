@@ -18,6 +18,41 @@ reticulate::np_array
 #' @export
 magrittr::`%>%`
 
+# tidyselect's selection helpers, as tfestimators re-exports them, for input_fn(features = ),
+# feature_columns() and the column_*() constructors.
+
+#' @importFrom tidyselect one_of
+#' @export
+tidyselect::one_of
+
+#' @importFrom tidyselect starts_with
+#' @export
+tidyselect::starts_with
+
+#' @importFrom tidyselect ends_with
+#' @export
+tidyselect::ends_with
+
+#' @importFrom tidyselect contains
+#' @export
+tidyselect::contains
+
+#' @importFrom tidyselect matches
+#' @export
+tidyselect::matches
+
+#' @importFrom tidyselect num_range
+#' @export
+tidyselect::num_range
+
+#' @importFrom tidyselect everything
+#' @export
+tidyselect::everything
+
+#' @importFrom tidyselect last_col
+#' @export
+tidyselect::last_col
+
 #' Tensor shape
 #'
 #' A `TensorShape` from dimensions: `shape(NULL, 784L)` is a batch of any size of vectors of

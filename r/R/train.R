@@ -16,7 +16,7 @@
 #' @param saving_listeners `CheckpointSaverListener` objects, called around checkpoint saves.
 #' @param ... Not used (for methods).
 #'
-#' @return A training history, of class `tf_estimator_history` (see
+#' @return A training history (invisibly), of class `tf_estimator_history` (see
 #'   [print.tf_estimator_history()], [plot.tf_estimator_history()],
 #'   [as.data.frame.tf_estimator_history()]).
 #' @seealso [evaluate()], [predict.tf_estimator()]
@@ -39,7 +39,8 @@ train.tf_estimator <- function(object, input_fn, steps = NULL, hooks = NULL,
     hooks = as_py_hooks(hooks),
     max_steps = as_py_int(max_steps),
     saving_listeners = as_py_hooks(saving_listeners)), call = call)
-  as_history(history)
+  # Invisibly, as tfestimators: train() at top level prints nothing but what hooks print.
+  invisible(as_history(history))
 }
 
 #' Evaluate an estimator

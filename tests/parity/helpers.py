@@ -301,3 +301,9 @@ def read_differences(path=TABLE):
 
 def is_error_row(key):
     return key[1].startswith("error:")
+
+
+def is_tfestimators_row(key):
+    """A row about tfestimators' formals (r/tests/testthat/test-tfestimators-formals.R checks
+    those), not about R against Python."""
+    return key[1].startswith("tfestimators:")

@@ -516,16 +516,24 @@ def test_input_forms(r, report, tmp_path_factory):
     """input_fn() over a data frame, a formula (R only: Python has no formulas), a matrix with
     column names and a named list (Python: a DataFrame, a structured array, a dict) feed the
     same batches: R and Python train alike form by form; R's formula trains as R's and
-    Python's data frame do; Python's matrix and list train as its data frame does."""
+    Python's data frame do; Python's matrix and list train as its data frame does. The forms
+    tfestimators users write in R (unquoted names, tidyselect helpers, object = / data = by
+    name, feature columns from `one_of(...) ~ column_numeric()`) train as Python's data
+    frame does."""
     _, formula_steps, note = mutated("input-forms-r-formula", SEED, 12)
     r_res, _, py_res, _, _, _ = run_both(r, tmp_path_factory, "input_forms",
                                          r_kwargs={"formula_steps": formula_steps}, note=note)
     r_run, py_run = runs_of("input_forms", formula_steps=formula_steps)
     label = {"data_frame": "a data frame", "formula": "a formula", "matrix": "a matrix",
-             "list": "a list"}
+             "list": "a list", "unquoted": "a data frame, unquoted names",
+             "tidyselect": "a data frame, features = one_of(...)",
+             "object_formula": "input_fn(object = <formula>, data = )",
+             "columns_formula": "a data frame, columns from one_of(...) ~ column_numeric()"}
     r_part = {form: r_run.part(form, f"input_fn() from {label[form]}") for form in r_res}
     py_part = {form: py_run.part(form, f"input_fn() from {label[form]}") for form in py_res}
-    assert sorted(r_res) == ["data_frame", "formula", "list", "matrix"]
+    tfestimators_forms = ("unquoted", "tidyselect", "object_formula", "columns_formula")
+    assert sorted(r_res) == sorted(["data_frame", "formula", "list", "matrix",
+                                    *tfestimators_forms])
     assert sorted(py_res) == ["data_frame", "list", "matrix"]
     pairs = [(f"input_fn() from {label[f]}: R vs Python", r_part[f], py_part[f])
              for f in ("data_frame", "matrix", "list")]
@@ -535,6 +543,8 @@ def test_input_forms(r, report, tmp_path_factory):
                r_part["data_frame"])]
     pairs += [(f"Python: input_fn() from {label[f]} vs a data frame", py_part[f],
                py_part["data_frame"]) for f in ("matrix", "list")]
+    pairs += [(f"R {label[f]} vs Python data frame", r_part[f], py_part["data_frame"])
+              for f in tfestimators_forms]
     failed = []
     for case, a, b in pairs:
         failed += [f"{case}: {w}" for w in compare_result(report, case, a.value, b.value,

@@ -111,3 +111,13 @@ trained_toy <- local({
     cache
   }
 })
+
+# The weights of a linear regressor on mtcars' drat and cyl after 3 SGD steps from the input
+# function `fn`: equal for two input functions that feed the same rows in the same order.
+drat_cyl_weights <- function(fn) {
+  est <- linear_regressor(feature_columns(column_numeric("drat", "cyl")), optimizer = "SGD",
+                          model_dir = new_model_dir())
+  train(est, fn, steps = 3)
+  values <- variable_value(est)
+  unlist(values[sort(setdiff(names(values), "global_step"))])
+}

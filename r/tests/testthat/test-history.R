@@ -3,19 +3,20 @@ history_fixture <- function() {
                         list(mean_losses = c(0.9, 0.6, 0.4), total_losses = c(1.8, 1.2, 0.8)))
 }
 
-test_that("print() shows the recorded steps and the final losses", {
+test_that("print() says how many steps were trained and shows the final losses", {
   h <- history_fixture()
-  expect_output(print(h), "Training history: 3 records, steps 10 to 30")
+  expect_output(print(h), "^Trained for 30 steps[.]")
   expect_output(print(h), "mean_losses: 0.4")
   expect_output(print(h), "total_losses: 0.8")
   out <- capture.output(res <- withVisible(print(h)))
   expect_false(res$visible)
 })
 
-test_that("as.data.frame() has one row per recorded step", {
+test_that("as.data.frame() is long: one row per recorded step and metric", {
   df <- as.data.frame(history_fixture())
-  expect_equal(df, data.frame(step = c(10L, 20L, 30L), mean_losses = c(0.9, 0.6, 0.4),
-                              total_losses = c(1.8, 1.2, 0.8)))
+  expect_equal(df, data.frame(step = c(10L, 20L, 30L, 10L, 20L, 30L),
+                              metric = rep(c("mean_losses", "total_losses"), each = 3L),
+                              value = c(0.9, 0.6, 0.4, 1.8, 1.2, 0.8)))
 })
 
 test_that("plot() draws with base graphics into a PNG", {
@@ -37,11 +38,11 @@ test_that("a history from train() prints, plots and converts", {
   h <- train(toy_estimator(), toy_train_fn(), steps = 20)
   # the default history saver: every 10 steps, and the last
   expect_identical(h$steps, c(10L, 20L))
-  expect_output(print(h), "Training history: 2 records, steps 10 to 20", fixed = TRUE)
+  expect_output(print(h), "Trained for 20 steps.", fixed = TRUE)
   df <- as.data.frame(h)
-  expect_equal(names(df), c("step", "mean_losses", "total_losses"))
-  expect_equal(df$step, h$steps)
-  expect_equal(df$mean_losses, h$metrics$mean_losses)
+  expect_equal(names(df), c("step", "metric", "value"))
+  expect_equal(df$step, rep(h$steps, 2L))
+  expect_equal(df$value[df$metric == "mean_losses"], h$metrics$mean_losses)
   file <- tempfile(fileext = ".png")
   grDevices::png(file)
   plot(h)

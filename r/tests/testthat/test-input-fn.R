@@ -90,13 +90,7 @@ test_that("input_fn() methods: data frame, matrix, list and formula first", {
   expect_error(input_fn(mtcars, "drat", batch_size = 0), class = "pyestim_error")
   # Each method feeds the same rows: a linear regressor trained 3 unshuffled steps from the
   # data frame, the matrix, the list and the formula ends with the same weights.
-  weights <- function(fn) {
-    est <- linear_regressor(feature_columns(column_numeric("drat", "cyl")), optimizer = "SGD",
-                            model_dir = new_model_dir())
-    train(est, fn, steps = 3)
-    values <- variable_value(est)
-    unlist(values[sort(setdiff(names(values), "global_step"))])
-  }
+  weights <- drat_cyl_weights
   cars <- mtcars[, c("mpg", "drat", "cyl")]
   from_frame <- weights(input_fn(cars, c("drat", "cyl"), "mpg", batch_size = 8,
                                  shuffle = FALSE))

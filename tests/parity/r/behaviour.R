@@ -7,7 +7,10 @@
 
 # The exports that are not the package's own functions: reticulate's and magrittr's re-exports
 # and the `tf` module object.
-parity_reexports <- c("import", "dict", "tuple", "np_array", "%>%", "tf")
+parity_reexports <- c("import", "dict", "tuple", "np_array", "%>%", "tf",
+                      # tidyselect's helpers, re-exported as tfestimators does
+                      "one_of", "starts_with", "ends_with", "contains", "matches", "num_range",
+                      "everything", "last_col")
 
 # One formal argument's default in a form Python can read: kind ("missing", "NULL", "logical",
 # "integer", "double", "character", "expression") and the values as strings (doubles with 17
@@ -42,7 +45,7 @@ parity_signature <- function(fn) {
 }
 
 # Every function the package exports (its own ones), with `predict` as the S3 method
-# predict.tf_estimator; for the S3 generics also the tf_estimator method.
+# predict.tf_estimator and `input_fn` as input_fn.data.frame; for the S3 generics also the tf_estimator method.
 parity_r_api <- function() {
   names <- sort(setdiff(getNamespaceExports("pyestim"), parity_reexports))
   out <- list()
@@ -53,6 +56,9 @@ parity_r_api <- function() {
   }
   predict_method <- getS3method("predict", "tf_estimator")
   out[["predict"]] <- parity_signature(predict_method)
+  # input_fn(object, ...) is tfestimators' generic; its arguments are the data frame
+  # method's (which the list method shares, and the default and matrix methods pass on to).
+  out[["input_fn"]] <- parity_signature(getS3method("input_fn", "data.frame"))
   out
 }
 
@@ -136,9 +142,8 @@ beh_input_fn <- function(form, n, shuffle, labels = TRUE, num_epochs = NULL, bat
 }
 
 beh_history <- function(history) {
-  df <- as.data.frame(history)
-  list(class = class(history), steps = df$step, mean_losses = df$mean_losses,
-       total_losses = df$total_losses)
+  list(class = class(history), steps = history$steps,
+       mean_losses = history$metrics$mean_losses, total_losses = history$metrics$total_losses)
 }
 
 # train() with the default hooks, from an input function of the given form (not shuffled, so

@@ -24,8 +24,8 @@ can_frame <- function(df) {
 }
 
 can_history <- function(history) {
-  df <- as.data.frame(history)
-  list(steps = df$step, mean_losses = df$mean_losses, total_losses = df$total_losses)
+  list(steps = history$steps, mean_losses = history$metrics$mean_losses,
+       total_losses = history$metrics$total_losses)
 }
 
 can_variables <- function(est) {
@@ -161,7 +161,10 @@ can_boosted_trees <- function(model_dir) {
 
 # The same linear regressor fed from a data frame, a formula, a matrix with column names and
 # a named list (unshuffled, so every form reads the same batches), 12 steps each
-# (formula_steps for the formula: the parity suite's mutation check changes it).
+# (formula_steps for the formula: the parity suite's mutation check changes it). And as
+# tfestimators users write it: unquoted names (response = mpg, features = c(drat, wt)),
+# tidyselect helpers (features = one_of(...)), object = / data = by name, and the feature
+# columns from tfestimators' formula syntax (selection ~ column_numeric()).
 can_input_forms <- function(model_dir, formula_steps = 12L) {
   features <- c("drat", "wt")
   forms <- list(
@@ -174,10 +177,24 @@ can_input_forms <- function(model_dir, formula_steps = 12L) {
                                   shuffle = FALSE),
     list = function(d) input_fn(as.list(d[, c("drat", "wt", "mpg")]), features = features,
                                 response = "mpg", batch_size = 8, num_epochs = NULL,
-                                shuffle = FALSE))
+                                shuffle = FALSE),
+    unquoted = function(d) input_fn(d, response = mpg, features = c(drat, wt),
+                                    batch_size = 8, num_epochs = NULL, shuffle = FALSE),
+    tidyselect = function(d) input_fn(object = d, features = one_of(features),
+                                      response = mpg, batch_size = 8, num_epochs = NULL,
+                                      shuffle = FALSE),
+    object_formula = function(d) input_fn(object = mpg ~ drat + wt, data = d, batch_size = 8,
+                                          num_epochs = NULL, shuffle = FALSE),
+    columns_formula = function(d) input_fn(d, features = features, response = "mpg",
+                                           batch_size = 8, num_epochs = NULL, shuffle = FALSE))
   out <- list()
   for (form in names(forms)) {
-    est <- linear_regressor(feature_columns(column_numeric(features)),
+    columns <- if (form == "columns_formula") {
+      with_columns(mtcars, feature_columns(one_of(features) ~ column_numeric()))
+    } else {
+      feature_columns(column_numeric(features))
+    }
+    est <- linear_regressor(columns,
                             model_dir = file.path(model_dir, form),
                             optimizer = "SGD", config = can_seed_config())
     steps <- if (form == "formula") formula_steps else 12L

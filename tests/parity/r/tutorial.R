@@ -68,8 +68,7 @@ tutorial_train <- function(steps) {
     input_fn = s$train_input_fn,
     steps = steps,
     hooks = list(s$logging_hook, hook_history_saver(every_n_step = 1)))
-  df <- as.data.frame(history)
-  list(steps = as.integer(df$step), losses = as.numeric(df$mean_losses))
+  list(steps = as.integer(history$steps), losses = as.numeric(history$metrics$mean_losses))
 }
 
 tutorial_evaluate <- function(steps) {
