@@ -26,6 +26,8 @@
 #' @param queue_capacity Number of examples to keep ready ahead of the model.
 #' @param num_threads Accepted for compatibility (reading is single-threaded, for a
 #'   reproducible order).
+#' @param allow_nonfinite Accept features holding `NA`, `NaN` or infinite values (refused by
+#'   default, naming the column, the first row and the count).
 #' @param ... Not used (for methods).
 #'
 #' @return A function of one argument (the estimator) returning the input function, as
@@ -41,7 +43,8 @@
 #' }
 #' @export
 input_fn <- function(data, features, response = NULL, batch_size = 128L, shuffle = "auto",
-                     num_epochs = 1L, queue_capacity = 1000L, num_threads = 1L, ...) {
+                     num_epochs = 1L, queue_capacity = 1000L, num_threads = 1L,
+                     allow_nonfinite = FALSE, ...) {
   UseMethod("input_fn")
 }
 
@@ -49,7 +52,7 @@ input_fn <- function(data, features, response = NULL, batch_size = 128L, shuffle
 #' @export
 input_fn.default <- function(data, features, response = NULL, batch_size = 128L,
                              shuffle = "auto", num_epochs = 1L, queue_capacity = 1000L,
-                             num_threads = 1L, ...) {
+                             num_threads = 1L, allow_nonfinite = FALSE, ...) {
   call <- generic_call("input_fn")
   check_dots_empty(...)
   columns <- data_columns(data)
@@ -72,7 +75,8 @@ input_fn.default <- function(data, features, response = NULL, batch_size = 128L,
     shuffle = as_py_bool(shuffle),
     num_epochs = as_py_int(num_epochs),
     queue_capacity = as_py_int(queue_capacity),
-    num_threads = as_py_int(num_threads)), call = call)
+    num_threads = as_py_int(num_threads),
+    allow_nonfinite = as_py_bool(allow_nonfinite)), call = call)
 }
 
 #' @rdname input_fn
@@ -91,10 +95,10 @@ input_fn.list <- input_fn.default
 #' @export
 input_fn.formula <- function(data, features, response = NULL, batch_size = 128L,
                              shuffle = "auto", num_epochs = 1L, queue_capacity = 1000L,
-                             num_threads = 1L, ...) {
+                             num_threads = 1L, allow_nonfinite = FALSE, ...) {
   input_fn(features, data, response = response, batch_size = batch_size, shuffle = shuffle,
            num_epochs = num_epochs, queue_capacity = queue_capacity, num_threads = num_threads,
-           ...)
+           allow_nonfinite = allow_nonfinite, ...)
 }
 
 # The data as a named list of columns for Python; pyestim checks what it is (a matrix without
@@ -141,6 +145,8 @@ formula_columns <- function(formula, available) {
 #'   whole batches).
 #' @param num_threads Accepted for compatibility; reading is single-threaded so that the
 #'   order of examples is reproducible.
+#' @param allow_nonfinite Accept features holding `NA`, `NaN` or infinite values (refused by
+#'   default, naming the feature, the first row and the count).
 #'
 #' @return An input function (a Python function of no arguments).
 #' @seealso [input_fn()]
@@ -151,7 +157,7 @@ formula_columns <- function(formula, available) {
 #' }
 #' @export
 numpy_input_fn <- function(x, y = NULL, batch_size = 128L, num_epochs = 1L, shuffle = NULL,
-                           queue_capacity = 1000L, num_threads = 1L) {
+                           queue_capacity = 1000L, num_threads = 1L, allow_nonfinite = FALSE) {
   pycall("numpy_input_fn", list(
     x = as_py_arrays(x),
     y = as_py_arrays(y),
@@ -159,5 +165,6 @@ numpy_input_fn <- function(x, y = NULL, batch_size = 128L, num_epochs = 1L, shuf
     num_epochs = as_py_int(num_epochs),
     shuffle = as_py_bool(shuffle),
     queue_capacity = as_py_int(queue_capacity),
-    num_threads = as_py_int(num_threads)))
+    num_threads = as_py_int(num_threads),
+    allow_nonfinite = as_py_bool(allow_nonfinite)))
 }
