@@ -9,7 +9,8 @@
 * **A train_op that never increments global_step** would make ``train(steps=)`` loop forever
   (TensorFlow only warns): :class:`GlobalStepGuard` stops after :data:`STALLED_STEPS` steps
   with ``global_step`` unchanged.
-* **Ctrl-C and preemption.** :func:`interruptible` turns SIGINT (Ctrl-C, an R interrupt) and
+* **Ctrl-C and preemption.** :func:`interruptible` turns SIGINT (Ctrl-C; not under R, whose
+  interrupt reticulate hands over with a handler of its own, left alone) and
   SIGTERM (how schedulers and cloud preemption stop a job) received after the first step
   into a request to stop after the current step: tf.estimator then ends the session as after
   its last step, which writes a checkpoint of the steps done, and the signal is raised again
@@ -134,7 +135,11 @@ class InterruptHook(tf.compat.v1.train.SessionRunHook):
 
 def _install(state, signum):
     previous = signal.getsignal(signum)
-    if previous is None:  # a handler not installed from Python (e.g. R's): leave it alone
+    if previous is None or previous == signal.SIG_IGN:
+        return None  # a handler not installed from Python, or an ignored signal: leave it
+    if signum == signal.SIGINT and previous is not signal.default_int_handler:
+        # An embedding's own handler (reticulate's under R turns R's interrupt into one
+        # that returns control to R): deferring it would lose that, so leave it.
         return None
 
     def handler(received, frame):
@@ -152,14 +157,17 @@ def _install(state, signum):
 
 
 def _deliver(signum, previous):
-    """Act on ``signum`` as its ``previous`` handler would."""
+    """Act on ``signum`` as its ``previous`` handler would; SIGINT always ends in
+    KeyboardInterrupt (an embedding's handler, e.g. reticulate's under R, may only set a flag;
+    the KeyboardInterrupt is what returns control to R as an interrupt)."""
     if callable(previous):
         previous(signum, None)
-    elif signum == signal.SIGINT:
-        raise KeyboardInterrupt
-    else:
+    elif signum != signal.SIGINT:
         signal.signal(signum, previous)
         os.kill(os.getpid(), signum)
+        return
+    if signum == signal.SIGINT:
+        raise KeyboardInterrupt
 
 
 @contextlib.contextmanager
