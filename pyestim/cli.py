@@ -10,20 +10,25 @@ the report page); ``pyestim report MODEL_DIR`` writes the report page of a train
 import argparse
 import json
 import os
+import platform
 import sys
 import tempfile
 import time
 
+import numpy as np
+import tensorflow as tf
+
+from . import __version__
 from .config import run_config
 from .datasets import read_data_sets
-from .errors import ModelDirError, PyestimError
+from .errors import ModelDirError, PyestimError, PyestimValueError
 from .estimator import estimator, evaluate, train
 from .hooks import hook_logging_tensor
 from .inputs import numpy_input_fn
 from .models import MODELS
 from .report import read_settings, save_settings, write_report
 
-__all__ = ["build_parser", "run_mnist", "main"]
+__all__ = ["build_parser", "check_outputs", "model_dir_note", "run_mnist", "main"]
 
 
 def _positive_int(text):
@@ -97,7 +102,60 @@ def build_parser():
     return parser
 
 
+def _writable_folder(path):
+    """The nearest existing folder of ``path`` (itself or an ancestor) and whether it can
+    be written."""
+    folder = os.path.abspath(path)
+    while not os.path.exists(folder):
+        folder = os.path.dirname(folder)
+    return folder, os.path.isdir(folder) and os.access(folder, os.W_OK | os.X_OK)
+
+
+def check_outputs(args):
+    """Check, before anything is read or trained, that the places the job writes can be
+    written: ``--json`` (and ``--plot``) a file in an existing, writable folder, not a
+    folder; ``--model-dir`` a writable folder or one that can be created. Raises
+    ModelDirError / PyestimValueError saying what to change."""
+    for flag, path in (("--json", args.json), ("--plot", getattr(args, "plot", None))):
+        if path is None or (flag == "--plot" and path.lower() == "none"):
+            continue
+        parent = os.path.dirname(os.path.abspath(path))
+        if os.path.isdir(path):
+            example = os.path.join(path, "metrics.json" if flag == "--json" else "loss.png")
+            raise PyestimValueError(f"{flag} {path!r} is a folder; give a file path, e.g. "
+                                    f"{example!r}.")
+        if not os.path.isdir(parent):
+            raise PyestimValueError(f"{flag} {path!r}: its folder {parent!r} does not exist. "
+                                    "Create it first, or give a path in an existing folder.")
+        if not os.access(parent, os.W_OK | os.X_OK):
+            raise PyestimValueError(f"{flag} {path!r}: its folder {parent!r} cannot be "
+                                    "written. Give a path in a folder you can write.")
+    if args.model_dir is not None:
+        if os.path.exists(args.model_dir) and not os.path.isdir(args.model_dir):
+            raise ModelDirError(f"--model-dir {args.model_dir!r} is a file, not a folder; "
+                                "give a folder (it is created if missing).")
+        folder, ok = _writable_folder(args.model_dir)
+        if not ok:
+            raise ModelDirError(f"--model-dir {args.model_dir!r} cannot be created or written "
+                                f"({folder!r} is not a writable folder). Give another folder.")
+
+
+def _versions():
+    return {"pyestim": __version__, "tensorflow": tf.__version__, "numpy": np.__version__,
+            "python": platform.python_version()}
+
+
+def model_dir_note(model_dir, given):
+    """The line that says where the model went (and, for a temporary folder, how to go on
+    training it)."""
+    if given:
+        return f"model_dir: {model_dir}"
+    return (f"model_dir: {model_dir} (a new temporary folder, as no --model-dir was given; "
+            f"continue training with: pyestim mnist --model-dir {model_dir})")
+
+
 def run_mnist(args, out=sys.stdout):
+    check_outputs(args)
     model_dir = args.model_dir or tempfile.mkdtemp(prefix="pyestim_mnist_")
     mnist = read_data_sets(data_dir=args.data_dir)
     train_data = mnist.train.images
@@ -122,7 +180,7 @@ def run_mnist(args, out=sys.stdout):
     metrics = evaluate(classifier, input_fn=eval_input_fn, simplify=False)
     eval_secs = time.monotonic() - started
 
-    print(f"model_dir: {model_dir}", file=out)
+    print(model_dir_note(model_dir, given=args.model_dir is not None), file=out)
     print(f"trained {args.steps} steps in {train_secs:.1f} s "
           f"({args.steps / train_secs:.2f} steps/s, including graph build and checkpoints)",
           file=out)
@@ -153,6 +211,7 @@ def run_mnist(args, out=sys.stdout):
         with open(args.json, "w") as fh:
             json.dump({"metrics": metrics, "steps": args.steps, "train_secs": train_secs,
                        "eval_secs": eval_secs, "model_dir": model_dir,
+                       "settings": settings, "versions": _versions(),
                        "history": history.to_dict()}, fh, indent=2)
     return metrics
 

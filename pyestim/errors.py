@@ -58,6 +58,32 @@ class InputDataTypeError(InputDataError, TypeError):
     model cannot take); also a ``TypeError``, so ``except TypeError`` keeps working."""
 
 
+class NonFiniteInputError(InputDataError):
+    """A feature holds NaN, NA or infinite values (the message names the feature, the first
+    row and the count). Pass ``allow_nonfinite=True`` to the input function if the model
+    handles missing values itself."""
+
+
+class EndlessInputError(StepsError):
+    """The input repeats forever (``num_epochs`` None / NULL) and nothing else stops the call:
+    ``evaluate()`` without ``steps``, or ``predict()`` collecting every prediction; also
+    ``predict()`` over an input function it cannot see into that yields more than the
+    documented number of rows."""
+
+
+class GlobalStepError(PyestimValueError):
+    """The ``train_op`` does not increment ``global_step``, so ``steps`` / ``max_steps`` would
+    never be reached."""
+
+
+class FeatureKeyError(InputDataError, KeyError):
+    """The model function (or a feature column) reads a feature the input does not have. Also
+    a ``KeyError``, so ``except KeyError`` keeps working."""
+
+    def __str__(self):  # KeyError would print the message's repr
+        return str(self.args[0]) if self.args else ""
+
+
 class ModelDirError(PyestimValueError):
     """``model_dir`` cannot be used: it is not a directory or cannot be written (the message
     names the path and the reason)."""
@@ -107,6 +133,10 @@ __all__ = [
     "ChecksumError",
     "InputDataError",
     "InputDataTypeError",
+    "NonFiniteInputError",
+    "EndlessInputError",
+    "GlobalStepError",
+    "FeatureKeyError",
     "ModelDirError",
     "ModelDirLockedError",
     "CheckpointError",

@@ -85,6 +85,11 @@ class Estimator:
         estimator has none (None)."""
         return None
 
+    def check_data(self, data):
+        """Check the data an input function feeds (names -> arrays) before TensorFlow sees
+        it; a custom estimator checks nothing here (its model function reads what it
+        wants)."""
+
     def tidy_prediction(self, item, single):
         """One item of TensorFlow's predictions (an example, or a batch unless ``single``)
         as predict() returns it; a custom estimator's are left as they are."""

@@ -34,7 +34,7 @@ import tensorflow as tf
 
 from . import engine
 from ._args import as_bool, as_count, as_float, as_list, as_path
-from .errors import PyestimTypeError, PyestimValueError
+from .errors import InputDataError, PyestimTypeError, PyestimValueError
 
 # TensorFlow's feature-column classes (private modules, reached through the engine).
 _fc_v1, _fc_v2, _fc_types = engine.fc_v1, engine.fc_v2, engine.fc_types
@@ -759,6 +759,47 @@ def _fc_keys(column):
     return list(spec)
 
 
+def _kind_of(arr):
+    kind = np.asarray(arr).dtype.kind
+    return "text" if kind in "OUS" else "integer" if kind in "biu" else \
+        "numeric" if kind in "fc" else str(np.asarray(arr).dtype)
+
+
+def check_data_columns(columns, data):
+    """Check the data against the feature columns of a canned estimator before TensorFlow
+    sees it: every raw feature a column reads must be a data column (``data``: names ->
+    arrays), numbers where the column parses numbers (``column_numeric``, the ids of
+    ``column_categorical_with_identity``), text where it parses strings. Raises
+    InputDataError naming the column, what it holds and what it should hold."""
+    try:
+        spec = tf.feature_column.make_parse_example_spec(list(columns))
+    except (TypeError, ValueError):
+        return  # feature columns pyestim does not know: TensorFlow will say
+    missing = sorted(key for key in spec if key not in data)
+    if missing:
+        raise InputDataError(
+            f"The feature column(s) read data column(s) {missing}, which the input does not "
+            f"have; its columns are {sorted(data)}. Add them to the input's features (input_fn(data, "
+            "features = ...)) or rename the feature columns to match.")
+    for key, feature in spec.items():
+        want = feature.dtype
+        have = _kind_of(data[key])
+        if want == tf.string and have != "text":
+            expected = "text (strings)"
+        elif want.is_integer and have not in ("integer",):
+            expected = "whole numbers (integer ids)"
+        elif want.is_floating and have not in ("integer", "numeric"):
+            expected = "numbers"
+        else:
+            continue
+        raise InputDataError(
+            f"Data column {key!r} holds {have} values, but its feature column expects "
+            f"{expected}. Convert the column (e.g. as.numeric() / as.character() in R, "
+            "astype() in pandas), or use a feature column of its kind (column_numeric for "
+            "numbers, column_categorical_with_vocabulary_list / _hash_bucket for text, "
+            "column_categorical_with_identity for integer ids).")
+
+
 def _label_key(label_key):
     if not isinstance(label_key, str) or not label_key:
         raise PyestimValueError(
@@ -844,6 +885,7 @@ def regressor_parse_example_spec(feature_columns, label_key, label_dtype=tf.floa
 
 __all__ = [
     "ColumnSelection",
+    "check_data_columns",
     "feature_columns",
     "column_numeric",
     "column_bucketized",

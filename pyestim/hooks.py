@@ -7,6 +7,7 @@ A hook sees the life cycle of one ``train()``, ``evaluate()`` or ``predict()`` c
 ``end(session)`` once at the end. Exceptions raised in a callback reach the caller unchanged.
 """
 
+import logging
 import os
 import sys
 import time
@@ -585,6 +586,10 @@ class ProgressBarHook(SessionRunHook):
 
     def begin(self):
         self._on = self._active()
+        self._drawn = False  # the bar is on the terminal's current line
+        self._clearer = _ClearBarLine(self) if self._on else None
+        if self._clearer is not None:
+            tf.get_logger().addFilter(self._clearer)
         losses = _distinct_losses()
         self._fetches = {"loss": losses[0]} if (self._on and losses) else None
         self._n = 0
@@ -630,13 +635,40 @@ class ProgressBarHook(SessionRunHook):
         out = self._out()
         out.write("\r" + text)
         out.flush()
+        self._drawn = True
+
+    def clear_line(self):
+        """Take the bar off its line (a log line is about to be written); the next draw
+        puts it back."""
+        if self._drawn:
+            out = self._out()
+            out.write("\r\033[K")
+            out.flush()
+            self._drawn = False
 
     def end(self, session):
+        if self._clearer is not None:
+            tf.get_logger().removeFilter(self._clearer)
+            self._clearer = None
         if self._on and self._n:
             self._draw(time.monotonic())
             out = self._out()
             out.write("\n")
             out.flush()
+            self._drawn = False
+
+
+class _ClearBarLine(logging.Filter):
+    """On TensorFlow's logger while a progress bar is shown: clears the bar's line before
+    each log record is written, so log lines are not glued onto the bar."""
+
+    def __init__(self, bar):
+        super().__init__()
+        self.bar = bar
+
+    def filter(self, record):
+        self.bar.clear_line()
+        return True
 
 
 def _fmt_secs(secs):

@@ -19,11 +19,12 @@ import pandas as pd
 import tensorflow as tf
 
 from . import engine
-from ._args import as_count
-from .errors import InputDataError, InputFnError, PyestimTypeError, PyestimValueError
+from ._args import as_bool, as_count
+from .errors import (InputDataError, InputFnError, NonFiniteInputError, PyestimTypeError,
+                     PyestimValueError)
 
 __all__ = ["input_fn", "numpy_input_fn", "resolve_input_fn", "check_labels", "call_mode",
-           "TF_INPUT_FN_ARGS"]
+           "check_finite", "repeats_forever", "TF_INPUT_FN_ARGS"]
 
 #: The arguments tf.estimator itself passes to an input function, by name.
 TF_INPUT_FN_ARGS = frozenset({"params", "config", "mode", "input_context"})
@@ -151,6 +152,40 @@ def _collect(x, y):
 _ROWS_PER_CALL = 4096
 
 
+def check_finite(columns, allow=False):
+    """Refuse features holding NaN, NA or infinite values: a NonFiniteInputError naming the
+    feature, its first such row (first row = 1) and how many values are not finite. ``columns``
+    maps feature names to arrays; ``allow`` (the input functions' ``allow_nonfinite``) skips
+    the check. Costs one pass over the float features (a sum; the exact count only when the
+    sum is not finite)."""
+    if allow:
+        return
+    for name, arr in columns.items():
+        if arr.dtype.kind not in "fc" or not arr.size:
+            continue
+        with np.errstate(all="ignore"):
+            if np.isfinite(arr.sum()):
+                continue
+        bad = ~np.isfinite(arr)
+        if not bad.any():  # the sum overflowed; every value is finite
+            continue
+        per_row = bad.reshape(bad.shape[0], -1).any(axis=1) if bad.ndim > 1 else bad
+        row = int(np.argmax(per_row))
+        raise NonFiniteInputError(
+            f"Feature {name!r} holds {int(bad.sum())} non-finite value(s) (NaN / NA or "
+            f"infinite), the first in row {row + 1} (first row = 1): a model fed these learns "
+            "NaN or predicts silently wrong values. Remove or impute those rows, or pass "
+            "allow_nonfinite = TRUE (True) to the input function if the model handles missing "
+            "values itself.")
+
+
+def repeats_forever(fn):
+    """True if ``fn`` is a pyestim input function known to repeat its data forever
+    (``num_epochs`` None / NULL)."""
+    meta = getattr(fn, "pyestim_numpy_input", None)
+    return isinstance(meta, dict) and meta.get("num_epochs", 1) is None
+
+
 def _seeded_rng():
     """A RandomState seeded from the graph seed and the op count, as TensorFlow seeds its
     own random ops; fresh entropy when the graph has no seed."""
@@ -182,7 +217,7 @@ def _index_batches(n, batch_size, num_epochs, shuffle, rng):
 
 
 def numpy_input_fn(x, y=None, batch_size=128, num_epochs=1, shuffle=None,
-                   queue_capacity=1000, num_threads=1):
+                   queue_capacity=1000, num_threads=1, allow_nonfinite=False):
     """Input function that feeds a dict of NumPy arrays into the model.
 
     Parameters
@@ -204,6 +239,10 @@ def numpy_input_fn(x, y=None, batch_size=128, num_epochs=1, shuffle=None,
     num_threads : int
         Accepted for compatibility; reading is single-threaded so that the order of examples
         is reproducible (the arrays are in memory, so threads would add nothing).
+    allow_nonfinite : bool
+        Accept features holding NaN, NA or infinite values. By default they are refused
+        (:class:`~pyestim.errors.NonFiniteInputError` names the feature, the first row and
+        the count), in every mode; allow them only for a model that handles missing values.
 
     Returns
     -------
@@ -231,6 +270,8 @@ def numpy_input_fn(x, y=None, batch_size=128, num_epochs=1, shuffle=None,
                 f"integers here), got {value}.")
     as_count(num_threads, "num_threads", minimum=1, allow_none=False)
     features, single_x, targets, single_y, n = _collect(x, y)
+    check_finite({"x" if k == "__x__" else k: v for k, v in features.items()},
+                 as_bool(allow_nonfinite, "allow_nonfinite"))
     prefetch = max(1, math.ceil(queue_capacity / batch_size))
     rows = batch_size if num_epochs is None else None
     columns = list(features.items()) + (list(targets.items()) if targets else [])
@@ -283,6 +324,7 @@ def numpy_input_fn(x, y=None, batch_size=128, num_epochs=1, shuffle=None,
         return dataset.unbatch().prefetch(prefetch)
 
     input_fn.pyestim_numpy_input = {"n": n, "batch_size": batch_size,
+                                    "features": None if single_x else dict(features),
                                     "num_epochs": num_epochs, "shuffle": shuffle,
                                     "labels": targets["__y__"] if single_y else None}
     return input_fn
@@ -464,7 +506,7 @@ def _check_numeric(values, names):
 
 
 def input_fn(data, features, response=None, batch_size=128, shuffle="auto", num_epochs=1,
-             queue_capacity=1000, num_threads=1):
+             queue_capacity=1000, num_threads=1, allow_nonfinite=False):
     """Input function for a data frame (pandas DataFrame), a dict of arrays, a matrix with
     column names (a structured array) or a dict of lists of sequences.
 
@@ -486,8 +528,9 @@ def input_fn(data, features, response=None, batch_size=128, shuffle="auto", num_
         function.
     num_epochs : int, optional
         Passes over the data; ``None`` repeats forever.
-    queue_capacity, num_threads : int
-        As for :func:`numpy_input_fn`.
+    queue_capacity, num_threads, allow_nonfinite :
+        As for :func:`numpy_input_fn` (non-finite features are refused by default, naming
+        the column).
 
     Returns
     -------
@@ -525,6 +568,8 @@ def input_fn(data, features, response=None, batch_size=128, shuffle="auto", num_
     labels = (_column_values(columns[response_name], response_name, encodings)
               if response_name else None)
     _check_rows(values, response_name, labels)
+    check_finite({k: np.asarray(v) for k, v in values.items()},
+                 as_bool(allow_nonfinite, "allow_nonfinite"))
     _log_encodings(encodings)
 
     def make(estimator):
@@ -540,9 +585,11 @@ def input_fn(data, features, response=None, batch_size=128, shuffle="auto", num_
             x = _feature_matrix(values, feature_names)
         else:
             x = dict(values)
+            if hasattr(estimator, "check_data"):
+                estimator.check_data(x)
         return numpy_input_fn(x, labels, batch_size=batch_size, num_epochs=num_epochs,
                               shuffle=bool(do_shuffle), queue_capacity=queue_capacity,
-                              num_threads=num_threads)
+                              num_threads=num_threads, allow_nonfinite=True)  # checked above
 
     return make
 

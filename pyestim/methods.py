@@ -12,12 +12,12 @@ import os
 
 import numpy as np
 
-from . import engine, hooks as _hooks, recovery, results
+from . import engine, guards, hooks as _hooks, recovery, results
 from ._args import as_count, as_list, as_steps
 from .checkpoints import reader_checkpoint
 from .errors import PyestimValueError, StepsError
 from .inputs import check_labels, resolve_input_fn
-from .translate import translated
+from .translate import checked_input_fn, translated, unknown_predict_keys
 
 __all__ = ["train", "evaluate", "predict", "export_savedmodel"]
 
@@ -38,19 +38,31 @@ def _train_hooks(hooks, steps, max_steps):
     return hooks, history
 
 
+def _checked_input(input_fn, est, mode):
+    """The input function tf.estimator calls, with what pyestim can check checked: the data
+    of a pyestim input function against the estimator (canned: its feature columns)."""
+    fn = resolve_input_fn(input_fn, est, mode)
+    meta = getattr(fn, "pyestim_numpy_input", None)
+    if isinstance(meta, dict) and meta.get("features"):
+        est.check_data(meta["features"])
+    return checked_input_fn(fn)
+
+
 def train(est, input_fn, steps=None, hooks=None, max_steps=None, saving_listeners=None):
     """See :func:`pyestim.train`."""
     steps, max_steps = as_steps(steps, max_steps)
     hooks, history = _train_hooks(hooks, steps, max_steps)
-    fn = resolve_input_fn(input_fn, est, ModeKeys.TRAIN)
+    fn = _checked_input(input_fn, est, ModeKeys.TRAIN)
     check_labels(fn, est.n_classes())
     hooks, listeners = _hooks.divergence_guards(hooks, as_list(saving_listeners), est.config)
-    with translated(est.model_dir, writing=True) as seen:
+    hooks.append(guards.GlobalStepGuard())
+    with guards.interruptible() as stop_hook, translated(est.model_dir, writing=True) as seen:
         with recovery.training_call(est.model_dir) as call:
             seen.checkpoint = call.checkpoint
+            guards.log_resume(call.checkpoint)
             with engine.reproducible(est.config):
-                engine.train(est.estimator, fn, steps, hooks + call.hooks, max_steps,
-                             listeners or None)
+                engine.train(est.estimator, fn, steps, hooks + call.hooks + [stop_hook],
+                             max_steps, listeners or None)
     return history.history
 
 
@@ -59,7 +71,8 @@ def evaluate(est, input_fn, steps=None, checkpoint_path=None, name=None, hooks=N
     """See :func:`pyestim.evaluate`."""
     steps = as_count(steps, "steps", minimum=1, error=StepsError)
     hooks = _hooks.normalize_hooks(hooks)
-    fn = resolve_input_fn(input_fn, est, ModeKeys.EVAL)
+    fn = _checked_input(input_fn, est, ModeKeys.EVAL)
+    guards.refuse_endless(fn, "evaluate", steps=steps)
     check_labels(fn, est.n_classes())
     path = reader_checkpoint(est.model_dir, checkpoint_path)
     with engine.reproducible(est.config), translated(est.model_dir, path):
@@ -87,18 +100,25 @@ def predict(est, input_fn, checkpoint_path=None, predict_keys=None, hooks=None,
     """See :func:`pyestim.predict`."""
     keys = _predict_keys(predict_keys)
     hooks = _hooks.normalize_hooks(hooks)
-    fn = resolve_input_fn(input_fn, est, ModeKeys.PREDICT)
+    fn = _checked_input(input_fn, est, ModeKeys.PREDICT)
+    guards.refuse_endless(fn, "predict", as_iterable=as_iterable)
     single = bool(yield_single_examples)
 
     def generate():
         path = reader_checkpoint(est.model_dir, checkpoint_path)
         with engine.reproducible(est.config), translated(est.model_dir, path):
-            for item in engine.predict(est.estimator, fn, keys, hooks, path, single):
-                yield est.tidy_prediction(item, single)
+            try:
+                for item in engine.predict(est.estimator, fn, keys, hooks, path, single):
+                    yield est.tidy_prediction(item, single)
+            except ValueError as err:
+                new = unknown_predict_keys(err)
+                if new is None:
+                    raise
+                raise new from err
 
     if as_iterable:
         return engine.between_items_as_before(generate())
-    items = list(generate())
+    items = list(guards.bounded_rows(generate(), single))
     if not simplify:
         return [results.prediction_record(item) for item in items]
     return results.predictions_frame(items, yield_single_examples=single)

@@ -13,7 +13,7 @@ import tensorflow as tf
 
 from . import engine, hooks as _hooks
 from .errors import EstimatorSpecError, ModelFnError, PyestimError
-from .translate import input_mismatch, raised_by_tensorflow
+from .translate import input_mismatch, missing_feature, raised_by_tensorflow
 
 __all__ = ["estimator_spec", "model_fn_signature", "wrap_model_fn", "MODEL_FN_ARGS"]
 
@@ -62,6 +62,11 @@ def wrap_model_fn(model_fn, wanted, has_params):
             if isinstance(err, PyestimError) or not raised_by_tensorflow(err):
                 raise
             raise input_mismatch(err, features, labels, mode) from err
+        except KeyError as err:
+            new = missing_feature(err, features)
+            if new is None:
+                raise
+            raise new from err
         if not isinstance(spec, engine.EstimatorSpec):
             raise ModelFnError(
                 f"model_fn must return estimator_spec(...), but in mode {mode!r} it returned "

@@ -10,7 +10,9 @@ use:
   ``tf.contrib.learn.datasets.mnist.read_data_sets()`` read MNIST with the legacy
   55,000 / 5,000 / 10,000 split (see :mod:`pyestim.datasets`);
 * ``tf.contrib.layers.flatten`` (the Layers API tutorial's), which is ``tf.layers.flatten``;
-* ``tf.contrib.predictor.from_estimator``: :func:`pyestim.predictor` (a live session).
+* ``tf.contrib.predictor.from_estimator``: :func:`pyestim.predictor` (a live session);
+* ``from pyestim.tf.examples.tutorials.mnist import input_data`` (seed 002's
+  ``tensorflow.examples.tutorials.mnist``): ``input_data.read_data_sets(dir, one_hot=True)``.
 
 Use it as ``from pyestim import tf`` (Python) or ``tf`` (the R package exports it).
 TensorFlow 2 keeps eager execution on; the estimator builds graphs of its own, so model
@@ -18,16 +20,17 @@ functions need nothing more. Scripts written for TensorFlow 1 sessions and place
 ``tf.disable_v2_behavior()`` first, as they would with ``tf.compat.v1``.
 """
 
+import sys as _sys
 import types as _types
 
 import tensorflow as _tf
 
 from . import _compat, datasets as _datasets, engine as _engine
-from .datasets import mnist as _mnist
+from .datasets import input_data as _input_data, mnist as _mnist
 from .inputs import numpy_input_fn
 from .predictor import from_estimator
 
-__all__ = ["Namespace"]
+__all__ = ["Namespace", "examples"]
 
 _v1 = _tf.compat.v1
 _compat.patch_deprecation_call_location()
@@ -88,6 +91,23 @@ def _estimator():
                        numpy_input_fn=numpy_input_fn)
     return Namespace("pyestim.tf.estimator", base=_engine.estimator_api_v1, inputs=inputs)
 
+
+def _examples():
+    """``pyestim.tf.examples.tutorials.mnist.input_data``, importable with ``from ... import``
+    (each level is registered in ``sys.modules``, as a package of one module)."""
+    names = ["pyestim.tf.examples", "pyestim.tf.examples.tutorials",
+             "pyestim.tf.examples.tutorials.mnist"]
+    child = _input_data
+    for name, attr in zip(reversed(names), ["input_data", "mnist", "tutorials"]):
+        module = Namespace(name, **{attr: child})
+        module.__path__ = []
+        _sys.modules.setdefault(name, module)
+        child = _sys.modules[name]
+    _sys.modules.setdefault("pyestim.tf.examples.tutorials.mnist.input_data", _input_data)
+    return child
+
+
+examples = _examples()
 
 _LAZY = {"contrib": _contrib, "estimator": _estimator}
 _built = {}

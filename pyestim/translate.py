@@ -14,16 +14,19 @@ Three kinds, each raised with the original as its cause:
 """
 
 import contextlib
+import inspect
 import os
 import re
 
 import tensorflow as tf
 
 from . import recovery
-from .errors import CheckpointError, InputDataError, InputDataTypeError, ModelDirError
+from .errors import (CheckpointError, FeatureKeyError, InputDataError, InputDataTypeError,
+                     InputFnError, ModelDirError, PyestimValueError)
 
 __all__ = ["translated", "translate_error", "translate_model_dir_error", "op_message",
-           "raised_by_tensorflow", "input_mismatch"]
+           "raised_by_tensorflow", "input_mismatch", "missing_feature", "unknown_predict_keys",
+           "checked_input_fn"]
 
 
 class _Call:
@@ -204,3 +207,63 @@ def input_mismatch(err, features, labels, mode):
         f"features arrive as {_describe(features)} and the labels as {_describe(labels)}; "
         "check that their shapes and dtypes are what the model function expects (e.g. the "
         "number of columns of x, or cast them with tf$cast).")
+
+
+def missing_feature(err, features):
+    """A FeatureKeyError for a ``KeyError`` raised when the model function read a feature the
+    input does not have, or None."""
+    key = err.args[0] if isinstance(err, KeyError) and len(err.args) == 1 else None
+    if not isinstance(features, dict) or not isinstance(key, str) or key in features:
+        return None
+    return FeatureKeyError(
+        f"The model function reads feature {key!r}, but the input function gives the "
+        f"features {sorted(features)}. Name the feature {key!r} in the input (e.g. "
+        f"numpy_input_fn(x = {{{key!r}: ...}})) or read one of the features given.")
+
+
+_PREDICT_KEYS = re.compile(r"Expected to run at least one output from dict_keys\((.*)\), "
+                           r"provided (.*)\.")
+
+
+def unknown_predict_keys(err):
+    """A PyestimValueError for TensorFlow's ValueError about ``predict_keys`` naming no
+    prediction of the model, or None."""
+    m = _PREDICT_KEYS.search(str(err)) if isinstance(err, ValueError) else None
+    if m is None:
+        return None
+    return PyestimValueError(
+        f"predict_keys {m.group(2)} name no prediction of the model; its predictions are "
+        f"{m.group(1)}. Give some of those names, or predict_keys = None for all.")
+
+
+def _check_returned(value):
+    # TensorFlow takes tensors, dicts, pairs and datasets; None and arrays (NumPy, pandas)
+    # end in a bare TypeError / IndexError deep inside tf.estimator.
+    array = type(value).__module__.split(".")[0] in ("numpy", "pandas")
+    if value is None or array:
+        kind = "None" if value is None else type(value).__name__
+        hint = " (a bare array: wrap it as features, e.g. {'x': array}, or use " \
+            "numpy_input_fn())" if array else ""
+        raise InputFnError(
+            f"The input function returned {kind}{hint}; it must return a tf.data.Dataset, a "
+            "(features, labels) pair or the features (a dict of tensors). Did it forget to "
+            "return its result? numpy_input_fn() and input_fn() build one.")
+    return value
+
+
+def checked_input_fn(fn):
+    """``fn`` (a zero-argument input function) wrapped so that what it returns is checked:
+    None or a bare array becomes an InputFnError. Input functions taking tf.estimator's
+    arguments are returned as they are."""
+    if getattr(fn, "pyestim_numpy_input", None) is not None:
+        return fn  # pyestim's own: always a Dataset
+    try:
+        if inspect.signature(fn).parameters:
+            return fn
+    except (TypeError, ValueError):
+        return fn
+
+    def input_fn():
+        return _check_returned(fn())
+
+    return input_fn

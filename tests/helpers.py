@@ -1,11 +1,14 @@
 """Helpers the test modules share (the softmax-regression data of conftest.py, fed through
 pyestim's numpy_input_fn; the global step read back from a checkpoint)."""
 
+import contextlib
+import signal
+
 import tensorflow as tf
 
 import pyestim
 
-__all__ = ["toy_input", "global_step_of"]
+__all__ = ["toy_input", "global_step_of", "time_limit"]
 
 
 def toy_input(data, rows=None, batch_size=50, num_epochs=None, shuffle=False, labels=True):
@@ -19,3 +22,19 @@ def toy_input(data, rows=None, batch_size=50, num_epochs=None, shuffle=False, la
 def global_step_of(model_dir):
     """The global step of the latest checkpoint in ``model_dir``."""
     return int(tf.train.load_variable(str(model_dir), "global_step"))
+
+
+@contextlib.contextmanager
+def time_limit(seconds=30):
+    """Fail (rather than hang) if the body runs longer than ``seconds`` (main thread only)."""
+
+    def on_alarm(signum, frame):
+        raise TimeoutError(f"the call did not return within {seconds} s")
+
+    old = signal.signal(signal.SIGALRM, on_alarm)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)

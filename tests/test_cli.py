@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+import pyestim
 from pyestim import cli
 
 REPO = Path(__file__).resolve().parents[1]
@@ -76,6 +77,40 @@ def test_mnist_job_end_to_end(tmp_path):
     assert result["metrics"]["global_step"] == 30
     assert 0.0 <= result["metrics"]["accuracy"] <= 1.0
     assert result["history"]["step"] == [10, 20, 30]
+    assert result["settings"] == {"model": "cnn", "steps": 30, "batch_size": 100,
+                                  "learning_rate": 0.001, "seed": 7}
+    assert set(result["versions"]) == {"pyestim", "tensorflow", "numpy", "python"}
     png = model_dir / "loss.png"
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert (model_dir / "checkpoint").exists()
+
+
+@pytest.mark.parametrize("flag,where,message", [
+    ("--json", "missing/metrics.json", "does not exist"),
+    ("--json", ".", "is a folder"),
+    ("--plot", "missing/loss.png", "does not exist"),
+    ("--model-dir", "afile", "is a file"),
+])
+def test_output_paths_are_checked_before_training(tmp_path, flag, where, message, capsys):
+    (tmp_path / "afile").write_text("x")
+    path = str(tmp_path / where)
+    argv = ["mnist", "--steps", "1", "--data-dir", str(tmp_path / "no-data"), flag, path]
+    assert cli.main(argv) == 2
+    err = capsys.readouterr().err
+    # the path is refused before the (missing) data is read: the error is about the path
+    assert f"pyestim: error: {flag} {path!r}" in err and message in err
+    assert not (tmp_path / "missing").exists()
+
+
+def test_model_dir_in_an_unwritable_folder_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(cli.os, "access", lambda path, mode: False)
+    args = cli.build_parser().parse_args(["mnist", "--model-dir", str(tmp_path / "m")])
+    with pytest.raises(pyestim.errors.ModelDirError, match="cannot be created or written"):
+        cli.check_outputs(args)
+
+
+def test_without_model_dir_the_job_says_where_the_model_went_and_how_to_resume():
+    note = cli.model_dir_note("/tmp/pyestim_mnist_abc", given=False)
+    assert "a new temporary folder" in note
+    assert "pyestim mnist --model-dir /tmp/pyestim_mnist_abc" in note
+    assert cli.model_dir_note("/m", given=True) == "model_dir: /m"

@@ -16,15 +16,14 @@ argument checks and fed a batch, so that the fuzzing reaches the code it names.
 """
 
 import collections
-import contextlib
 import os
-import signal
 
 import numpy as np
 import pandas as pd
 import pytest
 import tensorflow as tf
 from conftest import in_ci
+from helpers import time_limit
 from hypothesis import HealthCheck, event, given, settings, target
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -38,25 +37,8 @@ DERANDOMIZE = in_ci() and os.environ.get("PYESTIM_FUZZ_RANDOM") != "1"
 SETTINGS = dict(deadline=None, database=None, derandomize=DERANDOMIZE,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                        HealthCheck.filter_too_much])
-EXAMPLE_SECONDS = 30
 #: PYESTIM_FUZZ_SCALE=20 runs 20 times as many examples (a deeper search, by hand).
 SCALE = max(1, int(os.environ.get("PYESTIM_FUZZ_SCALE", "1")))
-
-
-@contextlib.contextmanager
-def time_limit(seconds=EXAMPLE_SECONDS):
-    """Fail (rather than hang) if the body runs longer than ``seconds``."""
-
-    def on_alarm(signum, frame):
-        raise TimeoutError(f"the call did not return within {seconds} s")
-
-    old = signal.signal(signal.SIGALRM, on_alarm)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, old)
 
 
 def only_pyestim_errors(call, outcomes=None):
@@ -532,3 +514,130 @@ def test_counts_beyond_what_tensorflow_can_index_are_refused():
     x = np.zeros((4, 2), np.float32)
     with pytest.raises(errors.PyestimValueError):
         pyestim.numpy_input_fn({"x": x}, batch_size=2**80, num_epochs=None, shuffle=False)
+
+
+# --------------------------------------------------------------------------------------------
+# NaN / Inf / None in the data (issue 11): refused by default, naming the first row; accepted
+# with allow_nonfinite
+
+BAD_VALUES = st.sampled_from([np.nan, np.inf, -np.inf, None])
+
+
+@st.composite
+def columns_with_bad_values(draw):
+    """(column, first bad row or None, the bad value): a float column of 1..12 rows, 2-D at
+    times, with 0..3 bad values; None makes it a column of Python objects (pandas: NaN)."""
+    rows = draw(st.integers(1, 12))
+    width = draw(st.sampled_from([None, 1, 3]))
+    shape = (rows,) if width is None else (rows, width)
+    col = draw(hnp.arrays(np.float64, shape, elements=st.floats(-5, 5)))
+    bad = draw(BAD_VALUES)
+    cells = draw(st.lists(st.tuples(st.integers(0, rows - 1), st.integers(0, (width or 1) - 1)),
+                          min_size=draw(st.sampled_from([0, 1, 1, 1])), max_size=3))
+    if bad is None and width is None and cells:
+        col = col.astype(object)
+    for r, c in cells:
+        col[(r,) if width is None else (r, c)] = bad
+    first = min(r for r, _ in cells) if cells else None
+    return col, first, bad
+
+
+_NONFINITE_OUTCOMES = collections.Counter()
+
+
+@settings(max_examples=80 * SCALE, **SETTINGS)
+@given(case=columns_with_bad_values(), how=st.sampled_from(["numpy", "data frame", "dict"]),
+       allow=st.booleans())
+def _fuzz_non_finite_features(case, how, allow):
+    col, first, bad = case
+    frame = how == "data frame" and col.ndim == 1
+    if how == "numpy" or not frame and how == "data frame":
+        call = lambda: pyestim.numpy_input_fn({"f": col}, shuffle=False, allow_nonfinite=allow)
+    else:
+        data = pd.DataFrame({"f": col}) if frame else {"f": col}
+        call = lambda: pyestim.input_fn(data, "f", allow_nonfinite=allow)
+    with time_limit():
+        try:
+            fn = call()
+        except errors.NonFiniteInputError as err:
+            assert not allow and first is not None
+            assert "'f'" in str(err) and f"row {first + 1} " in str(err)
+            record(_NONFINITE_OUTCOMES, "refused: NonFiniteInputError")
+            return
+        except errors.PyestimError as err:  # a column of objects (None) may be refused so
+            assert bad is None, err
+            record(_NONFINITE_OUTCOMES, f"refused: {type(err).__name__}")
+            return
+    assert callable(fn)
+    assert allow or first is None, "a non-finite feature was accepted"
+    record(_NONFINITE_OUTCOMES, "accepted")
+
+
+def test_non_finite_features_are_refused_naming_the_first_row():
+    _NONFINITE_OUTCOMES.clear()
+    _fuzz_non_finite_features()
+    check_share(_NONFINITE_OUTCOMES, "refused: NonFiniteInputError", 0.2)
+    check_share(_NONFINITE_OUTCOMES, "accepted", 0.2)
+
+
+# --------------------------------------------------------------------------------------------
+# Endless inputs (issue 11): predict() / evaluate() refuse or bound them; none may hang
+
+
+def _endless_model(features, labels, mode):
+    from pyestim import estimator_spec
+    x = tf.cast(features["f"] if isinstance(features, dict) else features, tf.float32)
+    w = tf.compat.v1.get_variable("w", [1, 2], initializer=tf.compat.v1.zeros_initializer())
+    logits = tf.matmul(tf.reshape(x, [-1, 1]), w)
+    if mode == "infer":
+        return estimator_spec(mode=mode, predictions={"p": logits})
+    loss = tf.compat.v1.losses.sparse_softmax_cross_entropy(labels=labels, logits=logits)
+    return estimator_spec(mode=mode, loss=loss, train_op=tf.compat.v1.train.
+                          GradientDescentOptimizer(0.1).minimize(
+                              loss, global_step=tf.compat.v1.train.get_global_step()))
+
+
+@pytest.fixture(scope="module")
+def endless_estimator(tmp_path_factory):
+    est = pyestim.estimator(_endless_model, model_dir=str(tmp_path_factory.mktemp("endless")))
+    pyestim.train(est, pyestim.numpy_input_fn({"f": np.arange(4.0)}, np.array([0, 1, 0, 1]),
+                                              shuffle=False), steps=1)
+    return est
+
+
+@st.composite
+def endless_inputs(draw):
+    """(input function, how it repeats): pyestim's own with num_epochs None, or a tf.data
+    input pyestim cannot see into that repeats forever."""
+    rows = draw(st.integers(1, 30))
+    batch = draw(st.integers(1, 40))
+    x = np.arange(float(rows))
+    kind = draw(st.sampled_from(["numpy_input_fn", "input_fn", "opaque"]))
+    if kind == "numpy_input_fn":
+        return pyestim.numpy_input_fn({"f": x}, shuffle=draw(st.booleans()), batch_size=batch,
+                                      num_epochs=None), kind
+    if kind == "input_fn":
+        return pyestim.input_fn(pd.DataFrame({"f": x}), "f", batch_size=batch,
+                                num_epochs=None), kind
+    return (lambda: tf.data.Dataset.from_tensor_slices({"f": x}).repeat().batch(batch)), kind
+
+
+@settings(max_examples=12 * SCALE, **SETTINGS)
+@given(case=endless_inputs(), call=st.sampled_from(["predict", "evaluate"]))
+def _fuzz_endless_inputs(est, case, call):
+    fn, kind = case
+    if call == "evaluate" and kind == "opaque":
+        return  # an opaque endless input without steps is the caller's loop (documented)
+    os.environ["PYESTIM_PREDICT_ROW_LIMIT"] = "300"
+    try:
+        with time_limit(60), pytest.raises(errors.EndlessInputError):
+            if call == "predict":
+                pyestim.predict(est, fn)
+            else:
+                pyestim.evaluate(est, fn)
+    finally:
+        del os.environ["PYESTIM_PREDICT_ROW_LIMIT"]
+
+
+def test_endless_inputs_never_hang(endless_estimator):
+    _fuzz_endless_inputs(endless_estimator)

@@ -10,7 +10,8 @@ from .. import engine
 from .._args import as_count
 from ..errors import PyestimTypeError, PyestimValueError
 from ..estimator import Estimator, class_count
-from ..feature_columns import classifier_parse_example_spec, regressor_parse_example_spec
+from ..feature_columns import (check_data_columns, classifier_parse_example_spec,
+                               regressor_parse_example_spec)
 from .optimizers import PARTITIONER_ARGS, tf_version
 
 __all__ = ["CannedEstimator", "make", "tidy_prediction", "parsing_serving_input_receiver_fn",
@@ -74,6 +75,11 @@ class CannedEstimator(Estimator):
                 self.args.get("label_vocabulary") is None:
             return class_count(self.args["n_classes"])
         return super().n_classes()
+
+    def check_data(self, data):
+        """The data must fit the feature columns (:func:`check_data_columns`)."""
+        if self.feature_layout == "dict" and self.feature_columns:
+            check_data_columns(self.feature_columns, data)
 
     def default_serving_input_fn(self):
         """Classifiers and regressors parse ``tf.train.Example`` protos with the spec of their

@@ -8,18 +8,51 @@ logs on pyestim's behalf) shows INFO, unless the user already chose a level for 
 ``tensorflow`` logger or set ``PYESTIM_TF_VERBOSITY`` (DEBUG, INFO, WARNING, ERROR). That first
 call also logs one line naming the TensorFlow stack that runs (``pyestim: current stack:
 TensorFlow 2.21.0, tf-keras 2.21.0, ...``).
+
+TensorFlow's deprecation warnings about calls pyestim, tf.estimator or TensorFlow make
+themselves ("From .../tensorflow_estimator/...: Estimator.__init__ ... is deprecated ... Use
+tf.keras instead.") are dropped from that first call on (:class:`OwnDeprecations`, a filter on
+the logger): the user never made those calls and cannot act on them. Warnings about the
+user's own calls (a ``From`` location in their code) are kept. ``PYESTIM_SHOW_DEPRECATIONS=1``
+keeps them all.
 """
 
 import logging
 import os
+import re
 
 import tensorflow as tf
 
 from . import tf_compat
 
-__all__ = ["tf_logger"]
+__all__ = ["tf_logger", "OwnDeprecations"]
 
 _chosen = False
+
+_FROM = re.compile(r"^From (.+?):\d+: .* is deprecated and will be removed", re.S)
+_LIBRARY_PARTS = ("/tensorflow/", "/tensorflow_estimator/", "/keras/", "/tf_keras/")
+_PYESTIM_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))).replace(os.sep, "/")
+
+
+class OwnDeprecations(logging.Filter):
+    """Drops TensorFlow's deprecation warnings whose call location is pyestim's, TensorFlow's
+    or tf.estimator's own code (see the module notes)."""
+
+    def filter(self, record):
+        try:
+            m = _FROM.match(record.getMessage())
+        except Exception:  # noqa: BLE001 - a record that cannot be formatted is not ours
+            return True
+        if m is None:
+            return True
+        where = m.group(1).replace(os.sep, "/")
+        own = where.startswith(_PYESTIM_DIR + "/") or any(p in where for p in _LIBRARY_PARTS)
+        return not own
+
+
+def _show_deprecations():
+    return os.environ.get("PYESTIM_SHOW_DEPRECATIONS", "").strip().lower() in ("1", "true",
+                                                                                "yes")
 
 
 def tf_logger():
@@ -38,6 +71,9 @@ def tf_logger():
         logger.setLevel(level)
     elif logger.level == logging.NOTSET:
         logger.setLevel(logging.INFO)
+    if not _show_deprecations() and \
+            not any(isinstance(f, OwnDeprecations) for f in logger.filters):
+        logger.addFilter(OwnDeprecations())
     _chosen = True
     logger.info("pyestim: %s", tf_compat.stack_summary())  # once: which stack runs
     return logger

@@ -28,6 +28,8 @@
 #' @param queue_capacity Number of examples to keep ready ahead of the model.
 #' @param num_threads Accepted for compatibility (reading is single-threaded, for a
 #'   reproducible order).
+#' @param allow_nonfinite Accept features holding `NA`, `NaN` or infinite values (refused by
+#'   default, naming the column, the first row and the count).
 #' @param ... Passed on to the method for the data (`input_fn()`, `input_fn.default()`,
 #'   `input_fn.formula()`, `input_fn.matrix()`); must be empty for the data frame method.
 #'
@@ -64,7 +66,7 @@ input_fn.formula <- function(object, data, ...) {
 #' @export
 input_fn.data.frame <- function(object, features, response = NULL, batch_size = 128,
                                 shuffle = "auto", num_epochs = 1, queue_capacity = 1000,
-                                num_threads = 1, ...) {
+                                num_threads = 1, allow_nonfinite = FALSE, ...) {
   call <- generic_call("input_fn")
   check_dots_empty(...)
   columns <- data_columns(object)
@@ -90,7 +92,8 @@ input_fn.data.frame <- function(object, features, response = NULL, batch_size = 
     shuffle = as_py_bool(shuffle),
     num_epochs = as_py_int(num_epochs),
     queue_capacity = as_py_int(queue_capacity),
-    num_threads = as_py_int(num_threads)), call = call)
+    num_threads = as_py_int(num_threads),
+    allow_nonfinite = as_py_bool(allow_nonfinite)), call = call)
 }
 
 #' @rdname input_fn
@@ -162,6 +165,8 @@ formula_columns <- function(formula, available) {
 #'   whole batches).
 #' @param num_threads Accepted for compatibility; reading is single-threaded so that the
 #'   order of examples is reproducible.
+#' @param allow_nonfinite Accept features holding `NA`, `NaN` or infinite values (refused by
+#'   default, naming the feature, the first row and the count).
 #'
 #' @return An input function (a Python function of no arguments).
 #' @seealso [input_fn()]
@@ -172,7 +177,7 @@ formula_columns <- function(formula, available) {
 #' }
 #' @export
 numpy_input_fn <- function(x, y = NULL, batch_size = 128L, num_epochs = 1L, shuffle = NULL,
-                           queue_capacity = 1000L, num_threads = 1L) {
+                           queue_capacity = 1000L, num_threads = 1L, allow_nonfinite = FALSE) {
   pycall("numpy_input_fn", list(
     x = as_py_arrays(x),
     y = as_py_arrays(y),
@@ -180,5 +185,6 @@ numpy_input_fn <- function(x, y = NULL, batch_size = 128L, num_epochs = 1L, shuf
     num_epochs = as_py_int(num_epochs),
     shuffle = as_py_bool(shuffle),
     queue_capacity = as_py_int(queue_capacity),
-    num_threads = as_py_int(num_threads)))
+    num_threads = as_py_int(num_threads),
+    allow_nonfinite = as_py_bool(allow_nonfinite)))
 }

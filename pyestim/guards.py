@@ -1,0 +1,206 @@
+"""Guards that make a call fail fast or lose nothing: the checks ``train()``, ``evaluate()`` and
+``predict()`` run around the engine, beside the data checks of :mod:`pyestim.inputs`.
+
+* **Endless input.** An input function pyestim built with ``num_epochs`` None / NULL repeats
+  forever: ``evaluate()`` without ``steps`` and ``predict()`` collecting every prediction
+  would never return, so they are refused up front (:func:`refuse_endless`). An input
+  function pyestim cannot see into is bounded instead: ``predict()`` stops with an error once
+  it has collected :data:`PREDICT_ROW_LIMIT` rows (:func:`bounded_rows`).
+* **A train_op that never increments global_step** would make ``train(steps=)`` loop forever
+  (TensorFlow only warns): :class:`GlobalStepGuard` stops after :data:`STALLED_STEPS` steps
+  with ``global_step`` unchanged.
+* **Ctrl-C and preemption.** :func:`interruptible` turns SIGINT (Ctrl-C; not under R, whose
+  interrupt reticulate hands over with a handler of its own, left alone) and
+  SIGTERM (how schedulers and cloud preemption stop a job) received after the first step
+  into a request to stop after the current step: tf.estimator then ends the session as after
+  its last step, which writes a checkpoint of the steps done, and the signal is raised again
+  (KeyboardInterrupt; SIGTERM with its previous handler). A signal before the first step acts
+  at once (the failed start is rolled back); a second signal acts at once too. The next
+  ``train()`` logs the step it resumes from (:func:`log_resume`). Anchor: Keras'
+  ``BackupAndRestore``.
+"""
+
+import contextlib
+import os
+import signal
+import threading
+
+import tensorflow as tf
+
+from . import engine
+from .errors import EndlessInputError, GlobalStepError
+from .inputs import repeats_forever
+
+__all__ = ["PREDICT_ROW_LIMIT", "STALLED_STEPS", "refuse_endless", "bounded_rows",
+           "GlobalStepGuard", "InterruptHook", "interruptible", "log_resume"]
+
+#: ``predict()`` without ``as_iterable`` refuses to collect more rows than this from an input
+#: function it cannot see into (``PYESTIM_PREDICT_ROW_LIMIT`` overrides it).
+PREDICT_ROW_LIMIT = 10_000_000
+
+#: ``train()`` stops after this many steps in a row with ``global_step`` unchanged.
+STALLED_STEPS = 10
+
+
+def refuse_endless(fn, call, steps=None, as_iterable=False):
+    """Raise EndlessInputError if ``fn`` repeats forever and nothing else ends ``call``
+    ("evaluate" without ``steps``, "predict" without ``as_iterable``)."""
+    if not repeats_forever(fn):
+        return
+    if call == "evaluate" and steps is None:
+        raise EndlessInputError(
+            "evaluate() got an input function that repeats forever (num_epochs = None / NULL) "
+            "and no steps, so it would never return. Give steps (the number of batches to "
+            "evaluate), or build the input with num_epochs = 1.")
+    if call == "predict" and not as_iterable:
+        raise EndlessInputError(
+            "predict() got an input function that repeats forever (num_epochs = None / NULL), "
+            "so collecting every prediction would never end (and fill the memory). Build the "
+            "input with num_epochs = 1, or take predictions one at a time with "
+            "as_iterable = TRUE (True) and stop when you have enough.")
+
+
+def _row_limit():
+    value = os.environ.get("PYESTIM_PREDICT_ROW_LIMIT", "")
+    return int(value) if value.strip().isdigit() else PREDICT_ROW_LIMIT
+
+
+def _rows_in(item, single):
+    if single:
+        return 1
+    first = next(iter(item.values()), None) if isinstance(item, dict) else item
+    shape = getattr(first, "shape", None)
+    return int(shape[0]) if shape else 1
+
+
+def bounded_rows(items, single, limit=None):
+    """``items`` (predictions), stopping with EndlessInputError once more than ``limit`` rows
+    (default :data:`PREDICT_ROW_LIMIT`) have come."""
+    limit = _row_limit() if limit is None else limit
+    rows = 0
+    for item in items:
+        rows += _rows_in(item, single)
+        if rows > limit:
+            raise EndlessInputError(
+                f"predict() collected more than {limit:,} rows without an end in sight: the "
+                "input function may repeat forever. Build it to stop (num_epochs = 1), take "
+                "predictions one at a time with as_iterable = TRUE (True), or raise the bound "
+                "with the environment variable PYESTIM_PREDICT_ROW_LIMIT.")
+        yield item
+
+
+class GlobalStepGuard(tf.compat.v1.train.SessionRunHook):
+    """Stop training with GlobalStepError when ``global_step`` has not changed for
+    ``patience`` steps in a row (a ``train_op`` that does not increment it)."""
+
+    def __init__(self, patience=STALLED_STEPS):
+        self.patience = patience
+
+    def begin(self):
+        self._step = tf.compat.v1.train.get_global_step()
+        self._last, self._stalled = None, 0
+
+    def before_run(self, run_context):
+        if self._step is None:
+            return None
+        return tf.compat.v1.train.SessionRunArgs(self._step)
+
+    def after_run(self, run_context, run_values):
+        if self._step is None:
+            return
+        value = int(run_values.results)
+        self._stalled = self._stalled + 1 if value == self._last else 0
+        self._last = value
+        if self._stalled >= self.patience:
+            raise GlobalStepError(
+                f"train() ran {self._stalled + 1} steps but global_step stayed at {value}: "
+                "the train_op does not increment the global step, so steps / max_steps would "
+                "never be reached. Pass the global step to the optimizer: "
+                "optimizer.minimize(loss, global_step=tf.train.get_global_step()) "
+                "(R: optimizer$minimize(loss, global_step = tf$train$get_global_step())).")
+
+
+class InterruptHook(tf.compat.v1.train.SessionRunHook):
+    """Requests a stop after the current step once :func:`interruptible` has seen a signal;
+    counts the steps done so that a signal before the first one acts at once."""
+
+    def __init__(self, state):
+        self.state = state
+
+    def after_run(self, run_context, run_values):
+        self.state["steps"] += 1
+        if self.state["signal"] is not None:
+            run_context.request_stop()
+
+
+def _install(state, signum):
+    previous = signal.getsignal(signum)
+    if previous is None or previous == signal.SIG_IGN:
+        return None  # a handler not installed from Python, or an ignored signal: leave it
+    if signum == signal.SIGINT and previous is not signal.default_int_handler:
+        # An embedding's own handler (reticulate's under R turns R's interrupt into one
+        # that returns control to R): deferring it would lose that, so leave it.
+        return None
+
+    def handler(received, frame):
+        signal.signal(received, previous)  # a second signal acts at once
+        if state["steps"] == 0:
+            _deliver(received, previous)
+            return
+        state["signal"] = received
+        engine.tf_logger().warning(
+            "Received %s: stopping after this step and writing a checkpoint (send it again to "
+            "stop at once).", signal.Signals(received).name)
+
+    signal.signal(signum, handler)
+    return previous
+
+
+def _deliver(signum, previous):
+    """Act on ``signum`` as its ``previous`` handler would; SIGINT always ends in
+    KeyboardInterrupt (an embedding's handler, e.g. reticulate's under R, may only set a flag;
+    the KeyboardInterrupt is what returns control to R as an interrupt)."""
+    if callable(previous):
+        previous(signum, None)
+    elif signum != signal.SIGINT:
+        signal.signal(signum, previous)
+        os.kill(os.getpid(), signum)
+        return
+    if signum == signal.SIGINT:
+        raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def interruptible():
+    """During one ``train()``: SIGINT / SIGTERM after the first step stop training after the
+    current step (tf.estimator writes its end-of-training checkpoint), then the signal is
+    raised again. Yields the hook to add to the call's hooks. Outside the main thread the
+    signals are left alone."""
+    state = {"signal": None, "steps": 0}
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(ValueError, TypeError, OSError):
+                old = _install(state, signum)
+                if old is not None:
+                    previous[signum] = old
+    try:
+        yield InterruptHook(state)
+    finally:
+        for signum, old in previous.items():
+            with contextlib.suppress(ValueError, TypeError, OSError):
+                signal.signal(signum, old)
+    if state["signal"] is not None:
+        engine.tf_logger().warning(
+            "Training stopped by %s after %d step(s) of this call; the checkpoint is written: "
+            "train() again resumes from it.", signal.Signals(state["signal"]).name,
+            state["steps"])
+        _deliver(state["signal"], previous.get(state["signal"], signal.SIG_DFL))
+
+
+def log_resume(checkpoint):
+    """Log the step ``train()`` resumes from, when it starts from ``checkpoint``."""
+    if checkpoint:
+        step = str(checkpoint).rsplit("-", 1)[-1]
+        engine.tf_logger().info("Resuming training from step %s (checkpoint %s).", step,
+                                checkpoint)

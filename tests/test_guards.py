@@ -1,0 +1,305 @@
+"""Fail fast and lose nothing (issue 11): endless input, a train_op that never increments
+global_step, non-finite features, and Ctrl-C / SIGTERM during train().
+
+Each call that used to hang runs under an alarm, so a regression fails instead of hanging.
+"""
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import pyestim
+from pyestim import errors, guards
+from helpers import global_step_of, time_limit, toy_input
+
+
+@pytest.fixture
+def trained(tmp_path, linear_model_fn, toy_data):
+    est = pyestim.estimator(linear_model_fn, model_dir=str(tmp_path / "m"))
+    pyestim.train(est, toy_input(toy_data), steps=2)
+    return est
+
+
+# 1. Endless input -----------------------------------------------------------------------------
+
+def test_predict_refuses_numpy_input_that_repeats_forever(trained, toy_data):
+    endless = pyestim.numpy_input_fn({"x": toy_data.x}, shuffle=False, num_epochs=None)
+    with time_limit(), pytest.raises(errors.EndlessInputError, match="as_iterable"):
+        pyestim.predict(trained, endless)
+
+
+def test_predict_as_iterable_over_endless_input_still_works(trained, toy_data):
+    endless = pyestim.numpy_input_fn({"x": toy_data.x}, shuffle=False, num_epochs=None)
+    with time_limit():
+        it = pyestim.predict(trained, endless, as_iterable=True)
+        first = [next(it) for _ in range(250)]  # more rows than the data: it repeats
+    assert len(first) == 250
+
+
+def test_evaluate_refuses_endless_input_without_steps(trained, toy_data):
+    with time_limit(), pytest.raises(errors.EndlessInputError, match="steps"):
+        pyestim.evaluate(trained, toy_input(toy_data, num_epochs=None))
+    with time_limit():  # with steps it runs
+        out = pyestim.evaluate(trained, toy_input(toy_data, num_epochs=None), steps=2)
+    assert len(out) == 1
+
+
+def test_input_fn_with_num_epochs_none_is_refused_too(trained, toy_data):
+    df = pd.DataFrame(toy_data.x, columns=[f"f{i}" for i in range(6)])
+    df["y"] = toy_data.y
+    fn = pyestim.input_fn(df, [f"f{i}" for i in range(6)], "y", num_epochs=None)
+    with time_limit(), pytest.raises(errors.EndlessInputError):
+        pyestim.predict(trained, fn)
+    with time_limit(), pytest.raises(errors.EndlessInputError):
+        pyestim.evaluate(trained, fn)
+
+
+def test_predict_bounds_an_opaque_endless_input(trained, toy_data, monkeypatch):
+    from pyestim import tf
+
+    def opaque():  # a tf.data input pyestim cannot see into, repeating forever
+        return tf.data.Dataset.from_tensor_slices({"x": toy_data.x}).repeat().batch(50)
+
+    monkeypatch.setenv("PYESTIM_PREDICT_ROW_LIMIT", "500")
+    with time_limit(), pytest.raises(errors.EndlessInputError, match="more than 500 rows"):
+        pyestim.predict(trained, opaque)
+
+
+def test_predict_row_limit_counts_batches_by_rows():
+    batches = [{"p": np.zeros((40, 2))} for _ in range(3)]
+    assert len(list(guards.bounded_rows(iter(batches), single=False, limit=120))) == 3
+    with pytest.raises(errors.EndlessInputError, match="more than 100 rows"):
+        list(guards.bounded_rows(iter(batches), single=False, limit=100))
+
+
+# 2. A train_op that never increments global_step ---------------------------------------------
+
+def _no_step_model(features, labels, mode):
+    from pyestim import estimator_spec, tf
+    w = tf.get_variable("w", [6, 10], initializer=tf.zeros_initializer())
+    logits = tf.matmul(features["x"], w)
+    loss = tf.losses.sparse_softmax_cross_entropy(labels=labels, logits=logits)
+    # The common slip: no global_step = tf.train.get_global_step().
+    train_op = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
+    return estimator_spec(mode=mode, loss=loss, train_op=train_op)
+
+
+def test_train_op_without_global_step_stops_with_the_fix(tmp_path, toy_data):
+    est = pyestim.estimator(_no_step_model, model_dir=str(tmp_path / "m"))
+    with time_limit(), pytest.raises(errors.GlobalStepError) as info:
+        pyestim.train(est, toy_input(toy_data), steps=5)
+    message = str(info.value)
+    assert "global_step stayed at 0" in message
+    assert "global_step=tf.train.get_global_step()" in message
+    assert f"ran {guards.STALLED_STEPS + 1} steps" in message
+
+
+# 3. Non-finite features ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_numpy_input_fn_refuses_non_finite_features(toy_data, bad):
+    x = toy_data.x.copy()
+    x[7, 2] = bad
+    x[9, 0] = bad
+    for kwargs in ({"x": {"x": x}}, {"x": x}):
+        with pytest.raises(errors.NonFiniteInputError) as info:
+            pyestim.numpy_input_fn(**kwargs, y=toy_data.y, shuffle=False)
+        message = str(info.value)
+        assert "'x'" in message and "2 non-finite" in message and "row 8 " in message
+        assert "allow_nonfinite" in message
+
+
+def test_input_fn_refuses_non_finite_naming_the_column(toy_data):
+    df = pd.DataFrame({"a": [1.0, 2.0, 3.0, 4.0], "b": [0.5, np.nan, np.nan, 1.0],
+                       "y": [0, 1, 0, 1]})
+    with pytest.raises(errors.NonFiniteInputError, match=r"'b' holds 2 .* row 2 "):
+        pyestim.input_fn(df, ["a", "b"], "y")
+    # labels are not features; other columns are not checked
+    pyestim.input_fn(df, ["a"], "y")
+    # a list of columns and a structured array (R's matrix with column names) too
+    with pytest.raises(errors.NonFiniteInputError, match="'b'"):
+        pyestim.input_fn({"a": [1.0, 2.0], "b": [np.inf, 1.0]}, ["a", "b"])
+
+
+def test_allow_nonfinite_lets_them_through(toy_data):
+    x = toy_data.x.copy()
+    x[0, 0] = np.nan
+    fn = pyestim.numpy_input_fn({"x": x}, shuffle=False, allow_nonfinite=True)
+    assert callable(fn)
+    df = pd.DataFrame({"a": [np.nan, 1.0]})
+    assert callable(pyestim.input_fn(df, "a", allow_nonfinite=True))
+    with pytest.raises(errors.PyestimTypeError, match="allow_nonfinite"):
+        pyestim.numpy_input_fn({"x": x}, shuffle=False, allow_nonfinite="yes")
+
+
+def test_predict_with_a_nan_row_is_refused_not_answered(trained, toy_data):
+    x = toy_data.x[:10].copy()
+    x[3, 1] = np.nan
+    with pytest.raises(errors.NonFiniteInputError, match="row 4 "):
+        pyestim.predict(trained, pyestim.numpy_input_fn({"x": x}, shuffle=False))
+
+
+def test_large_finite_values_whose_sum_overflows_are_accepted():
+    x = np.full((4, 3), np.finfo(np.float64).max / 2)
+    assert callable(pyestim.numpy_input_fn({"x": x}, shuffle=False))
+
+
+# 5. Ctrl-C and SIGTERM write a checkpoint -----------------------------------------------------
+
+_CHILD = textwrap.dedent("""
+    import os, sys, time
+    import numpy as np
+    sys.path.insert(0, {tests!r})
+    import conftest
+    import pyestim
+    from pyestim import hook_progress_bar, session_run_hook
+    x = np.random.default_rng(1).normal(size=(200, 6)).astype(np.float32)
+    y = (x[:, 0] > 0).astype(np.int32)
+    est = pyestim.estimator(conftest.linear_model, model_dir={model_dir!r},
+                            config=pyestim.run_config(save_checkpoints_steps=100000,
+                                                      save_checkpoints_secs=None))
+    fn = pyestim.numpy_input_fn({{"x": x}}, y, batch_size=20, num_epochs=None, shuffle=True)
+    runs = []
+    def after_run(context, values):
+        time.sleep(0.01)
+        runs.append(1)
+        if len(runs) == 30:
+            open({ready!r}, "w").close()
+    try:
+        pyestim.train(est, fn, steps=100000, hooks=session_run_hook(after_run=after_run))
+    except KeyboardInterrupt:
+        print("KEYBOARD-INTERRUPT", flush=True)
+        sys.exit(3)
+    print("RETURNED", flush=True)
+""")
+
+
+def _interrupted_run(tmp_path, signum):
+    model_dir, ready = str(tmp_path / "m"), str(tmp_path / "ready")
+    script = _CHILD.format(tests=os.path.dirname(__file__), model_dir=model_dir, ready=ready)
+    child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+    try:
+        with time_limit(240):
+            while not os.path.exists(ready):
+                assert child.poll() is None, child.communicate()[1][-3000:]
+                time.sleep(0.1)
+            child.send_signal(signum)
+            out, err = child.communicate()
+    finally:
+        if child.poll() is None:
+            child.kill()
+    return model_dir, child.returncode, out, err
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_interrupt_writes_a_checkpoint_and_the_next_train_resumes(tmp_path, signum, toy_data,
+                                                                   linear_model_fn, tf_log):
+    model_dir, code, out, err = _interrupted_run(tmp_path, signum)
+    if signum == signal.SIGINT:
+        assert code == 3 and "KEYBOARD-INTERRUPT" in out, err[-3000:]
+    else:
+        assert code == -signal.SIGTERM, err[-3000:]
+    # save_checkpoints_steps is out of reach: the checkpoint is the interrupt's, past step 30
+    step = global_step_of(model_dir)
+    assert step >= 30
+    assert "stopping after this step and writing a checkpoint" in err
+    est = pyestim.estimator(linear_model_fn, model_dir=model_dir)
+    pyestim.train(est, toy_input(toy_data), steps=1)
+    assert any(f"Resuming training from step {step} " in line for line in tf_log)
+    assert global_step_of(model_dir) == step + 1
+
+
+# 4. Canned estimators and non-numeric data -----------------------------------------------------
+
+def _canned(tmp_path, *columns):
+    return pyestim.linear_classifier(feature_columns=pyestim.feature_columns(*columns),
+                                     model_dir=str(tmp_path / "lin"))
+
+
+def test_canned_refuses_text_for_a_numeric_column(tmp_path):
+    est = _canned(tmp_path, pyestim.column_numeric("a"))
+    df = pd.DataFrame({"a": ["u", "v"] * 5, "y": [0, 1] * 5})
+    with pytest.raises(errors.InputDataError, match=r"'a' holds text .* expects numbers"):
+        pyestim.train(est, pyestim.input_fn(df, "a", "y"), steps=1)
+    with pytest.raises(errors.InputDataError, match=r"'a' holds text"):  # numpy_input_fn too
+        pyestim.train(est, pyestim.numpy_input_fn({"a": df.a.values}, df.y.values,
+                                                  shuffle=False), steps=1)
+    assert not os.path.exists(tmp_path / "lin" / "checkpoint")
+
+
+def test_canned_refuses_numbers_for_a_vocabulary_column_and_floats_for_ids(tmp_path):
+    voc = pyestim.column_indicator(
+        pyestim.column_categorical_with_vocabulary_list("c", vocabulary_list=["u", "v"]))
+    est = _canned(tmp_path, voc)
+    df = pd.DataFrame({"c": [1.0, 2.0] * 5, "y": [0, 1] * 5})
+    with pytest.raises(errors.InputDataError, match=r"'c' holds numeric .* text"):
+        pyestim.evaluate(est, pyestim.input_fn(df, "c", "y"))
+    ids = pyestim.column_categorical_with_identity("k", num_buckets=3)
+    est = pyestim.linear_classifier(feature_columns=[ids], model_dir=str(tmp_path / "ids"))
+    df = pd.DataFrame({"k": [0.5, 1.0] * 5, "y": [0, 1] * 5})
+    with pytest.raises(errors.InputDataError, match=r"'k' holds numeric .* whole numbers"):
+        pyestim.train(est, pyestim.input_fn(df, "k", "y"), steps=1)
+
+
+def test_canned_refuses_a_feature_column_without_a_data_column(tmp_path):
+    est = _canned(tmp_path, pyestim.column_numeric("a"))
+    df = pd.DataFrame({"b": [1.0, 2.0] * 5, "y": [0, 1] * 5})
+    with pytest.raises(errors.InputDataError, match=r"\['a'\].*columns are \['b'\]"):
+        pyestim.predict(est, pyestim.input_fn(df, "b"))
+
+
+def test_canned_accepts_matching_data(tmp_path):
+    est = _canned(tmp_path, pyestim.column_numeric("a"), pyestim.column_indicator(
+        pyestim.column_categorical_with_vocabulary_list("c", vocabulary_list=["u", "v"])))
+    df = pd.DataFrame({"a": np.arange(10.0), "c": ["u", "v"] * 5, "y": [0, 1] * 5})
+    pyestim.train(est, pyestim.input_fn(df, ["a", "c"], "y"), steps=2)
+    assert len(pyestim.predict(est, pyestim.input_fn(df, ["a", "c"]))) == 10
+
+
+# 7. Bare exceptions become pyestim errors ------------------------------------------------------
+
+def _model_reading_x(features, labels, mode):
+    from pyestim import estimator_spec, tf
+    w = tf.get_variable("w", [6, 2])
+    logits = tf.matmul(features["x"], w)
+    if mode == "infer":
+        return estimator_spec(mode=mode, predictions={"classes": tf.argmax(logits, 1)})
+    loss = tf.losses.sparse_softmax_cross_entropy(labels=labels, logits=logits)
+    return estimator_spec(mode=mode, loss=loss, train_op=tf.train.GradientDescentOptimizer(
+        0.1).minimize(loss, global_step=tf.train.get_global_step()))
+
+
+@pytest.fixture
+def reading_x(tmp_path):
+    return pyestim.estimator(_model_reading_x, model_dir=str(tmp_path / "x"))
+
+
+@pytest.mark.parametrize("returned,shown", [(None, "returned None"),
+                                            (np.zeros((4, 6)), "returned ndarray (a bare")])
+def test_input_fn_returning_none_or_an_array(reading_x, returned, shown):
+    with pytest.raises(errors.InputFnError, match=re.escape(shown)):
+        pyestim.train(reading_x, lambda: returned, steps=1)
+
+
+def test_features_missing_a_key_the_model_reads(reading_x, toy_data):
+    fn = pyestim.numpy_input_fn({"z": toy_data.x}, toy_data.y % 2, shuffle=False)
+    with pytest.raises(errors.FeatureKeyError, match=r"reads feature 'x'.*\['z'\]") as info:
+        pyestim.train(reading_x, fn, steps=1)
+    assert isinstance(info.value, KeyError)
+
+
+def test_unknown_predict_keys(reading_x, toy_data):
+    pyestim.train(reading_x, pyestim.numpy_input_fn({"x": toy_data.x}, toy_data.y % 2,
+                                                    shuffle=False), steps=1)
+    fn = pyestim.numpy_input_fn({"x": toy_data.x}, shuffle=False)
+    with pytest.raises(errors.PyestimValueError, match=r"\['nope'\].*\['classes'\]"):
+        pyestim.predict(reading_x, fn, predict_keys="nope")

@@ -1,0 +1,82 @@
+"""Noise (issue 11, point 8): TensorFlow's deprecation warnings about pyestim's, tf.estimator's
+and TensorFlow's own calls are hidden by default (PYESTIM_SHOW_DEPRECATIONS=1 shows them),
+the user's own are kept, TensorFlow's INFO lines stay; the progress bar clears its line
+before a log line is written."""
+
+import io
+import logging
+import os
+import subprocess
+import sys
+import textwrap
+
+import pyestim
+from pyestim.engine.log import OwnDeprecations
+
+TESTS = os.path.dirname(os.path.abspath(__file__))
+PYESTIM_DIR = os.path.dirname(os.path.abspath(pyestim.__file__))
+
+_RUN = textwrap.dedent(f"""
+    import sys, tempfile
+    import numpy as np
+    sys.path.insert(0, {TESTS!r})
+    import conftest, pyestim
+    x = np.random.default_rng(1).normal(size=(200, 6)).astype(np.float32)
+    y = (x[:, 0] > 0).astype(np.int32)
+    est = pyestim.estimator(conftest.linear_model, model_dir=tempfile.mkdtemp())
+    pyestim.train(est, pyestim.numpy_input_fn({{"x": x}}, y, num_epochs=None, shuffle=True),
+                  steps=20)
+    pyestim.evaluate(est, pyestim.numpy_input_fn({{"x": x}}, y, shuffle=False))
+    pyestim.predict(est, pyestim.numpy_input_fn({{"x": x}}, shuffle=False))
+""")
+
+
+def _run(show):
+    env = dict(os.environ, PYESTIM_SHOW_DEPRECATIONS=show, TF_CPP_MIN_LOG_LEVEL="2")
+    env.pop("PYESTIM_TF_VERBOSITY", None)
+    proc = subprocess.run([sys.executable, "-c", _RUN], capture_output=True, text=True,
+                          env=env, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return proc.stderr
+
+
+def test_own_deprecation_warnings_are_hidden_by_default_and_shown_on_request():
+    quiet, loud = _run("0"), _run("1")
+    assert "is deprecated" not in quiet
+    assert "INFO:tensorflow:loss = " in quiet  # the tutorial's INFO lines stay
+    assert loud.count("is deprecated and will be removed") >= 5  # they exist, and show
+
+
+def _record(message):
+    return logging.LogRecord("tensorflow", logging.WARNING, __file__, 1, message, None, None)
+
+
+def test_the_users_own_deprecated_calls_still_warn():
+    keep = OwnDeprecations()
+    user = _record("From /home/me/model.py:12: dense (from tensorflow.python.keras.legacy) is "
+                   "deprecated and will be removed in a future version.\nUse Dense instead.")
+    ours = _record(f"From {PYESTIM_DIR}/feature_columns.py:306: numeric_column (from x) is "
+                   "deprecated and will be removed in a future version.")
+    estimator = _record("From /venv/site-packages/tensorflow_estimator/python/estimator/"
+                        "estimator.py:385: StopAtStepHook.__init__ (from x) is deprecated and "
+                        "will be removed in a future version.")
+    info = _record("loss = 0.5, step = 1")
+    assert keep.filter(user) and keep.filter(info)
+    assert not keep.filter(ours) and not keep.filter(estimator)
+
+
+def test_progress_bar_clears_its_line_before_a_log_line(tmp_path, linear_model_fn, toy_data):
+    stream = io.StringIO()
+    bar = pyestim.hook_progress_bar(enabled=True)
+    bar.stream = stream
+    est = pyestim.estimator(linear_model_fn, model_dir=str(tmp_path / "m"))
+    logged = pyestim.hook_logging_tensor({"step": "global_step"}, every_n_iter=1)
+    pyestim.train(est, pyestim.numpy_input_fn({"x": toy_data.x}, toy_data.y, num_epochs=None,
+                                              shuffle=False),
+                  steps=5, hooks=[bar, logged])
+    text = stream.getvalue()
+    assert "\r\033[K" in text  # the bar left its line for the log lines
+    assert text.endswith("\n") and "5/5 [" in text
+    # the line-clearing filter is taken off TensorFlow's logger when train() ends
+    assert not [f for f in logging.getLogger("tensorflow").filters
+                if type(f).__name__ == "_ClearBarLine"]
