@@ -75,6 +75,10 @@ class CannedEstimator(Estimator):
             return class_count(self.args["n_classes"])
         return super().n_classes()
 
+    def label_vocabulary(self):
+        """The classifier's ``label_vocabulary``, or None."""
+        return self.args.get("label_vocabulary") if self.kind == "classifier" else None
+
     def default_serving_input_fn(self):
         """Classifiers and regressors parse ``tf.train.Example`` protos with the spec of their
         feature columns (:func:`parsing_serving_input_receiver_fn`)."""
