@@ -88,6 +88,14 @@ pyestim_errors_for <- function(value, name) {
   structure(call_it, py_function = value, class = c("pyestim_function", "function"))
 }
 
+# Handed back to Python (e.g. `tf$contrib$layers$fully_connected` given to
+# `tf$contrib$layers$stack()`), such a function is the Python function itself, with its name.
+#' @method r_to_py pyestim_function
+#' @export
+r_to_py.pyestim_function <- function(x, convert = FALSE) {
+  attr(x, "py_function")
+}
+
 #' @export
 print.pyestim_function <- function(x, ...) {
   print(attr(x, "py_function"), ...)
