@@ -20,6 +20,7 @@ test_that("library(pyestim) loads without touching Python and tf is delay-loaded
   expect_match(out, "dev.sh setup", fixed = TRUE)
   expect_match(out, "RETICULATE_PYTHON", fixed = TRUE)
   expect_match(out, "tf: .*dev.sh setup")
+  expect_match(out, "message: .*run install_pyestim\\(\\)")
 })
 
 test_that("a Python without pyestim is named in the message", {
