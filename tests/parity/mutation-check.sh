@@ -22,6 +22,7 @@ checks=(
   "steps:input-forms-r-formula|tests/parity/test_canned.py -k test_input_forms|5"
   "seed:tutorial-plain-tf-reader|tests/parity/test_tutorial.py -k own_reader|6"
   "steps:tutorial-plain-tf-reader|tests/parity/test_tutorial.py -k own_reader|6"
+  "steps:predictor-r|tests/parity/test_predictor.py|predictor (issue 13)"
 )
 {
   echo "# Mutation check ($(git rev-parse --short HEAD), $(date -u '+%Y-%m-%d %H:%M UTC'))"
