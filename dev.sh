@@ -89,7 +89,7 @@ build_wheel() {
   local out=r/inst/wheels
   [ -f r/DESCRIPTION ] || return 0
   local want
-  want=$(find pyproject.toml README.md requirements-lock.txt pyestim -type f -not -name '*.pyc' \
+  want=$(find pyproject.toml setup.py README.md requirements-lock.txt pyestim -type f -not -name '*.pyc' \
            -not -path '*/__pycache__/*' -print0 | sort -z | xargs -0 cat | sha256sum | cut -c1-16)
   if [ -f "$out/.source-hash" ] && [ "$(cat "$out/.source-hash")" = "$want" ] &&
        ls "$out"/pyestim-*.whl >/dev/null 2>&1; then
@@ -98,7 +98,7 @@ build_wheel() {
   log "building the pyestim wheel into $out"
   local tmp
   tmp=$(mktemp -d)
-  cp -r pyproject.toml README.md pyestim "$tmp"/
+  cp -r pyproject.toml setup.py README.md pyestim "$tmp"/
   rm -rf "$out" && mkdir -p "$out"
   quiet_pip wheel --no-deps --wheel-dir "$out" "$tmp"
   rm -rf "$tmp"
