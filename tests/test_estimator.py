@@ -1082,7 +1082,8 @@ def test_tutorial_cnn_runs_unchanged(tmp_path, mnist_dir, tf_log):
     names = set(pyestim.variable_names(mnist_classifier))
     for kernel in ("conv2d/kernel", "conv2d_1/kernel", "dense/kernel", "dense_1/kernel"):
         assert kernel in names
-    assert pyestim.variable_value(mnist_classifier, "conv2d/kernel").shape == (5, 5, 1, 32)
-    assert pyestim.variable_value(mnist_classifier, "dense/kernel").shape == (3136, 1024)
+    kernels = pyestim.variable_value(mnist_classifier, ["conv2d/kernel", "dense/kernel"])
+    assert kernels["conv2d/kernel"].shape == (5, 5, 1, 32)
+    assert kernels["dense/kernel"].shape == (3136, 1024)
     logged = [line for line in tf_log if line.startswith("INFO:tensorflow:predicted_classes = [")]
     assert len(logged) == 2  # once in training (step 1 of 20), once in evaluation (batch 1)
