@@ -147,6 +147,30 @@ setup_reticulate() {
   rm -rf "$tmp"
 }
 
+build_wheel() {
+  # The pyestim wheel (and the pinned dependencies) shipped in the R package's inst/wheels,
+  # for install_pyestim(). Built from a copy of the sources, so the checkout stays clean, and
+  # only when the sources changed (the R package is reinstalled when its files change).
+  local out=r/inst/wheels
+  [ -f r/DESCRIPTION ] || return 0
+  local want
+  want=$(find pyproject.toml setup.py README.md requirements-lock-current.txt requirements-lock-reference.txt pyestim -type f -not -name '*.pyc' \
+           -not -path '*/__pycache__/*' -print0 | sort -z | xargs -0 cat | sha256sum | cut -c1-16)
+  if [ -f "$out/.source-hash" ] && [ "$(cat "$out/.source-hash")" = "$want" ] &&
+       ls "$out"/pyestim-*.whl >/dev/null 2>&1; then
+    return 0
+  fi
+  log "building the pyestim wheel into $out"
+  local tmp
+  tmp=$(mktemp -d)
+  cp -r pyproject.toml setup.py README.md pyestim "$tmp"/
+  rm -rf "$out" && mkdir -p "$out"
+  quiet_pip wheel --no-deps --wheel-dir "$out" "$tmp"
+  rm -rf "$tmp"
+  cp requirements-lock-current.txt requirements-lock-reference.txt "$out"/
+  echo "$want" > "$out/.source-hash"
+}
+
 setup_r() {
   # The R package is installed into a library inside the venv, so nothing outside the project
   # changes and a new checkout gets its own copy.
@@ -181,6 +205,7 @@ export_env() {
 setup() {
   setup_system
   setup_python
+  build_wheel
   setup_r
   export_env
 }

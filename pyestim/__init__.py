@@ -13,12 +13,13 @@ _compat.quiet_tf_layers_warnings()
 
 from . import tf  # noqa: E402
 from .config import (graph_keys, metric_keys, mode_keys, prediction_keys,  # noqa: E402
-                     run_config, session_config)
+                     run_config, session_config, task_type)
+from .tensor_shape import shape  # noqa: E402
 from .errors import (CheckpointError, ChecksumError, DatasetError,  # noqa: E402
                      EstimatorSpecError, HookError, InputDataError, InputDataTypeError,
                      InputFnError, ModelDirError, ModelDirLockedError, ModelFnError,
-                     NanLossError, PyestimError, PyestimTypeError, PyestimValueError,
-                     StepsError)
+                     NanLossError, NotTrainedError, PyestimError, PyestimTypeError,
+                     PyestimValueError, StepsError)
 from .estimator import (Estimator, estimator, estimator_spec, evaluate,  # noqa: E402
                         export_savedmodel, latest_checkpoint, model_dir, predict, train,
                         variable_names, variable_value)
@@ -72,4 +73,5 @@ __all__ = [
     "EstimatorSpecError", "HookError", "StepsError", "DatasetError", "ChecksumError",
     "InputDataError", "InputDataTypeError", "ModelDirError", "ModelDirLockedError",
     "CheckpointError", "NanLossError",
+    "NotTrainedError", "task_type", "shape",
 ]

@@ -7,7 +7,8 @@ estimator-taking forms of tfestimators (``variable_names(estimator)``, ...)."""
 import os
 
 from . import engine, locking, recovery
-from .errors import PyestimTypeError, PyestimValueError
+from ._args import as_list
+from .errors import NotTrainedError, PyestimTypeError, PyestimValueError
 
 __all__ = ["latest_checkpoint", "reader_checkpoint", "variable_names_in", "variable_value_in"]
 
@@ -42,31 +43,39 @@ def reader_checkpoint(model_dir, checkpoint_path):
     return resolved
 
 
-def _checkpoint_in(model_dir):
+def _trained_checkpoint(model_dir, caller):
     path = latest_checkpoint(model_dir)
-    # With none, what TensorFlow says when there is none.
-    return model_dir if path is None else path
+    if path is None:
+        raise NotTrainedError(
+            f"'{caller}()' must be called on a trained model: model_dir {model_dir!r} holds "
+            "no checkpoint yet; train() the model first (or point model_dir at a trained one).")
+    return path
 
 
 def variable_names_in(model_dir):
     """The names of the variables in the latest checkpoint of ``model_dir``."""
-    return engine.list_variables(_checkpoint_in(model_dir))
+    return engine.list_variables(_trained_checkpoint(model_dir, "variable_names"))
 
 
 def variable_value_in(model_dir, variable=None):
     """See :func:`pyestim.variable_value`."""
-    path = _checkpoint_in(model_dir)
+    path = _trained_checkpoint(model_dir, "variable_value")
     names = engine.list_variables(path)
     if variable is None:
         return {name: engine.load_variable(path, name) for name in names}
-    if not isinstance(variable, str):
+    wanted = [variable] if isinstance(variable, str) else as_list(variable)
+    bad = [v for v in wanted if not isinstance(v, str)]
+    if bad or not wanted:
         raise PyestimTypeError(
-            f"variable must be a variable's name (a string), got {type(variable).__name__}.")
-    if variable not in names:
-        key = engine.object_graph_keys(path, names).get(variable)
-        if key is None:
-            raise PyestimValueError(
-                f"No variable {variable!r} in the checkpoint; variable_names() lists "
-                f"{len(names)}: {', '.join(names[:10])}{' ...' if len(names) > 10 else ''}.")
-        variable = key
-    return engine.load_variable(path, variable)
+            "variable must be a variable's name (a string) or a list of names, got "
+            f"{type(bad[0] if bad else variable).__name__}{'' if wanted else ' (empty)'}.")
+    keys = {}
+    missing = [v for v in wanted if v not in names]
+    if missing:
+        keys = engine.object_graph_keys(path, names)
+        missing = [v for v in missing if keys.get(v) is None]
+    if missing:
+        raise PyestimValueError(
+            f"Variable not found: {', '.join(missing)}. variable_names() lists "
+            f"{len(names)}: {', '.join(names[:10])}{' ...' if len(names) > 10 else ''}.")
+    return {v: engine.load_variable(path, v if v in names else keys[v]) for v in wanted}

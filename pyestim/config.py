@@ -8,7 +8,7 @@ from ._args import as_count, as_path
 from .errors import PyestimTypeError, PyestimValueError
 
 __all__ = ["run_config", "session_config", "mode_keys", "metric_keys", "prediction_keys",
-           "graph_keys"]
+           "graph_keys", "task_type"]
 
 _COUNT_ARGS = (
     "tf_random_seed",
@@ -161,3 +161,9 @@ def prediction_keys():
 def graph_keys():
     """Standard names of graph collections (``GLOBAL_STEP``, ``LOSSES``, ...)."""
     return tf.compat.v1.GraphKeys
+
+
+def task_type():
+    """The task types of a run configuration's cluster: ``MASTER`` ("master"), ``PS``
+    ("ps"), ``WORKER`` ("worker"), ``CHIEF`` ("chief"), ``EVALUATOR`` ("evaluator")."""
+    return engine.TaskType

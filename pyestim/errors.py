@@ -107,6 +107,11 @@ class CheckpointError(PyestimValueError):
         self.path = path
 
 
+class NotTrainedError(PyestimValueError):
+    """The call needs a trained model (a checkpoint in ``model_dir``), and there is none yet:
+    ``variable_names()`` / ``variable_value()`` before ``train()``."""
+
+
 class NanLossError(PyestimError, _NanLossBase):
     """Training diverged: the loss is NaN, or a variable about to be saved is NaN or
     infinite. ``step`` is the global step at which it was seen. A subclass of TensorFlow's
@@ -140,6 +145,7 @@ __all__ = [
     "ModelDirError",
     "ModelDirLockedError",
     "CheckpointError",
+    "NotTrainedError",
     "NanLossError",
     "UnsupportedTensorFlowError",
 ]

@@ -90,6 +90,11 @@ class Estimator:
         it; a custom estimator checks nothing here (its model function reads what it
         wants)."""
 
+    def label_vocabulary(self):
+        """The classifier's ``label_vocabulary`` (it takes string labels as they are), or
+        None; a custom estimator has none."""
+        return None
+
     def tidy_prediction(self, item, single):
         """One item of TensorFlow's predictions (an example, or a batch unless ``single``)
         as predict() returns it; a custom estimator's are left as they are."""
@@ -278,16 +283,18 @@ def predict(object, input_fn, checkpoint_path=None, predict_keys=None, hooks=Non
 
 
 def export_savedmodel(object, export_dir_base, serving_input_receiver_fn=None,
-                      assets_extra=None, as_text=False, checkpoint_path=None):
-    """Exports the estimator as a SavedModel under ``export_dir_base`` (a timestamped
-    folder) and returns its path.
+                      assets_extra=None, as_text=False, checkpoint_path=None, overwrite=True,
+                      versioned=None):
+    """Exports the estimator as a SavedModel and returns its path: ``export_dir_base`` itself
+    (replacing what was there) by default, or a new timestamped folder under it with
+    ``versioned=True``, as tfestimators does.
 
     Parameters
     ----------
     object : Estimator
         The estimator.
     export_dir_base : str
-        Directory in which to create the timestamped SavedModel folder.
+        Directory in which to export the SavedModel.
     serving_input_receiver_fn : callable
         Function of no arguments returning a ``ServingInputReceiver``; required for custom
         estimators. For canned classifiers and regressors it defaults to parsing serialized
@@ -300,6 +307,12 @@ def export_savedmodel(object, export_dir_base, serving_input_receiver_fn=None,
         Write the SavedModel proto as text.
     checkpoint_path : str, optional
         The checkpoint to export; the latest by default.
+    overwrite : bool
+        Should the ``export_dir_base`` directory be overwritten? When False and not
+        versioned, an existing ``export_dir_base`` is an error.
+    versioned : bool, optional
+        Should the model be exported under a versioned (timestamped) subdirectory? Defaults
+        to ``not overwrite`` (R: ``versioned = !overwrite``).
 
     Returns
     -------
@@ -307,7 +320,8 @@ def export_savedmodel(object, export_dir_base, serving_input_receiver_fn=None,
     """
     return methods.export_savedmodel(
         as_estimator(object), export_dir_base, serving_input_receiver_fn,
-        assets_extra=assets_extra, as_text=as_text, checkpoint_path=checkpoint_path)
+        assets_extra=assets_extra, as_text=as_text, checkpoint_path=checkpoint_path,
+        overwrite=overwrite, versioned=versioned)
 
 
 # --------------------------------------------------------------------------------------------
@@ -320,16 +334,23 @@ def model_dir(object):
 
 
 def variable_names(object):
-    """The names of the variables in the estimator's latest checkpoint."""
+    """The names of the variables in the estimator's latest checkpoint.
+
+    Raises :class:`~pyestim.NotTrainedError` ("'variable_names()' must be called on a trained
+    model") when there is no checkpoint yet."""
     return variable_names_in(as_estimator(object).model_dir)
 
 
 def variable_value(object, variable=None):
-    """The value of a variable in the latest checkpoint, or a dict of all values when
-    ``variable`` is None.
+    """The values of variables in the latest checkpoint, as a dict of name -> array: of the
+    ``variable`` named (a name or a list of names), or of every variable when ``variable`` is
+    None. Like tfestimators' named list, a dict also for one variable:
+    ``variable_value(model, "global_step")`` is ``{"global_step": 10}``.
 
-    ``variable`` is a name from :func:`variable_names`. Object-based checkpoints (those of
+    ``variable`` names come from :func:`variable_names`; an unknown name raises
+    "Variable not found: <name>". Object-based checkpoints (those of
     :func:`keras_model_to_estimator` estimators) store variables under keys such as
     ``layer_with_weights-0/kernel/.ATTRIBUTES/VARIABLE_VALUE``; there the variable's own name
-    (``"global_step"``, ``"dense/kernel"``) is accepted too."""
+    (``"global_step"``, ``"dense/kernel"``) is accepted too, and is the dict's key.
+    Raises :class:`~pyestim.NotTrainedError` when there is no checkpoint yet."""
     return variable_value_in(as_estimator(object).model_dir, variable)

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import tensorflow as tf
 
-from . import engine
+from . import engine, levels as _levels
 from ._args import as_bool, as_count
 from .errors import (InputDataError, InputFnError, NonFiniteInputError, PyestimTypeError,
                      PyestimValueError)
@@ -571,6 +571,7 @@ def input_fn(data, features, response=None, batch_size=128, shuffle="auto", num_
     check_finite({k: np.asarray(v) for k, v in values.items()},
                  as_bool(allow_nonfinite, "allow_nonfinite"))
     _log_encodings(encodings)
+    factor = _response_factor(columns[response_name], labels) if response_name else None
 
     def make(estimator):
         do_shuffle = shuffle
@@ -587,11 +588,40 @@ def input_fn(data, features, response=None, batch_size=128, shuffle="auto", num_
             x = dict(values)
             if hasattr(estimator, "check_data"):
                 estimator.check_data(x)
-        return numpy_input_fn(x, labels, batch_size=batch_size, num_epochs=num_epochs,
+        y = labels if factor is None else _factor_labels(estimator, response_name, factor)
+        return numpy_input_fn(x, y, batch_size=batch_size, num_epochs=num_epochs,
                               shuffle=bool(do_shuffle), queue_capacity=queue_capacity,
                               num_threads=num_threads, allow_nonfinite=True)  # checked above
 
     return make
+
+
+def _response_factor(col, labels):
+    """``(levels, codes, strings)`` of a factor response (a pandas Categorical: its
+    categories and codes) or a response of strings (its sorted distinct values, codes into
+    them, and the strings themselves); None for any other response."""
+    if isinstance(col, pd.Series) and isinstance(col.dtype, pd.CategoricalDtype):
+        return list(col.cat.categories), labels, None
+    if isinstance(col, pd.Categorical):
+        return list(col.categories), labels, None
+    arr = np.asarray(labels)
+    if arr.size and (arr.dtype.kind == "U" or (
+            arr.dtype == object and all(isinstance(v, str) for v in arr.reshape(-1)))):
+        levels, codes = np.unique(arr.astype(str), return_inverse=True)
+        return list(levels), codes.reshape(arr.shape).astype(np.int64), labels
+    return None
+
+
+def _factor_labels(estimator, response_name, factor):
+    """The labels of a factor response as the estimator takes them: the strings themselves
+    for a classifier given ``label_vocabulary``; else codes into the model's levels, which
+    the first train() stores in ``model_dir`` (see :mod:`pyestim.levels`)."""
+    levels, codes, strings = factor
+    vocabulary = getattr(estimator, "label_vocabulary", None)  # not a pyestim estimator: None
+    if strings is not None and callable(vocabulary) and vocabulary() is not None:
+        return strings
+    return _levels.model_codes(getattr(estimator, "model_dir", None), response_name, levels,
+                               codes, training=_CALL_MODE.get() == engine.ModeKeys.TRAIN)
 
 
 def _declared_args(fn):

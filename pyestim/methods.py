@@ -9,11 +9,13 @@ differ in comes from the estimator's own methods (``n_classes()``,
 """
 
 import os
+import shutil
+import tempfile
 
 import numpy as np
 
-from . import engine, guards, hooks as _hooks, recovery, results
-from ._args import as_count, as_list, as_steps
+from . import engine, guards, hooks as _hooks, levels, recovery, results
+from ._args import as_bool, as_count, as_list, as_steps
 from .checkpoints import reader_checkpoint
 from .errors import PyestimValueError, StepsError
 from .inputs import check_labels, resolve_input_fn
@@ -106,10 +108,11 @@ def predict(est, input_fn, checkpoint_path=None, predict_keys=None, hooks=None,
 
     def generate():
         path = reader_checkpoint(est.model_dir, checkpoint_path)
+        stored = levels.stored_levels(est.model_dir)  # a factor response's levels, if any
         with engine.reproducible(est.config), translated(est.model_dir, path):
             try:
                 for item in engine.predict(est.estimator, fn, keys, hooks, path, single):
-                    yield est.tidy_prediction(item, single)
+                    yield levels.name_classes(est.tidy_prediction(item, single), stored)
             except ValueError as err:
                 new = unknown_predict_keys(err)
                 if new is None:
@@ -125,15 +128,47 @@ def predict(est, input_fn, checkpoint_path=None, predict_keys=None, hooks=None,
 
 
 def export_savedmodel(est, export_dir_base, serving_input_receiver_fn=None, assets_extra=None,
-                      as_text=False, checkpoint_path=None):
+                      as_text=False, checkpoint_path=None, overwrite=True, versioned=None):
     """See :func:`pyestim.export_savedmodel`."""
+    overwrite = as_bool(overwrite, "overwrite")
+    versioned = (not overwrite) if versioned is None else as_bool(versioned, "versioned")
+    base = os.path.abspath(os.fspath(export_dir_base))
     if serving_input_receiver_fn is None:
         serving_input_receiver_fn = est.default_serving_input_fn()
     if serving_input_receiver_fn is None:
         raise PyestimValueError(
             "export_savedmodel() needs serving_input_receiver_fn for a custom estimator, e.g. "
             "tf.estimator.export.build_raw_serving_input_receiver_fn({'x': placeholder}).")
-    return engine.export(
-        est.estimator, os.fspath(export_dir_base), serving_input_receiver_fn,
-        assets_extra, bool(as_text),
-        None if checkpoint_path is None else os.fspath(checkpoint_path))
+    if not versioned and not overwrite and os.path.lexists(base):
+        raise PyestimValueError(
+            f"export_dir_base {base!r} already exists and overwrite is FALSE (False): pass "
+            "overwrite = TRUE to replace it, versioned = TRUE to export into a new timestamped "
+            "folder under it, or another export_dir_base.")
+
+    def export(where):
+        return engine.export(
+            est.estimator, where, serving_input_receiver_fn, assets_extra, bool(as_text),
+            None if checkpoint_path is None else os.fspath(checkpoint_path))
+
+    if versioned:
+        return export(base)
+    return _export_in_place(export, base)
+
+
+def _export_in_place(export, base):
+    """Export into ``base`` itself (tfestimators' ``versioned = FALSE``): into a timestamped
+    folder beside it first, which then replaces ``base``, so a failed export leaves ``base``
+    as it was."""
+    parent = os.path.dirname(base)
+    os.makedirs(parent, exist_ok=True)
+    staging = tempfile.mkdtemp(prefix=".export-", dir=parent)
+    try:
+        path = export(staging)
+        if os.path.isdir(base) and not os.path.islink(base):
+            shutil.rmtree(base)
+        elif os.path.lexists(base):
+            os.remove(base)
+        os.replace(path, base)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return base

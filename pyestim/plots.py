@@ -201,7 +201,7 @@ def conv_weights_data(object, variable="conv2d/kernel", input_channel=0):
     """One input channel of a convolution kernel from the latest checkpoint:
     ``{"weights": [filters, kh, kw], "min", "max", "title"}`` (min and max over the whole
     kernel, so that all input channels share one colour scale, as in seed 003)."""
-    w = np.asarray(variable_value(object, variable))
+    w = np.asarray(next(iter(variable_value(object, variable).values())))
     if w.ndim != 4:
         raise PyestimValueError(
             f"{variable!r} has shape {list(w.shape)}; a convolution kernel has 4 dimensions "

@@ -10,6 +10,9 @@ use:
   ``tf.contrib.learn.datasets.mnist.read_data_sets()`` read MNIST with the legacy
   55,000 / 5,000 / 10,000 split (see :mod:`pyestim.datasets`);
 * ``tf.contrib.layers.flatten`` (the Layers API tutorial's), which is ``tf.layers.flatten``;
+* ``tf.contrib.layers.fully_connected`` / ``stack`` / ``dropout`` / ``optimize_loss`` and
+  ``tf.contrib.framework.get_global_step`` / ``local_variable`` / ``model_variable``
+  (tfestimators' examples'), see :mod:`pyestim.contrib`;
 * ``tf.contrib.predictor.from_estimator``: :func:`pyestim.predictor` (a live session);
 * ``from pyestim.tf.examples.tutorials.mnist import input_data`` (seed 002's
   ``tensorflow.examples.tutorials.mnist``): ``input_data.read_data_sets(dir, one_hot=True)``.
@@ -25,7 +28,7 @@ import types as _types
 
 import tensorflow as _tf
 
-from . import _compat, datasets as _datasets, engine as _engine
+from . import _compat, contrib as _contrib_fns, datasets as _datasets, engine as _engine
 from .datasets import input_data as _input_data, mnist as _mnist
 from .inputs import numpy_input_fn
 from .predictor import from_estimator
@@ -66,7 +69,9 @@ class Namespace(_types.ModuleType):
 
 def _contrib():
     gone = ("tf.contrib was removed in TensorFlow 2. pyestim.tf.contrib keeps only what the "
-            "tutorials use: learn.datasets.load_dataset(), learn.datasets.mnist, layers.flatten and "
+            "tutorials and tfestimators' examples use: learn.datasets.load_dataset(), "
+            "learn.datasets.mnist, layers (flatten, fully_connected, stack, dropout, "
+            "optimize_loss), framework (get_global_step, local_variable, model_variable) and "
             "predictor.from_estimator. Most of "
             "the rest lives on in tf.compat.v1 (e.g. tf.layers, tf.losses, tf.metrics).")
     # Everything of pyestim's own here is reached through Namespace objects (the module
@@ -78,12 +83,21 @@ def _contrib():
                          base=_datasets)
     learn = Namespace("pyestim.tf.contrib.learn", missing=gone, datasets=datasets)
     # tf.contrib.layers.flatten (used by the Layers API tutorial) became tf.layers.flatten.
-    layers = Namespace("pyestim.tf.contrib.layers", missing=gone, flatten=_v1.layers.flatten)
+    layers = Namespace("pyestim.tf.contrib.layers", missing=gone, flatten=_v1.layers.flatten,
+                       fully_connected=_contrib_fns.fully_connected, stack=_contrib_fns.stack,
+                       dropout=_contrib_fns.dropout, optimize_loss=_contrib_fns.optimize_loss,
+                       OPTIMIZER_CLS_NAMES=_contrib_fns.OPTIMIZER_CLS_NAMES,
+                       OPTIMIZER_SUMMARIES=_contrib_fns.OPTIMIZER_SUMMARIES)
+    # tf.contrib.framework: the global step and TensorFlow 1's variable helpers.
+    framework = Namespace("pyestim.tf.contrib.framework", missing=gone,
+                          get_global_step=_contrib_fns.get_global_step,
+                          local_variable=_contrib_fns.local_variable,
+                          model_variable=_contrib_fns.model_variable)
     # tf.contrib.predictor.from_estimator: pyestim's predictor (a live session).
     predictor = Namespace("pyestim.tf.contrib.predictor", missing=gone,
                           from_estimator=from_estimator)
     return Namespace("pyestim.tf.contrib", missing=gone, learn=learn, layers=layers,
-                     predictor=predictor)
+                     framework=framework, predictor=predictor)
 
 
 def _estimator():

@@ -31,7 +31,7 @@ def plane():
 
 
 def weights(est, prefix="linear/linear_model/"):
-    return {name[len(prefix):]: float(np.ravel(pe.variable_value(est, name))[0])
+    return {name[len(prefix):]: float(np.ravel(pe.variable_value(est, name)[name])[0])
             for name in pe.variable_names(est)
             if name.startswith(prefix) and name.endswith("weights")}
 
@@ -221,11 +221,11 @@ def test_boosted_trees_regressor_one_split_by_hand(tmp_path):
     assert est.canned and est.kind == "regressor"
     pe.train(est, pe.input_fn(df, "a", "y", batch_size=40, num_epochs=None), steps=10)
     # (max_depth + 1) * n_batches_per_layer * n_trees = 2 steps, then training stops itself
-    assert pe.variable_value(est, "global_step") <= 3
+    assert pe.variable_value(est, "global_step")["global_step"] <= 3
     pred = pe.predict(est, pe.input_fn(df, "a"))
     np.testing.assert_allclose(pred.predictions, df.y, atol=1e-5)
-    assert pe.variable_value(est, "boosted_trees/split_threshold")[0, 0] == 1  # bucket [-1, 0)
-    np.testing.assert_allclose(pe.variable_value(est, "boosted_trees/leaf_values")[0, :, 0],
+    assert pe.variable_value(est, "boosted_trees/split_threshold")["boosted_trees/split_threshold"][0, 0] == 1  # bucket [-1, 0)
+    np.testing.assert_allclose(pe.variable_value(est, "boosted_trees/leaf_values")["boosted_trees/leaf_values"][0, :, 0],
                                [-1.0, 3.0], atol=1e-5)
 
 
@@ -239,7 +239,7 @@ def test_boosted_trees_classifier_with_vocabulary(tmp_path):
                                       config=config(tmp_path))
     pe.train(est, pe.input_fn(df, ["a", "b"], "label", batch_size=120, num_epochs=None),
              steps=200)
-    assert pe.variable_value(est, "boosted_trees/tree") == 10
+    assert pe.variable_value(est, "boosted_trees/tree") == {"boosted_trees/tree": 10}
     assert pe.evaluate(est, pe.input_fn(df, ["a", "b"], "label")).accuracy[0] == 1.0
     pred = pe.predict(est, pe.input_fn(df.head(10), ["a", "b"]))
     assert list(pred.classes) == list(df.label.head(10))

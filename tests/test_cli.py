@@ -18,7 +18,7 @@ def _needs_mnist():
     data = os.environ.get("PYESTIM_DATA_DIR")
     if data and (Path(data) / "train-images-idx3-ubyte.gz").exists():
         return data
-    if os.environ.get("CI") == "true":
+    if in_ci():
         pytest.fail("MNIST is missing: set PYESTIM_DATA_DIR to ../shared/datasets/mnist")
     pytest.skip("MNIST files not found (set PYESTIM_DATA_DIR)")
 

@@ -148,7 +148,7 @@ def leftovers(folder: Path) -> list:
 def real_dir() -> Path:
     if not all((MNIST_DIR / f).is_file() for f in FILES):
         reason = f"the MNIST files are not in {MNIST_DIR}"
-        if os.environ.get("CI", "").lower() == "true":
+        if in_ci():
             pytest.fail(f"{reason}, and CI=true: the data must be present in CI")
         pytest.skip(reason)
     return MNIST_DIR

@@ -942,9 +942,13 @@ def test_variable_names_are_the_checkpoints_variables(trained):
 def test_variable_value(trained):
     est, model_dir, _ = trained
     w = pyestim.variable_value(est, "w")
-    np.testing.assert_array_equal(w, tf.train.load_variable(model_dir, "w"))
-    assert w.shape == (6, 10) and np.any(w != 0)
-    assert int(pyestim.variable_value(est, "global_step")) == 10
+    assert list(w) == ["w"]  # a dict also for one variable (tfestimators: a named list)
+    np.testing.assert_array_equal(w["w"], tf.train.load_variable(model_dir, "w"))
+    assert w["w"].shape == (6, 10) and np.any(w["w"] != 0)
+    assert pyestim.variable_value(est, "global_step") == {"global_step": 10}
+    two = pyestim.variable_value(est, ["global_step", "b"])
+    assert list(two) == ["global_step", "b"]
+    np.testing.assert_array_equal(two["b"], tf.train.load_variable(model_dir, "b"))
     everything = pyestim.variable_value(est)
     assert set(everything) == {name for name, _ in tf.train.list_variables(model_dir)}
     for name, value in everything.items():
@@ -955,8 +959,26 @@ def test_variable_value_of_an_unknown_variable(trained):
     est, _, _ = trained
     with pytest.raises(errors.PyestimValueError) as info:
         pyestim.variable_value(est, "dense/kernel")
-    assert "'dense/kernel'" in str(info.value)
+    assert str(info.value).startswith("Variable not found: dense/kernel")
     assert "global_step" in str(info.value)
+    with pytest.raises(errors.PyestimValueError, match="^Variable not found: foo, bar"):
+        pyestim.variable_value(est, ["w", "foo", "bar"])
+    with pytest.raises(errors.PyestimTypeError, match="variable must be"):
+        pyestim.variable_value(est, 3)
+
+
+def test_variables_of_an_untrained_model(tmp_path, linear_model_fn):
+    """tfestimators: "'variable_names()' must be called on a trained model", not TensorFlow's
+    "Couldn't find 'checkpoint' file"; the model_dir may exist (empty) or not."""
+    for model_dir in (tmp_path / "missing", tmp_path):
+        est = pyestim.estimator(linear_model_fn, model_dir=model_dir)
+        with pytest.raises(errors.NotTrainedError,
+                           match=r"^'variable_names\(\)' must be called on a trained model"):
+            pyestim.variable_names(est)
+        with pytest.raises(errors.NotTrainedError,
+                           match=r"^'variable_value\(\)' must be called on a trained model"):
+            pyestim.variable_value(est, "global_step")
+    assert issubclass(errors.NotTrainedError, ValueError)
 
 
 def test_export_savedmodel(trained, tmp_path):
@@ -967,10 +989,54 @@ def test_export_savedmodel(trained, tmp_path):
         x = tf.compat.v1.placeholder(tf.float32, [None, 6], name="x")
         return tf.estimator.export.ServingInputReceiver({"x": x}, {"x": x})
 
-    path = pyestim.export_savedmodel(est, tmp_path / "export", receiver)
+    path = pyestim.export_savedmodel(est, tmp_path / "export", receiver, versioned=True)
     assert isinstance(path, str)
     assert os.path.dirname(path) == str(tmp_path / "export")
+    assert os.path.basename(path).isdigit()  # TensorFlow's timestamped folder
     assert os.path.isfile(os.path.join(path, "saved_model.pb"))
+
+
+def _x_receiver():
+    x = tf.compat.v1.placeholder(tf.float32, [None, 6], name="x")
+    return tf.estimator.export.ServingInputReceiver({"x": x}, {"x": x})
+
+
+def test_export_savedmodel_overwrites_export_dir_base_by_default(trained, tmp_path):
+    """tfestimators' defaults (overwrite = TRUE, versioned = !overwrite): the SavedModel is
+    export_dir_base itself, and what was there before is gone."""
+    est, _, _ = trained
+    base = tmp_path / "export"
+    base.mkdir()
+    (base / "stale.txt").write_text("old")
+    path = pyestim.export_savedmodel(est, base, _x_receiver)
+    assert path == str(base)
+    assert sorted(os.listdir(base)) == ["saved_model.pb", "variables"]
+    again = pyestim.export_savedmodel(est, str(base), _x_receiver)
+    assert again == str(base) and os.path.isfile(base / "saved_model.pb")
+    assert [p for p in os.listdir(tmp_path) if p.startswith(".export-")] == []
+    loaded = tf.saved_model.load(path)
+    assert "serving_default" in loaded.signatures
+
+
+def test_export_savedmodel_without_overwrite(trained, tmp_path):
+    est, _, _ = trained
+    base = tmp_path / "export"
+    # overwrite = FALSE means versioned = TRUE: a new timestamped folder under an existing base
+    base.mkdir()
+    (base / "keep.txt").write_text("kept")
+    path = pyestim.export_savedmodel(est, base, _x_receiver, overwrite=False)
+    assert os.path.dirname(path) == str(base) and os.path.basename(path).isdigit()
+    assert (base / "keep.txt").read_text() == "kept"
+    # neither overwriting nor versioned: an existing base is refused and left alone
+    with pytest.raises(errors.PyestimValueError, match="already exists.*overwrite = TRUE"):
+        pyestim.export_savedmodel(est, base, _x_receiver, overwrite=False, versioned=False)
+    assert (base / "keep.txt").read_text() == "kept"
+    fresh = tmp_path / "fresh"
+    assert pyestim.export_savedmodel(est, fresh, _x_receiver, overwrite=False,
+                                     versioned=False) == str(fresh)
+    assert os.path.isfile(fresh / "saved_model.pb")
+    with pytest.raises(errors.PyestimTypeError, match="overwrite"):
+        pyestim.export_savedmodel(est, base, _x_receiver, overwrite="yes")
 
 
 # --------------------------------------------------------------------------------------------
@@ -1016,7 +1082,8 @@ def test_tutorial_cnn_runs_unchanged(tmp_path, mnist_dir, tf_log):
     names = set(pyestim.variable_names(mnist_classifier))
     for kernel in ("conv2d/kernel", "conv2d_1/kernel", "dense/kernel", "dense_1/kernel"):
         assert kernel in names
-    assert pyestim.variable_value(mnist_classifier, "conv2d/kernel").shape == (5, 5, 1, 32)
-    assert pyestim.variable_value(mnist_classifier, "dense/kernel").shape == (3136, 1024)
+    kernels = pyestim.variable_value(mnist_classifier, ["conv2d/kernel", "dense/kernel"])
+    assert kernels["conv2d/kernel"].shape == (5, 5, 1, 32)
+    assert kernels["dense/kernel"].shape == (3136, 1024)
     logged = [line for line in tf_log if line.startswith("INFO:tensorflow:predicted_classes = [")]
     assert len(logged) == 2  # once in training (step 1 of 20), once in evaluation (batch 1)

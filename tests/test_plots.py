@@ -125,7 +125,7 @@ def test_plot_example_errors(cnn, classes, mnist_subset):
 
 @pytest.mark.parametrize("variable,channel", [("conv2d/kernel", 0), ("conv2d_1/kernel", 3)])
 def test_plot_conv_weights(cnn, variable, channel):
-    w = variable_value(cnn, variable)
+    w = variable_value(cnn, variable)[variable]
     filters = w.shape[3]
     side = math.ceil(math.sqrt(filters))
     fig = plot_conv_weights(cnn, variable, input_channel=channel)
@@ -159,8 +159,8 @@ def _conv_relu(image, kernel, bias):
 def test_plot_conv_layer(cnn, mnist_subset):
     image = mnist_subset.test_x[0]
     expected = _conv_relu(image.reshape(28, 28, 1).astype(np.float64),
-                          variable_value(cnn, "conv2d/kernel").astype(np.float64),
-                          variable_value(cnn, "conv2d/bias").astype(np.float64))
+                          variable_value(cnn, "conv2d/kernel")["conv2d/kernel"].astype(np.float64),
+                          variable_value(cnn, "conv2d/bias")["conv2d/bias"].astype(np.float64))
     fig = plot_conv_layer(cnn, "conv2d", image)
     shown = _image_axes(fig)
     assert len(fig.axes) == 36 and len(shown) == 32

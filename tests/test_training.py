@@ -195,13 +195,13 @@ def test_keras_model_to_estimator_trains_on_input_fn(plane, tmp_path):
     names = pe.variable_names(est)
     assert "global_step" not in names
     assert "estimator_global_step/.ATTRIBUTES/VARIABLE_VALUE" in names
-    assert pe.variable_value(est, "global_step") == 200
+    assert pe.variable_value(est, "global_step") == {"global_step": 200}
     kernel = [n for n in names if n.endswith("/kernel/.ATTRIBUTES/VARIABLE_VALUE")]
     assert len(kernel) == 1
-    by_name = pe.variable_value(est, "out/kernel")  # the Dense layer "out" of _compiled_model
-    np.testing.assert_array_equal(by_name, pe.variable_value(est, kernel[0]))
+    by_name = pe.variable_value(est, "out/kernel")["out/kernel"]  # the Dense layer "out" of _compiled_model
+    np.testing.assert_array_equal(by_name, pe.variable_value(est, kernel[0])[kernel[0]])
     np.testing.assert_allclose(by_name.ravel(), [2.0, -3.0], atol=0.05)
-    with pytest.raises(pe.PyestimValueError, match="No variable 'nope'"):
+    with pytest.raises(pe.PyestimValueError, match="^Variable not found: nope"):
         pe.variable_value(est, "nope")
     with pytest.raises(pe.PyestimTypeError, match="variable's name"):
         pe.variable_value(est, 3)

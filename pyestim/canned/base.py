@@ -81,6 +81,10 @@ class CannedEstimator(Estimator):
         if self.feature_layout == "dict" and self.feature_columns:
             check_data_columns(self.feature_columns, data)
 
+    def label_vocabulary(self):
+        """The classifier's ``label_vocabulary``, or None."""
+        return self.args.get("label_vocabulary") if self.kind == "classifier" else None
+
     def default_serving_input_fn(self):
         """Classifiers and regressors parse ``tf.train.Example`` protos with the spec of their
         feature columns (:func:`parsing_serving_input_receiver_fn`)."""

@@ -10,7 +10,7 @@ Interface
 ---------
 Types and constants (TensorFlow's own objects)
     ``Estimator`` (``tf.estimator.Estimator``), ``EstimatorV1`` (``tf.compat.v1``'s, the base
-    of every estimator), ``EstimatorSpec``, ``ModeKeys``, ``RunConfig``, ``TrainSpec``,
+    of every estimator), ``EstimatorSpec``, ``ModeKeys``, ``RunConfig``, ``TaskType``, ``TrainSpec``,
     ``EvalSpec``, ``Exporter``, ``export_api`` (``tf.estimator.export``), ``estimator_api``
     / ``estimator_api_v1`` (the whole ``tf.estimator`` / ``tf.compat.v1.estimator``),
     ``heads`` (``RegressionHead``, ``BinaryClassHead``, ``MultiClassHead``), ``MetricKeys``,
@@ -45,6 +45,8 @@ The stack: :mod:`pyestim.engine._stack` holds the one import of tensorflow_estim
 stack-compat hook (``prepare_stack``) that runs before it.
 """
 
+import sys
+
 from ._stack import STACK
 from .log import tf_logger
 from .internals import (CheckpointState, NanLossDuringTrainingError, deprecation, fc_types,
@@ -61,6 +63,8 @@ EstimatorV1 = STACK.v1.Estimator
 EstimatorSpec = STACK.v2.EstimatorSpec
 ModeKeys = STACK.v2.ModeKeys
 RunConfig = STACK.v2.RunConfig
+# tfestimators' task_type(): the constants of RunConfig's module (not in the public API)
+TaskType = sys.modules[RunConfig.__module__].TaskType
 TrainSpec = STACK.v2.TrainSpec
 EvalSpec = STACK.v2.EvalSpec
 Exporter = STACK.v2.Exporter
@@ -73,7 +77,7 @@ regressor_parse_example_spec = STACK.v2.regressor_parse_example_spec
 
 __all__ = [
     "estimator_api", "estimator_api_v1", "Estimator", "EstimatorV1", "EstimatorSpec",
-    "ModeKeys", "RunConfig", "TrainSpec", "EvalSpec", "Exporter", "export_api", "heads",
+    "ModeKeys", "RunConfig", "TaskType", "TrainSpec", "EvalSpec", "Exporter", "export_api", "heads",
     "MetricKeys", "PredictionKeys", "classifier_parse_example_spec",
     "regressor_parse_example_spec",
     "build", "build_canned", "from_keras", "is_estimator", "train", "evaluate", "predict",

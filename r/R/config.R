@@ -112,3 +112,19 @@ prediction_keys <- function() {
 graph_keys <- function() {
   pycall("graph_keys", convert = TRUE)
 }
+
+#' Task types
+#'
+#' The constant strings for the task types of a run configuration's cluster (as in
+#' tfestimators): `MASTER` (`"master"`), `PS` (`"ps"`), `WORKER` (`"worker"`), `CHIEF`
+#' (`"chief"`) and `EVALUATOR` (`"evaluator"`).
+#'
+#' @return The Python class holding the constants; read them with `$`.
+#' @examples
+#' \dontrun{
+#' task_type()$MASTER
+#' }
+#' @export
+task_type <- function() {
+  pycall("task_type", convert = TRUE)
+}

@@ -135,15 +135,19 @@ model_dir <- function(object) {
 #' The variables of an estimator's latest checkpoint
 #'
 #' `variable_names()` lists the variables saved in the estimator's latest checkpoint;
-#' `variable_value()` reads one of them (or all, as a named list). The checkpoints of
+#' `variable_value()` reads some of them (or all), as a named list, also for one variable
+#' (`variable_value(model, "global_step")` is `list(global_step = 1)`, as in tfestimators).
+#' Both stop with "'variable_names()' must be called on a trained model" (a
+#' `NotTrainedError`) before the first `train()`; an unknown name says
+#' "Variable not found: <name>". The checkpoints of
 #' [keras_model_to_estimator()] estimators are object-based (keys such as
 #' `layer_with_weights-0/kernel/.ATTRIBUTES/VARIABLE_VALUE`); there a variable's own name
 #' (`"global_step"`, `"dense/kernel"`) is accepted too.
 #'
 #' @param object An estimator.
-#' @param variable The name of a variable; `NULL` returns all of them.
-#' @return `variable_names()`: a character vector. `variable_value()`: an R array (or
-#'   number), or a named list of them.
+#' @param variable Names of variables (a character vector); `NULL` returns all of them.
+#' @return `variable_names()`: a character vector. `variable_value()`: a named list of R
+#'   arrays (or numbers).
 #' @export
 variable_names <- function(object) {
   as.character(unlist(py_value(pycall("variable_names", list(object = as_py_estimator(object))))))

@@ -12,7 +12,8 @@
 #'   \item the environment variable `RETICULATE_PYTHON`;
 #'   \item `options(pyestim.python = "/path/to/python")` (a Python executable or a virtual
 #'     environment's folder);
-#'   \item the environment variable `PYESTIM_PYTHON` (same).
+#'   \item the environment variable `PYESTIM_PYTHON` (same);
+#'   \item the virtual environment `r-pyestim` that [install_pyestim()] creates.
 #' }
 #' Otherwise reticulate's own discovery picks a Python, preferring one that has pyestim.
 #' `library(pyestim)` never fails for want of Python: the first call says what is missing.
@@ -88,6 +89,14 @@ pyestim_errors_for <- function(value, name) {
   structure(call_it, py_function = value, class = c("pyestim_function", "function"))
 }
 
+# Handed back to Python (e.g. `tf$contrib$layers$fully_connected` given to
+# `tf$contrib$layers$stack()`), such a function is the Python function itself, with its name.
+#' @method r_to_py pyestim_function
+#' @export
+r_to_py.pyestim_function <- function(x, convert = FALSE) {
+  attr(x, "py_function")
+}
+
 #' @export
 print.pyestim_function <- function(x, ...) {
   print(attr(x, "py_function"), ...)
@@ -130,7 +139,12 @@ choose_python <- function() {
   # An empty RETICULATE_PYTHON means "not set" here; reticulate would take it for a path.
   if (!is.na(Sys.getenv("RETICULATE_PYTHON", NA))) Sys.unsetenv("RETICULATE_PYTHON")
   python <- getOption("pyestim.python", Sys.getenv("PYESTIM_PYTHON", ""))
-  if (is.null(python) || !nzchar(python)) return(invisible())
+  if (is.null(python) || !nzchar(python)) {
+    # Else the r-pyestim virtual environment that install_pyestim() made, if there is one.
+    python <- installed_env_python()
+    if (!is.null(python)) reticulate::use_python(python, required = TRUE)
+    return(invisible())
+  }
   python <- path.expand(python)
   if (dir.exists(python)) {
     candidates <- file.path(python, c("bin/python", "bin/python3", "Scripts/python.exe"))
@@ -152,10 +166,10 @@ python_in_use <- function() {
 }
 
 fix_hint <- paste0(
-  "run `bash dev.sh setup` in the pyestim checkout (it creates .venv-current with pyestim and ",
-  "TensorFlow) and set RETICULATE_PYTHON=<checkout>/.venv-current/bin/python, or pip install pyestim ",
-  "into that Python; options(pyestim.python = ...) chooses the Python too (before the first ",
-  "pyestim call, in a fresh R session).")
+  "run install_pyestim() (it creates the virtual environment r-pyestim with pyestim and ",
+  "TensorFlow), then restart R; or, in a pyestim checkout, run `bash dev.sh setup` and set ",
+  "RETICULATE_PYTHON=<checkout>/.venv-current/bin/python; options(pyestim.python = ...) ",
+  "chooses the Python too (before the first pyestim call, in a fresh R session).")
 
 pyestim_unavailable <- function(message) {
   structure(class = c("pyestim_unavailable", "pyestim_error", "error", "condition"),

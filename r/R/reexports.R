@@ -69,5 +69,5 @@ shape <- function(...) {
   dims <- lapply(list(...), function(d) {
     if (is.null(d) || (length(d) == 1L && is.na(d))) NULL else as_py_int(d)
   })
-  with_python_errors(tf$TensorShape(dims))
+  pycall("shape", dims, convert = TRUE)
 }

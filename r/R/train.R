@@ -127,23 +127,28 @@ predict.tf_estimator <- function(object, input_fn, checkpoint_path = NULL, predi
 
 #' Export an estimator as a SavedModel
 #'
-#' Writes the model to a timestamped folder under `export_dir_base`.
+#' Writes the model to `export_dir_base` itself (replacing what was there) by default, or,
+#' with `versioned = TRUE`, to a new timestamped folder under it, as tfestimators does.
 #'
 #' @param object An estimator.
-#' @param export_dir_base Directory in which to create the timestamped SavedModel folder.
+#' @param export_dir_base A string containing a directory in which to export the SavedModel.
 #' @param serving_input_receiver_fn Function of no arguments returning a
 #'   `ServingInputReceiver`; required for custom estimators, e.g.
 #'   `tf$estimator$export$build_raw_serving_input_receiver_fn(list(x = placeholder))`.
 #' @param assets_extra Extra assets to copy into `assets.extra`: a named list.
 #' @param as_text Write the SavedModel proto as text.
 #' @param checkpoint_path The checkpoint to export; the latest by default.
+#' @param overwrite Should the `export_dir_base` directory be overwritten? With
+#'   `overwrite = FALSE` and `versioned = FALSE`, an existing `export_dir_base` is an error.
+#' @param versioned Should the model be exported under a versioned (timestamped)
+#'   subdirectory?
 #' @param ... Not used (for methods).
 #'
 #' @return The path of the exported SavedModel folder.
 #' @export
 export_savedmodel <- function(object, export_dir_base, serving_input_receiver_fn = NULL,
                               assets_extra = NULL, as_text = FALSE, checkpoint_path = NULL,
-                              ...) {
+                              overwrite = TRUE, versioned = !overwrite, ...) {
   UseMethod("export_savedmodel")
 }
 
@@ -152,7 +157,8 @@ export_savedmodel <- function(object, export_dir_base, serving_input_receiver_fn
 export_savedmodel.tf_estimator <- function(object, export_dir_base,
                                            serving_input_receiver_fn = NULL,
                                            assets_extra = NULL, as_text = FALSE,
-                                           checkpoint_path = NULL, ...) {
+                                           checkpoint_path = NULL, overwrite = TRUE,
+                                           versioned = !overwrite, ...) {
   call <- generic_call("export_savedmodel")
   check_dots_empty(...)
   path <- pycall("export_savedmodel", list(
@@ -162,7 +168,9 @@ export_savedmodel.tf_estimator <- function(object, export_dir_base,
                                                "serving_input_receiver_fn"),
     assets_extra = as_py_dict(assets_extra),
     as_text = as_py_bool(as_text),
-    checkpoint_path = as_py_path(checkpoint_path)), call = call)
+    checkpoint_path = as_py_path(checkpoint_path),
+    overwrite = as_py_bool(overwrite),
+    versioned = as_py_bool(versioned)), call = call)
   py_value(path)
 }
 

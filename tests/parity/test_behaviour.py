@@ -59,8 +59,8 @@ def py_train(model_dir, form, steps, n=40):
     est = py_estimator(model_dir, Recorder())
     history = train(est, input_fn=py_input_fn(form, n, shuffle=False), steps=steps)
     return {"history": py_history(history),
-            "global_step": int(variable_value(est, "global_step")),
-            "w": [float(v) for v in np.asarray(variable_value(est, "w")).reshape(-1)],
+            "global_step": int(variable_value(est, "global_step")["global_step"]),
+            "w": [float(v) for v in np.asarray(variable_value(est, "w")["w"]).reshape(-1)],
             "steps_type": type(steps).__name__}
 
 
@@ -166,7 +166,7 @@ def py_results(model_dir):
                                                 checkpoint_path=older_path)),
         "latest_checkpoint": os.path.basename(latest_checkpoint(model_dir_of(est))),
         "variable_names": list(variable_names(est)),
-        "w": [float(v) for v in np.asarray(variable_value(est, "w")).reshape(-1)],
+        "w": [float(v) for v in np.asarray(variable_value(est, "w")["w"]).reshape(-1)],
         "modes": rec.modes,
     }
 

@@ -269,8 +269,8 @@ def py_keras(model_dir):
             "evaluate": frame(pe.evaluate(est, pe.input_fn(cars, feats, "mpg",
                                                            batch_size=32))),
             "predict": frame(pe.predict(est, pe.input_fn(cars.iloc[:5], feats, "mpg"))),
-            "global_step": int(pe.variable_value(est, "global_step")),
-            "kernel": flat(pe.variable_value(est, "out/kernel"))}
+            "global_step": int(pe.variable_value(est, "global_step")["global_step"]),
+            "kernel": flat(pe.variable_value(est, "out/kernel")["out/kernel"])}
 
 
 def py_columns(vocab_file):

@@ -98,7 +98,7 @@ toy_eval_fn <- function(d = toy_data(), batch_size = 50L, labels = TRUE) {
 # The estimator's global step, from its latest checkpoint. (The steps a history records are
 # exact: the history saver reads the global step once when the session starts and counts the
 # steps run since, so the tests check them exactly.)
-global_step <- function(est) as.integer(variable_value(est, "global_step"))
+global_step <- function(est) as.integer(variable_value(est, "global_step")$global_step)
 
 # A toy estimator trained for 20 steps, built once; tests must not train it further.
 trained_toy <- local({

@@ -45,3 +45,10 @@ test_that("the key sets are the Python classes with their constants", {
   expect_equal(graph_keys()$LOSSES, "losses")
   expect_equal(graph_keys()$GLOBAL_STEP, "global_step")
 })
+
+test_that("task_type() gives run configuration's task types, as in tfestimators", {
+  skip_if_no_pyestim()
+  t <- task_type()
+  expect_identical(c(t$MASTER, t$PS, t$WORKER, t$CHIEF, t$EVALUATOR),
+                   c("master", "ps", "worker", "chief", "evaluator"))
+})

@@ -85,25 +85,66 @@ test_that("variable_names(), variable_value() and latest_checkpoint() read the c
   names <- variable_names(est)
   expect_true(all(c("global_step", "logits/kernel", "logits/bias") %in% names))
   kernel <- variable_value(est, "logits/kernel")
-  expect_equal(dim(kernel), c(4L, 2L))
+  expect_identical(names(kernel), "logits/kernel")  # a named list, also for one variable
+  expect_equal(dim(kernel[["logits/kernel"]]), c(4L, 2L))
+  expect_identical(variable_value(est, "global_step"), list(global_step = 20))
+  two <- variable_value(est, c("global_step", "logits/bias"))
+  expect_identical(names(two), c("global_step", "logits/bias"))
   all_values <- variable_value(est)
   expect_setequal(names(all_values), names)
-  expect_equal(all_values[["logits/kernel"]], kernel)
-  expect_error(variable_value(est, "nope"), class = "PyestimValueError")
+  expect_equal(all_values[["logits/kernel"]], kernel[["logits/kernel"]])
+  expect_error(variable_value(est, "nope"), "Error: Variable not found: nope\\.",
+               class = "PyestimValueError")
+  expect_error(variable_value(est, c("global_step", "foo")), "Error: Variable not found: foo\\.")
   ckpt <- latest_checkpoint(model_dir(est))
   expect_match(ckpt, "model\\.ckpt-20$")
   expect_null(latest_checkpoint(tempdir()))
 })
 
+toy_receiver <- function() {
+  x <- tf$placeholder(tf$float64, shape(NULL, 4L), name = "x")
+  tf$estimator$export$ServingInputReceiver(list(x = x), list(x = x))
+}
+
 test_that("export_savedmodel() writes a SavedModel", {
   skip_if_no_pyestim()
   est <- trained_toy()
-  receiver <- function() {
-    x <- tf$placeholder(tf$float64, shape(NULL, 4L), name = "x")
-    tf$estimator$export$ServingInputReceiver(list(x = x), list(x = x))
-  }
+  receiver <- toy_receiver
   base <- tempfile("pyestim-export-")
   path <- export_savedmodel(est, base, serving_input_receiver_fn = receiver)
   expect_true(file.exists(file.path(path, "saved_model.pb")))
   expect_error(export_savedmodel(est, base), "serving_input_receiver_fn")
+})
+
+test_that("export_savedmodel() takes tfestimators' overwrite = TRUE, versioned = !overwrite", {
+  skip_if_no_pyestim()
+  est <- trained_toy()
+  receiver <- toy_receiver
+  base <- tempfile("pyestim-export-")
+  dir.create(base)
+  writeLines("old", file.path(base, "stale.txt"))
+  # the defaults: the SavedModel is export_dir_base itself, replacing what was there
+  path <- export_savedmodel(est, base, serving_input_receiver_fn = receiver)
+  expect_identical(normalizePath(path), normalizePath(base))
+  expect_setequal(list.files(base), c("saved_model.pb", "variables"))
+  # overwrite = FALSE: versioned, a timestamped folder under base, base kept
+  writeLines("keep", file.path(base, "keep.txt"))
+  versioned <- export_savedmodel(est, base, receiver, overwrite = FALSE)
+  expect_identical(normalizePath(dirname(versioned)), normalizePath(base))
+  expect_match(basename(versioned), "^[0-9]+$")
+  expect_true(file.exists(file.path(base, "keep.txt")))
+  expect_error(export_savedmodel(est, base, receiver, overwrite = FALSE, versioned = FALSE),
+               "already exists", class = "PyestimValueError")
+  expect_error(export_savedmodel(est, base, receiver, overwrite = NA, versioned = TRUE),
+               "overwrite", class = "PyestimTypeError")
+})
+
+test_that("variable_names() and variable_value() need a trained model", {
+  skip_if_no_pyestim()
+  est <- estimator(toy_model_fn, model_dir = tempfile("pyestim-untrained-"))
+  expect_error(variable_names(est), "Error: 'variable_names\\(\\)' must be called on a trained model",
+               class = "NotTrainedError")
+  expect_error(variable_value(est, "global_step"),
+               "Error: 'variable_value\\(\\)' must be called on a trained model",
+               class = "NotTrainedError")
 })

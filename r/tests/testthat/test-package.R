@@ -26,6 +26,7 @@ test_that("library(pyestim) loads without touching Python and tf is delay-loaded
   } else {
     expect_match(out, "tf: .*dev.sh setup")
   }
+  expect_match(out, "message: .*run install_pyestim\\(\\)")
 })
 
 test_that("a Python without pyestim is named in the message", {

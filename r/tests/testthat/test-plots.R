@@ -114,7 +114,7 @@ test_that("plot_example_errors() shows the first 9 misclassified images", {
 test_that("plot_conv_weights() draws one square per filter on one scale", {
   skip_if_no_pyestim()
   m <- mnist_cnn()
-  w <- variable_value(m$est, "conv2d_1/kernel")
+  w <- variable_value(m$est, "conv2d_1/kernel")[["conv2d_1/kernel"]]
   d <- drawn(plot_conv_weights(m$est, "conv2d_1/kernel", input_channel = 2L))
   expect_equal(panels(d), 64L)  # 64 filters: 8 x 8
   expect_equal(images_drawn(d), 64L)

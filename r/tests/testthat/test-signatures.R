@@ -24,8 +24,18 @@ python_signature <- function(fn) {
   defaults
 }
 
+# The defaults, evaluated as R would: a default may name an earlier argument
+# (export_savedmodel's versioned = !overwrite).
 r_signature <- function(fn) {
-  lapply(formals(fn), function(v) if (is.symbol(v) && !nzchar(as.character(v))) v else eval(v))
+  env <- new.env()
+  f <- formals(fn)
+  for (name in names(f)) {
+    if (identical(f[[name]], quote(expr = ))) next  # no default
+    value <- eval(f[[name]], env)
+    if (!is.null(value)) assign(name, value, envir = env)
+    f[name] <- list(value)
+  }
+  as.list(f)
 }
 
 exported <- c(
@@ -69,6 +79,8 @@ test_that("every pyestim function has an R twin with the same arguments and defa
     }
     expect_identical(as.character(names(r_sig)), as.character(names(py_sig)), info = name)
     for (arg in names(py_sig)) {
+      # versioned = !overwrite: None in Python (tests/parity/differences.csv says why).
+      if (name == "export_savedmodel" && arg == "versioned") next
       expect_equal(r_sig[[arg]], py_sig[[arg]], info = paste(name, arg))
     }
   }

@@ -53,7 +53,7 @@ test_that("keras_model_to_estimator() makes an estimator from a compiled Keras m
   expect_equal(res$global_step, 3L)
   # A Keras estimator's checkpoint is object-based; variables are found by their names too.
   expect_false("global_step" %in% variable_names(est))
-  expect_equal(as.integer(variable_value(est, "global_step")), 3L)
+  expect_equal(as.integer(variable_value(est, "global_step")$global_step), 3L)
   p <- predict(est, input_fn(mpg ~ drat + wt, mtcars))
   expect_equal(nrow(p), 32L)
   # An R input-function generator receives the estimator as an R object of its class.

@@ -153,8 +153,8 @@ beh_train <- function(model_dir, form, steps, n = 40L) {
   est <- beh_estimator(model_dir)
   history <- train(est, input_fn = beh_input_fn(form, n, shuffle = FALSE), steps = steps)
   list(history = beh_history(history),
-       global_step = as.integer(variable_value(est, "global_step")),
-       w = as.numeric(t(variable_value(est, "w"))),
+       global_step = as.integer(variable_value(est, "global_step")$global_step),
+       w = as.numeric(t(variable_value(est, "w")$w)),
        steps_mode = storage.mode(steps))
 }
 
@@ -264,7 +264,7 @@ beh_results <- function(model_dir) {
     predict_older_rows = rows_out(older_rows),
     latest_checkpoint = basename(latest_checkpoint(model_dir(est))),
     variable_names = variable_names(est),
-    w = as.numeric(t(variable_value(est, "w"))),
+    w = as.numeric(t(variable_value(est, "w")$w)),
     modes = beh$modes)
 }
 

@@ -243,8 +243,8 @@ can_keras <- function(model_dir) {
   list(history = can_history(h),
        evaluate = can_frame(evaluate(est, input_fn(mpg ~ drat + wt, mtcars, batch_size = 32))),
        predict = can_frame(predict(est, input_fn(mpg ~ drat + wt, mtcars[1:5, ]))),
-       global_step = as.integer(variable_value(est, "global_step")),
-       kernel = can_flat(variable_value(est, "out/kernel")))
+       global_step = as.integer(variable_value(est, "global_step")$global_step),
+       kernel = can_flat(variable_value(est, "out/kernel")[["out/kernel"]]))
 }
 
 # Feature-column helpers: the dense input layer of numeric, bucketized and indicator columns
