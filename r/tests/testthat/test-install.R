@@ -16,6 +16,8 @@ run_r <- function(lines, env) {
 
 test_that("install_pyestim() explains a Python it cannot use", {
   expect_error(install_pyestim(python = "/nonexistent/python3.11"),
+               "pyestim needs one of 3.10, 3.11, 3.12, 3.13")
+  expect_error(install_pyestim(python = "/nonexistent/python3.11", stack = "reference"),
                "pyestim needs one of 3.9, 3.10, 3.11")
   expect_error(install_pyestim(package = NULL, envname = tempfile(), python = "/nonexistent"),
                "install_pyestim\\(python = ")
