@@ -7,6 +7,7 @@ import signal
 import tensorflow as tf
 
 import pyestim
+from pyestim.models import cnn_model_fn
 
 __all__ = ["toy_input", "global_step_of", "time_limit"]
 
@@ -38,3 +39,13 @@ def time_limit(seconds=30):
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, old)
+
+
+def trained_cnn(model_dir, data, seed, steps):
+    """The tutorial CNN trained ``steps`` steps on ``data`` (the mnist_subset fixture's), batch
+    50, shuffled, with ``seed``: the estimator the picture and predictor tests read."""
+    est = pyestim.estimator(cnn_model_fn, model_dir=str(model_dir),
+                            config=pyestim.run_config(tf_random_seed=seed))
+    pyestim.train(est, pyestim.numpy_input_fn({"x": data.train_x}, data.train_y, batch_size=50,
+                                              num_epochs=None, shuffle=True), steps=steps)
+    return est

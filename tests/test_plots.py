@@ -21,14 +21,12 @@ from pyestim import (PyestimValueError, estimator, numpy_input_fn, plot_confusio
 from pyestim.models import cnn_model_fn  # noqa: E402
 from pyestim.plots import confusion_matrix  # noqa: E402
 
+from helpers import trained_cnn  # noqa: E402
+
 
 @pytest.fixture(scope="module")
 def cnn(tmp_path_factory, mnist_subset):
-    est = estimator(cnn_model_fn, model_dir=str(tmp_path_factory.mktemp("cnn")),
-                    config=run_config(tf_random_seed=7))
-    train(est, numpy_input_fn({"x": mnist_subset.train_x}, mnist_subset.train_y,
-                              batch_size=50, num_epochs=None, shuffle=True), steps=30)
-    return est
+    return trained_cnn(tmp_path_factory.mktemp("cnn"), mnist_subset, seed=7, steps=30)
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,8 @@ from pyestim import (CheckpointError, PyestimTypeError, PyestimValueError, estim
                      numpy_input_fn, predict, predictor, run_config, tf, train)
 from pyestim.models import cnn_model_fn
 
+from helpers import trained_cnn
+
 
 def _predict_batches(est, x, batch_size):
     rows = predict(est, numpy_input_fn({"x": x}, batch_size=batch_size, shuffle=False),
@@ -28,11 +30,7 @@ def _in_batches(p, x, batch_size):
 
 @pytest.fixture(scope="module")
 def cnn(tmp_path_factory, mnist_subset):
-    est = estimator(cnn_model_fn, model_dir=str(tmp_path_factory.mktemp("cnn")),
-                    config=run_config(tf_random_seed=11))
-    train(est, numpy_input_fn({"x": mnist_subset.train_x}, mnist_subset.train_y,
-                              batch_size=50, num_epochs=None, shuffle=True), steps=3)
-    return est
+    return trained_cnn(tmp_path_factory.mktemp("cnn"), mnist_subset, seed=11, steps=3)
 
 
 @pytest.mark.parametrize("batch_size", [128, 1])
