@@ -20,56 +20,59 @@ import sys
 __all__ = ["read_report", "combine", "main"]
 
 _ROW = re.compile(r"^\| (?P<case>.*?) \| (?P<compared>.*?) \| #\d+ vs #\d+ \| "
-                  r"(?P<result>same|DIFFERENT|note) \|")
+                  r"(?P<result>[^|]+?) \|")
 
 
 def read_report(text):
-    """The report's header line (date, versions) and its rows: an ordered dict
-    ``{(section, case, compared): result}``."""
-    header, section, rows = "", None, {}
+    """The report's header line (date, versions), its rows as an ordered dict
+    ``{(section, case, compared): result}`` and the number of rows. A comparison made more than
+    once in a section (the same case and compared, other runs) is one key here, with the worse
+    result, and counts once per row in the number."""
+    header, section, rows, count = "", None, {}, 0
     for line in text.splitlines():
         if not header and re.match(r"^\d{4}-\d\d-\d\d ", line):
-            header = line.strip()
+            header = line.strip().rstrip(".")
         if line.startswith("## "):
             section = line[3:].strip()
             continue
         found = _ROW.match(line)
         if found and section is not None:
+            count += 1
             key = (section, found["case"], found["compared"])
             if key in rows and rows[key] != found["result"]:
-                rows[key] = "DIFFERENT"  # a repeated row: the worse result counts
+                rows[key] = "DIFFERENT"  # a repeated comparison: the worse result counts
             else:
                 rows.setdefault(key, found["result"])
-    return header, rows
+    return header, rows, count
 
 
 def combine(reports):
     """``reports``: [(stack name, report text)] -> the combined report's markdown."""
     read = [(name, *read_report(text)) for name, text in reports]
     keys = []
-    for _, _, rows in read:
+    for _, _, rows, _ in read:
         keys += [k for k in rows if k not in keys]
-    names = [name for name, _, _ in read]
+    names = [name for name, _, _, _ in read]
     lines = ["# pyestim parity report, per TensorFlow stack", "",
              "Each stack's own report (build/parity-report-STACK.md) names the two runs behind "
              "each row; this table puts the results side by side. 'not run': that stack's "
              "report has no such row.", ""]
-    for name, header, rows in read:
+    for name, header, rows, count in read:
         different = sum(1 for r in rows.values() if r == "DIFFERENT")
-        lines.append(f"* **{name}**: {header or 'no header'}; {len(rows)} comparisons, "
-                     f"{different} different.")
+        lines.append(f"* **{name}**: {header or 'no header'}; {count} comparisons ({len(rows)} "
+                     f"distinct), {different} different.")
     section = None
     for key in keys:
         if key[0] != section:
             section = key[0]
             lines += ["", f"## {section}", "", "| case | compared | " + " | ".join(names) + " |",
                       "|---|---|" + "---|" * len(names)]
-        cells = [rows.get(key, "not run") for _, _, rows in read]
+        cells = [rows.get(key, "not run") for _, _, rows, _ in read]
         lines.append(f"| {key[1]} | {key[2]} | " + " | ".join(cells) + " |")
-    missing = sum(1 for key in keys for _, _, rows in read if key not in rows)
+    missing = sum(1 for key in keys for _, _, rows, _ in read if key not in rows)
     different = {name: sum(1 for r in rows.values() if r == "DIFFERENT")
-                 for name, _, rows in read}
-    lines += ["", f"{len(keys)} comparisons; different: "
+                 for name, _, rows, _ in read}
+    lines += ["", f"{len(keys)} distinct comparisons; different: "
               + ", ".join(f"{n} {different[n]}" for n in names)
               + f"; rows missing on a stack: {missing}."]
     return "\n".join(lines) + "\n"

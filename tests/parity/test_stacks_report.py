@@ -26,6 +26,7 @@ Runs compared in this section:
 | case | compared | runs | result | detail |
 |---|---|---|---|---|
 | steps = -1 | class and message | #3 vs #4 | same | detail with | a pipe |
+| train: unknown argument | class and message | #5 vs #6 | n/a | intentional (differences.csv) |
 """
 
 CURRENT = """# pyestim parity report
@@ -38,15 +39,18 @@ CURRENT = """# pyestim parity report
 |---|---|---|---|---|
 | cnn: R vs Python | per-step losses | #7 vs #9 | DIFFERENT | step 3 |
 | cnn: R vs Python | final variables | #7 vs #9 | same |  |
+| cnn: R vs Python | final variables | #8 vs #9 | same |  |
 """
 
 
 def test_read_report_keeps_rows_by_section_case_and_comparison():
-    header, rows = read_report(REFERENCE)
-    assert header.startswith("2026-11-30 12:00, Python 3.11.7, TensorFlow 2.15.1")
+    header, rows, count = read_report(REFERENCE)
+    assert header == "2026-11-30 12:00, Python 3.11.7, TensorFlow 2.15.1, R version 4.2.2"
+    assert count == 4
     assert rows == {("Tutorial parity", "cnn: R vs Python", "per-step losses"): "same",
                     ("Tutorial parity", "cnn: R vs Python", "final variables"): "same",
-                    ("Errors", "steps = -1", "class and message"): "same"}
+                    ("Errors", "steps = -1", "class and message"): "same",
+                    ("Errors", "train: unknown argument", "class and message"): "n/a"}
 
 
 def test_combined_report_has_a_column_per_stack():
@@ -56,9 +60,12 @@ def test_combined_report_has_a_column_per_stack():
     assert "| cnn: R vs Python | per-step losses | same | DIFFERENT |" in lines
     assert "| cnn: R vs Python | final variables | same | same |" in lines
     assert "| steps = -1 | class and message | same | not run |" in lines
-    assert any("**current**" in line and "2 comparisons, 1 different" in line for line in lines)
-    assert lines[-1] == ("3 comparisons; different: reference 0, current 1; rows missing on a "
-                         "stack: 1.")
+    assert "| train: unknown argument | class and message | n/a | not run |" in lines
+    # the current report makes one comparison twice (other runs): 3 rows, 2 distinct
+    assert any("**current**" in line and "3 comparisons (2 distinct), 1 different" in line
+               for line in lines)
+    assert lines[-1] == ("4 distinct comparisons; different: reference 0, current 1; rows "
+                         "missing on a stack: 2.")
 
 
 def test_main_names_a_missing_report(tmp_path, capsys):
