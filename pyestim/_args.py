@@ -13,6 +13,7 @@ import os
 import numpy as np
 
 from . import engine
+from ._lang import code, shown
 from .errors import PyestimTypeError, PyestimValueError, StepsError
 
 __all__ = ["as_scalar", "as_count", "as_steps", "as_float", "as_positive", "as_bool", "as_list",
@@ -92,7 +93,7 @@ def as_bool(value, name):
         return bool(value)
     if isinstance(value, np.ndarray) and value.shape in ((), (1,)) and value.dtype == bool:
         return bool(value.reshape(()))
-    raise PyestimTypeError(f"{name} must be TRUE/FALSE (True/False), got {value!r}.")
+    raise PyestimTypeError(f"{name} must be {code('True/False')}, got {shown(value)}.")
 
 
 def as_float(value, name, *, allow_none=False, minimum=None):

@@ -5,6 +5,7 @@ import tensorflow as tf
 
 from . import engine
 from ._args import as_count, as_path
+from ._lang import code, idiom, shown
 from .errors import PyestimTypeError, PyestimValueError
 
 __all__ = ["run_config", "session_config", "mode_keys", "metric_keys", "prediction_keys",
@@ -127,20 +128,21 @@ def session_config(**kwargs):
         elif key == "device_count":
             if not isinstance(value, dict):
                 raise PyestimTypeError(
-                    "session_config(device_count=) must map device types to counts, e.g. "
-                    f"list(CPU = 2) / {{'CPU': 2}}; got {type(value).__name__}.")
+                    "session_config(device_count=) must map device types to counts, "
+                    f"e.g. {idiom(repr({'CPU': 2}), 'list(CPU = 2)')}; got {type(value).__name__}.")
             kwargs[key] = {str(k): as_count(v, f"device_count[{k!r}]") for k, v in value.items()}
         elif fields[key].type == fields[key].TYPE_BOOL:
             if not isinstance(value, (bool, np.bool_)):
                 raise PyestimTypeError(
-                    f"session_config({key}=) must be TRUE/FALSE (True/False), got {value!r}.")
+                    f"{code(f'session_config({key}=)')} must be {code('True/False')}, got "
+                    f"{shown(value)}.")
             kwargs[key] = bool(value)
     try:
         return tf.compat.v1.ConfigProto(**kwargs)
     except (ValueError, TypeError, AttributeError) as err:
         raise PyestimTypeError(
             f"session_config() could not use these options: {err}. Give numbers for counts, "
-            "TRUE/FALSE for switches.") from err
+            f"{code('True/False')} for switches.") from err
 
 
 def mode_keys():

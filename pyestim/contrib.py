@@ -22,6 +22,7 @@ import functools
 import tensorflow as tf
 
 from ._args import as_count, as_float
+from ._lang import code
 from .errors import PyestimTypeError, PyestimValueError
 
 __all__ = ["fully_connected", "stack", "dropout", "optimize_loss", "get_global_step",
@@ -274,13 +275,14 @@ def optimize_loss(loss, global_step, learning_rate, optimizer, gradient_noise_sc
     ``OPTIMIZER_SUMMARIES``. ``update_ops`` default to the ``UPDATE_OPS`` collection."""
     if gradient_noise_scale is not None:
         raise PyestimValueError(
-            "optimize_loss(): gradient_noise_scale is not supported by pyestim; leave it NULL.")
+            "optimize_loss(): gradient_noise_scale is not supported by pyestim; leave it "
+            f"{code('None')}.")
     if global_step is None:
         global_step = get_global_step()
     if global_step is None:
         raise PyestimValueError(
-            "optimize_loss(): global step was not found; pass global_step = "
-            "tf$train$get_global_step() inside a model function.")
+            "optimize_loss(): global step was not found; pass "
+            f"{code('global_step=tf.train.get_global_step()')} inside a model function.")
     with _v1.variable_scope(name, "OptimizeLoss", [loss, global_step]):
         if update_ops is None:
             update_ops = _v1.get_collection(_v1.GraphKeys.UPDATE_OPS)

@@ -34,6 +34,7 @@ import tensorflow as tf
 
 from . import engine
 from ._args import as_bool, as_count, as_float, as_list, as_path
+from ._lang import code
 from .errors import InputDataError, PyestimTypeError, PyestimValueError
 
 # TensorFlow's feature-column classes (private modules, reached through the engine).
@@ -187,7 +188,7 @@ def as_dtype(value, name, default=None):
         return tf.as_dtype(value)
     except TypeError:
         raise PyestimTypeError(
-            f"{name} must be a TensorFlow type such as tf$float32 / tf.float32 or a name such as "
+            f"{name} must be a TensorFlow type such as {code('tf.float32')} or a name such as "
             f"\"float32\", \"int64\", \"string\"; got {value!r}.") from None
 
 
@@ -298,7 +299,7 @@ def feature_columns(*columns, names=None):
 def _shape(shape):
     dims = [shape] if not isinstance(shape, (list, tuple, np.ndarray)) else list(np.ravel(shape))
     if not dims:
-        raise PyestimValueError("shape must have at least one dimension, e.g. shape = 1.")
+        raise PyestimValueError(f"shape must have at least one dimension, e.g. {code('shape=1')}.")
     return tuple(as_count(d, "shape", allow_none=False, minimum=1) for d in dims)
 
 

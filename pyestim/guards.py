@@ -28,6 +28,7 @@ import threading
 import tensorflow as tf
 
 from . import engine
+from ._lang import code
 from .errors import EndlessInputError, GlobalStepError
 from .inputs import repeats_forever
 
@@ -49,15 +50,15 @@ def refuse_endless(fn, call, steps=None, as_iterable=False):
         return
     if call == "evaluate" and steps is None:
         raise EndlessInputError(
-            "evaluate() got an input function that repeats forever (num_epochs = None / NULL) "
+            f"evaluate() got an input function that repeats forever ({code('num_epochs=None')}) "
             "and no steps, so it would never return. Give steps (the number of batches to "
-            "evaluate), or build the input with num_epochs = 1.")
+            f"evaluate), or build the input with {code('num_epochs=1')}.")
     if call == "predict" and not as_iterable:
         raise EndlessInputError(
-            "predict() got an input function that repeats forever (num_epochs = None / NULL), "
+            f"predict() got an input function that repeats forever ({code('num_epochs=None')}), "
             "so collecting every prediction would never end (and fill the memory). Build the "
-            "input with num_epochs = 1, or take predictions one at a time with "
-            "as_iterable = TRUE (True) and stop when you have enough.")
+            f"input with {code('num_epochs=1')}, or take predictions one at a time with "
+            f"{code('as_iterable=True')} and stop when you have enough.")
 
 
 def _row_limit():
@@ -83,8 +84,9 @@ def bounded_rows(items, single, limit=None):
         if rows > limit:
             raise EndlessInputError(
                 f"predict() collected more than {limit:,} rows without an end in sight: the "
-                "input function may repeat forever. Build it to stop (num_epochs = 1), take "
-                "predictions one at a time with as_iterable = TRUE (True), or raise the bound "
+                f"input function may repeat forever. Build it to stop ({code('num_epochs=1')}), "
+                f"take predictions one at a time with {code('as_iterable=True')}, or raise the "
+                "bound "
                 "with the environment variable PYESTIM_PREDICT_ROW_LIMIT.")
         yield item
 
@@ -116,8 +118,7 @@ class GlobalStepGuard(tf.compat.v1.train.SessionRunHook):
                 f"train() ran {self._stalled + 1} steps but global_step stayed at {value}: "
                 "the train_op does not increment the global step, so steps / max_steps would "
                 "never be reached. Pass the global step to the optimizer: "
-                "optimizer.minimize(loss, global_step=tf.train.get_global_step()) "
-                "(R: optimizer$minimize(loss, global_step = tf$train$get_global_step())).")
+                f"{code('optimizer.minimize(loss, global_step=tf.train.get_global_step())')}.")
 
 
 class InterruptHook(tf.compat.v1.train.SessionRunHook):

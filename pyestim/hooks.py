@@ -17,6 +17,7 @@ import tensorflow as tf
 
 from ._args import (as_bool, as_count, as_list, as_path, as_positive, at_most_one,
                     exactly_one)
+from ._lang import code
 from .errors import HookError, NanLossError, PyestimValueError
 from .history import History
 
@@ -92,7 +93,7 @@ def hook_logging_tensor(tensors, every_n_iter=None, every_n_secs=None, formatter
 
 def _of_type(value, cls, name, what):
     if value is not None and not isinstance(value, cls):
-        raise HookError(f"{name} must be {what}, got {type(value).__name__}.")
+        raise HookError(f"{name} must be a {code(what)}, got {type(value).__name__}.")
     return value
 
 
@@ -126,12 +127,12 @@ def hook_checkpoint_saver(checkpoint_dir, save_secs=None, save_steps=None, saver
         raise PyestimValueError(
             "checkpoint_basename must be a file name such as \"model.ckpt\", got "
             f"{checkpoint_basename!r:.40}.")
-    _of_type(saver, tf.compat.v1.train.Saver, "saver", "a tf$train$Saver")
-    _of_type(scaffold, tf.compat.v1.train.Scaffold, "scaffold", "a tf$train$Scaffold")
+    _of_type(saver, tf.compat.v1.train.Saver, "saver", "tf.train.Saver")
+    _of_type(scaffold, tf.compat.v1.train.Scaffold, "scaffold", "tf.train.Scaffold")
     listeners = as_list(listeners)
     for i, listener in enumerate(listeners):
         _of_type(listener, tf.compat.v1.train.CheckpointSaverListener, f"listeners[{i}]",
-                 "a CheckpointSaverListener")
+                 "CheckpointSaverListener")
     return tf.compat.v1.train.CheckpointSaverHook(
         checkpoint_dir=checkpoint_dir, save_secs=save_secs, save_steps=save_steps,
         saver=saver, checkpoint_basename=checkpoint_basename, scaffold=scaffold,
@@ -204,17 +205,17 @@ def hook_summary_saver(save_steps=None, save_secs=None, output_dir=None, summary
     save_steps = as_count(save_steps, "save_steps", minimum=1)
     save_secs = as_count(save_secs, "save_secs", minimum=1)
     output_dir = as_path(output_dir, "output_dir", directory=True)
-    _of_type(scaffold, tf.compat.v1.train.Scaffold, "scaffold", "a tf$train$Scaffold")
+    _of_type(scaffold, tf.compat.v1.train.Scaffold, "scaffold", "tf.train.Scaffold")
     if (scaffold is None) == (summary_op is None):
         raise PyestimValueError(
             "hook_summary_saver() needs exactly one of summary_op (e.g. "
-            "tf$summary$merge_all()) and scaffold"
+            f"{code('tf.summary.merge_all()')}) and scaffold"
             + (" (got both)." if scaffold is not None else "."))
     ops = summary_op if isinstance(summary_op, (list, tuple)) else [summary_op]
     if scaffold is None and (not ops or not all(_is_graph_tensor(op) for op in ops)):
         raise HookError(
             "summary_op must be a summary tensor (or a list of them), e.g. "
-            f"tf$summary$merge_all(); got {type(summary_op).__name__}.")
+            f"{code('tf.summary.merge_all()')}; got {type(summary_op).__name__}.")
     return tf.compat.v1.train.SummarySaverHook(
         save_steps=save_steps, save_secs=save_secs, output_dir=output_dir,
         summary_writer=summary_writer, scaffold=scaffold, summary_op=summary_op)

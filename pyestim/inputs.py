@@ -20,6 +20,7 @@ import tensorflow as tf
 
 from . import engine, levels as _levels
 from ._args import as_bool, as_count
+from ._lang import class_codes as _class_codes, code, idiom, shown
 from .errors import (InputDataError, InputFnError, NonFiniteInputError, PyestimTypeError,
                      PyestimValueError)
 
@@ -172,10 +173,11 @@ def check_finite(columns, allow=False):
         per_row = bad.reshape(bad.shape[0], -1).any(axis=1) if bad.ndim > 1 else bad
         row = int(np.argmax(per_row))
         raise NonFiniteInputError(
-            f"Feature {name!r} holds {int(bad.sum())} non-finite value(s) (NaN / NA or "
-            f"infinite), the first in row {row + 1} (first row = 1): a model fed these learns "
-            "NaN or predicts silently wrong values. Remove or impute those rows, or pass "
-            "allow_nonfinite = TRUE (True) to the input function if the model handles missing "
+            f"Feature {name!r} holds {int(bad.sum())} non-finite value(s) "
+            f"({idiom('NaN', 'NA / NaN')} or infinite), the first in row {row + 1} (first row = "
+            "1): a model fed these learns NaN or predicts silently wrong values. Remove or "
+            "impute those rows, or pass "
+            f"{code('allow_nonfinite=True')} to the input function if the model handles missing "
             "values itself.")
 
 
@@ -257,8 +259,9 @@ def numpy_input_fn(x, y=None, batch_size=128, num_epochs=1, shuffle=None,
     """
     if not isinstance(shuffle, (bool, np.bool_)):
         raise PyestimValueError(
-            "shuffle must be given explicitly as TRUE/FALSE (True/False); it is recommended "
-            f"to set it to True for training and False for evaluation. Got {shuffle!r}.")
+            f"shuffle must be given explicitly as {code('True/False')}; it is recommended to set "
+            f"it to {code('True')} for training and {code('False')} for evaluation. Got "
+            f"{shown(shuffle)}.")
     shuffle = bool(shuffle)
     batch_size = as_count(batch_size, "batch_size", minimum=1, allow_none=False)
     num_epochs = as_count(num_epochs, "num_epochs", minimum=1)
@@ -346,8 +349,9 @@ def check_labels(fn, n_classes):
     if flat.dtype == object:
         raise InputDataError(
             f"The labels are strings, but the model takes class indices 0..{n_classes - 1} "
-            f"(n_classes = {n_classes}). Recode them as integers (e.g. as.integer(factor(y)) "
-            "- 1 in R), or give a canned classifier label_vocabulary = the class names.")
+            f"({code(f'n_classes={n_classes}')}). Recode them as integers (e.g. "
+            f"{_class_codes()}), or give a canned classifier the class names as "
+            "label_vocabulary.")
     if flat.dtype.kind == "f":
         bad = ~np.isfinite(flat) | (flat != np.round(flat))
         if bad.any():
@@ -364,10 +368,10 @@ def check_labels(fn, n_classes):
             (" ..." if values.size > 10 else "")
         where = ", ".join(str(r + 1) for r in rows[:10]) + (" ..." if rows.size > 10 else "")
         raise InputDataError(
-            f"{rows.size} label(s) are outside 0..{n_classes - 1} (the model has n_classes = "
-            f"{n_classes}): value(s) {shown} at row(s) {where} (first row = 1). Labels must "
-            "be class indices: recode them (e.g. as.integer(factor(y)) - 1 in R, whose codes "
-            "start at 1) or raise n_classes.")
+            f"{rows.size} label(s) are outside 0..{n_classes - 1} (the model has "
+            f"{code(f'n_classes={n_classes}')}): value(s) {shown} at row(s) {where} (first row = "
+            f"1). Labels must be class indices: recode them (e.g. {_class_codes()}) or raise "
+            "n_classes.")
 
 
 def _columns_of(data, name):
@@ -557,7 +561,8 @@ def input_fn(data, features, response=None, batch_size=128, shuffle="auto", num_
         response_name = response_name[0]
     if not ((isinstance(shuffle, str) and shuffle == "auto")
             or isinstance(shuffle, (bool, np.bool_))):
-        raise PyestimValueError(f'shuffle must be TRUE, FALSE or "auto", got {shuffle!r:.60}.')
+        raise PyestimValueError(
+            f'shuffle must be {code("True")}, {code("False")} or "auto", got {shown(shuffle):.60}.')
     # The counts are checked now, not when the estimator calls for the input function.
     as_count(batch_size, "batch_size", minimum=1, allow_none=False)
     as_count(num_epochs, "num_epochs", minimum=1)

@@ -80,7 +80,7 @@ def ensure_dir(model_dir):
         what = "is a file" if probe == path else f"lies under {probe!r}, which is a file"
         raise ModelDirError(
             f"model_dir {os.fspath(model_dir)!r} cannot be used: it {what}, not a directory. "
-            "Pass model_dir = a directory path (it is created if missing).")
+            "Pass a directory path as model_dir (it is created if missing).")
     created = []
     for d in reversed(missing):
         try:

@@ -17,6 +17,7 @@ import numpy as np
 from . import engine, guards, hooks as _hooks, levels, recovery, results
 from ._args import as_bool, as_count, as_list, as_steps
 from .checkpoints import reader_checkpoint
+from ._lang import code, idiom
 from .errors import PyestimValueError, StepsError
 from .inputs import check_labels, resolve_input_fn
 from .translate import checked_input_fn, translated, unknown_predict_keys
@@ -138,12 +139,16 @@ def export_savedmodel(est, export_dir_base, serving_input_receiver_fn=None, asse
     if serving_input_receiver_fn is None:
         raise PyestimValueError(
             "export_savedmodel() needs serving_input_receiver_fn for a custom estimator, e.g. "
-            "tf.estimator.export.build_raw_serving_input_receiver_fn({'x': placeholder}).")
+            + idiom("tf.estimator.export.build_raw_serving_input_receiver_fn("
+                    "{'x': placeholder})",
+                    "tf$estimator$export$build_raw_serving_input_receiver_fn("
+                    "list(x = placeholder))")
+            + ".")
     if not versioned and not overwrite and os.path.lexists(base):
         raise PyestimValueError(
-            f"export_dir_base {base!r} already exists and overwrite is FALSE (False): pass "
-            "overwrite = TRUE to replace it, versioned = TRUE to export into a new timestamped "
-            "folder under it, or another export_dir_base.")
+            f"export_dir_base {base!r} already exists and {code('overwrite=False')}: pass "
+            f"{code('overwrite=True')} to replace it, {code('versioned=True')} to export into a "
+            "new timestamped folder under it, or another export_dir_base.")
 
     def export(where):
         return engine.export(

@@ -12,6 +12,7 @@ import inspect
 import tensorflow as tf
 
 from . import engine, hooks as _hooks
+from ._lang import code, idiom
 from .errors import EstimatorSpecError, ModelFnError, PyestimError
 from .translate import input_mismatch, missing_feature, raised_by_tensorflow
 
@@ -71,7 +72,8 @@ def wrap_model_fn(model_fn, wanted, has_params):
             raise ModelFnError(
                 f"model_fn must return estimator_spec(...), but in mode {mode!r} it returned "
                 f"{type(spec).__name__}. End every branch of the model function with "
-                "return(estimator_spec(mode = mode, ...)).")
+                + idiom("return estimator_spec(mode=mode, ...)",
+                        "return(estimator_spec(mode = mode, ...))") + ".")
         return spec
 
     # tf.estimator warns when the model function takes params but none were given; the
@@ -86,14 +88,20 @@ def wrap_model_fn(model_fn, wanted, has_params):
     return pyestim_model_fn
 
 
+def _spec_call(mode):
+    """estimator_spec(mode='train') in the caller's language."""
+    return code(f"estimator_spec(mode={mode!r})")
+
+
 def _metric_ops(eval_metric_ops):
     if eval_metric_ops is None:
         return None
     if not isinstance(eval_metric_ops, dict):
         raise EstimatorSpecError(
             "eval_metric_ops must map metric names to (value, update_op) pairs, e.g. "
-            "list(accuracy = tf$metrics$accuracy(labels, predictions)); got "
-            f"{type(eval_metric_ops).__name__}.")
+            + idiom("{'accuracy': tf.metrics.accuracy(labels, predictions)}",
+                    "list(accuracy = tf$metrics$accuracy(labels, predictions))")
+            + f"; got {type(eval_metric_ops).__name__}.")
     out = {}
     for name, op in eval_metric_ops.items():
         if not isinstance(name, str) or not name:
@@ -105,7 +113,7 @@ def _metric_ops(eval_metric_ops):
         else:
             raise EstimatorSpecError(
                 f"eval_metric_ops[{name!r}] must be a (value, update_op) pair as returned by "
-                f"tf$metrics$*(), got {type(op).__name__}"
+                f"{code('tf.metrics.*()')}, got {type(op).__name__}"
                 + (f" of length {len(op)}" if isinstance(op, (list, tuple)) else "") + ".")
     return out
 
@@ -151,20 +159,21 @@ def estimator_spec(mode, predictions=None, loss=None, train_op=None, eval_metric
     if mode == ModeKeys.TRAIN:
         if loss is None:
             raise EstimatorSpecError(
-                "estimator_spec(mode = 'train') needs loss: compute the loss in the model "
-                "function and pass loss = loss.")
+                f"{_spec_call('train')} needs loss: compute the "
+                f"loss in the model function and pass {code('loss=loss')}.")
         if train_op is None:
             raise EstimatorSpecError(
-                "estimator_spec(mode = 'train') needs train_op, e.g. "
-                "optimizer$minimize(loss, global_step = tf$train$get_global_step()).")
+                f"{_spec_call('train')} needs train_op, e.g. "
+                f"{code('optimizer.minimize(loss, global_step=tf.train.get_global_step())')}.")
     elif mode == ModeKeys.EVAL and loss is None:
         raise EstimatorSpecError(
-            "estimator_spec(mode = 'eval') needs loss: compute the loss in the model function "
-            "and pass loss = loss.")
+            f"{_spec_call('eval')} needs loss: compute the loss "
+            f"in the model function and pass {code('loss=loss')}.")
     elif mode == ModeKeys.PREDICT and predictions is None:
         raise EstimatorSpecError(
-            "estimator_spec(mode = 'infer') needs predictions, e.g. "
-            "list(classes = ..., probabilities = ...).")
+            f"{_spec_call('infer')} needs predictions, e.g. "
+            + idiom("{'classes': ..., 'probabilities': ...}",
+                    "list(classes = ..., probabilities = ...)") + ".")
     return engine.EstimatorSpec(
         mode=mode, predictions=predictions, loss=loss, train_op=train_op,
         eval_metric_ops=_metric_ops(eval_metric_ops),

@@ -47,6 +47,7 @@ import tensorflow as tf
 from google.protobuf import text_format
 
 from . import engine, locking
+from ._lang import code
 from .errors import CheckpointError, ModelDirError
 
 __all__ = ["ROLLBACK_DIR", "MANIFEST", "checkpoint_files", "checkpoint_status", "read_state",
@@ -150,8 +151,8 @@ def read_state(model_dir):
             why = "it names no model_checkpoint_path"
     raise CheckpointError(
         f"The checkpoint state file {path} is damaged ({why}). Delete it and train() or "
-        f"evaluate() fall back to the newest complete checkpoint in {model_dir}, or pass "
-        "checkpoint_path = one of its model.ckpt-* prefixes.", path=path)
+        f"evaluate() fall back to the newest complete checkpoint in {model_dir}, or pass one "
+        "of its model.ckpt-* prefixes as checkpoint_path.", path=path)
 
 
 def _abs(model_dir, prefix):
@@ -186,7 +187,7 @@ def _damaged_error(prefix, why, model_dir, state, what="The latest checkpoint"):
     older = newest_complete(model_dir, state, skip={prefix})
     files = ", ".join(os.path.basename(p) for p in checkpoint_files(prefix)) or "none left"
     advice = (f"Delete its files ({files}) and pyestim falls back to {older}, the newest "
-              f"complete checkpoint; or pass checkpoint_path = \"{older}\" to evaluate() / "
+              f"complete checkpoint; or pass {code(f'checkpoint_path={older!r}')} to evaluate() / "
               "predict()." if older else
               f"No older complete checkpoint is left in {model_dir}: delete its files to start "
               "again from scratch, or restore the directory from a backup.")

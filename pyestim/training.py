@@ -8,6 +8,7 @@ its role in between-graph replicated, asynchronous training. See ``tests/docs_di
 
 from . import engine, results
 from ._args import as_count, as_list
+from ._lang import code
 from .errors import InputFnError, PyestimTypeError, StepsError
 from .estimator import as_estimator
 from .hooks import normalize_hooks
@@ -78,7 +79,7 @@ def eval_spec(input_fn, steps=100, name=None, hooks=None, exporters=None, start_
     """
     _check_input_fn(input_fn, "eval_spec")
     if name is not None and not isinstance(name, str):
-        raise PyestimTypeError(f"name must be a string or NULL/None, got {name!r}.")
+        raise PyestimTypeError(f"name must be a string or {code('None')}, got {name!r}.")
     exporters = as_list(exporters)
     for e in exporters:
         if not isinstance(e, engine.Exporter):

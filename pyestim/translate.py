@@ -21,6 +21,7 @@ import re
 import tensorflow as tf
 
 from . import recovery
+from ._lang import class_codes, code, idiom
 from .errors import (CheckpointError, FeatureKeyError, InputDataError, InputDataTypeError,
                      InputFnError, ModelDirError, PyestimValueError)
 
@@ -115,7 +116,7 @@ def translate_error(err, model_dir, checkpoint=None):
                 f"Checkpoint {ckpt} is damaged: {msg}. Its files: {files}. Delete them and "
                 "pyestim falls back to the newest complete checkpoint"
                 + (f" ({older})" if older else "")
-                + "; or pass checkpoint_path = an older checkpoint to evaluate() / predict().",
+                + "; or pass an older checkpoint as checkpoint_path to evaluate() / predict().",
                 path=ckpt)
         return CheckpointError(
             f"Checkpoint {ckpt} does not fit the model being built: {msg}. The model, or the "
@@ -131,8 +132,8 @@ def translate_error(err, model_dir, checkpoint=None):
                        "0..n_classes-1")
                 return InputDataError(
                     f"The labels do not fit the model: {msg}. Labels of a classifier must be "
-                    f"integers in {rng} (class indices). Recode them (e.g. factor codes "
-                    "starting at 0, as.integer(y) - 1 in R) or raise n_classes.")
+                    f"integers in {rng} (class indices). Recode them (e.g. {class_codes()}) or "
+                    "raise n_classes.")
         m = _INDEX_PATTERN.search(msg)
         if m:
             node = getattr(getattr(err, "node_def", None), "name", "") or "?"
@@ -142,8 +143,7 @@ def translate_error(err, model_dir, checkpoint=None):
                 f"The input holds {kind} out of range for the model: {msg} (in {node}). "
                 f"Labels of a classifier must be class indices 0..{hi - 1}, ids of a "
                 f"categorical feature must be below its number of buckets ({hi}). Recode "
-                "them (e.g. as.integer(factor(y)) - 1 in R) or raise n_classes / the number "
-                "of buckets.")
+                f"them (e.g. {class_codes()}) or raise n_classes / the number of buckets.")
         if _SHAPE_PATTERNS.search(msg):
             return InputDataError(
                 f"The input does not fit the model: {msg}. Check that the features (and "
@@ -206,7 +206,7 @@ def input_mismatch(err, features, labels, mode):
         f"{str(err).rstrip('. ')}. The "
         f"features arrive as {_describe(features)} and the labels as {_describe(labels)}; "
         "check that their shapes and dtypes are what the model function expects (e.g. the "
-        "number of columns of x, or cast them with tf$cast).")
+        f"number of columns of x, or cast them with {code('tf.cast')}).")
 
 
 def missing_feature(err, features):
@@ -218,7 +218,8 @@ def missing_feature(err, features):
     return FeatureKeyError(
         f"The model function reads feature {key!r}, but the input function gives the "
         f"features {sorted(features)}. Name the feature {key!r} in the input (e.g. "
-        f"numpy_input_fn(x = {{{key!r}: ...}})) or read one of the features given.")
+        + idiom(f"numpy_input_fn(x={{{key!r}: ...}})", f"numpy_input_fn(x = list({key} = ...))")
+        + ") or read one of the features given.")
 
 
 _PREDICT_KEYS = re.compile(r"Expected to run at least one output from dict_keys\((.*)\), "
@@ -233,7 +234,7 @@ def unknown_predict_keys(err):
         return None
     return PyestimValueError(
         f"predict_keys {m.group(2)} name no prediction of the model; its predictions are "
-        f"{m.group(1)}. Give some of those names, or predict_keys = None for all.")
+        f"{m.group(1)}. Give some of those names, or {code('predict_keys=None')} for all.")
 
 
 def _check_returned(value):

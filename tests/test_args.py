@@ -81,7 +81,7 @@ def test_as_bool_takes_true_false_only():
     assert _args.as_bool(np.bool_(False), "trainable") is False
     assert _args.as_bool(np.array([True]), "trainable") is True
     for bad in (1, "TRUE", None, np.array([True, False])):
-        with pytest.raises(errors.PyestimTypeError, match="TRUE/FALSE"):
+        with pytest.raises(errors.PyestimTypeError, match="True/False"):
             _args.as_bool(bad, "trainable")
 
 

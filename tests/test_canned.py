@@ -124,7 +124,7 @@ def test_tensorflow_1_classes_by_default_as_tfestimators(plane, tmp_path):
 def test_optimizer_kinds_that_cannot_go_together():
     cols = pe.feature_columns("a", "b")
     with pytest.raises(pe.PyestimTypeError, match="input_layer_partitioner works only with "
-                                                  "TensorFlow 1.*tf\\$train"):
+                                                  "TensorFlow 1.*tf\\.train"):
         pe.dnn_regressor([4], cols, optimizer=tf.keras.optimizers.legacy.Adam(),
                          input_layer_partitioner=tf.compat.v1.fixed_size_partitioner(1))
     with pytest.raises(pe.PyestimTypeError, match="dnn_optimizer is a Keras optimizer but "

@@ -1028,7 +1028,7 @@ def test_export_savedmodel_without_overwrite(trained, tmp_path):
     assert os.path.dirname(path) == str(base) and os.path.basename(path).isdigit()
     assert (base / "keep.txt").read_text() == "kept"
     # neither overwriting nor versioned: an existing base is refused and left alone
-    with pytest.raises(errors.PyestimValueError, match="already exists.*overwrite = TRUE"):
+    with pytest.raises(errors.PyestimValueError, match="already exists.*overwrite=True"):
         pyestim.export_savedmodel(est, base, _x_receiver, overwrite=False, versioned=False)
     assert (base / "keep.txt").read_text() == "kept"
     fresh = tmp_path / "fresh"

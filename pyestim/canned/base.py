@@ -8,6 +8,7 @@ import numpy as np
 
 from .. import engine
 from .._args import as_count
+from .._lang import code, idiom
 from ..errors import PyestimTypeError, PyestimValueError
 from ..estimator import Estimator, class_count
 from ..feature_columns import (check_data_columns, classifier_parse_example_spec,
@@ -15,7 +16,8 @@ from ..feature_columns import (check_data_columns, classifier_parse_example_spec
 from .optimizers import PARTITIONER_ARGS, tf_version
 
 __all__ = ["CannedEstimator", "make", "tidy_prediction", "parsing_serving_input_receiver_fn",
-           "as_hidden_units", "as_dropout", "as_n_classes", "as_label_vocabulary"]
+           "as_hidden_units", "hidden_units_example", "as_dropout", "as_n_classes",
+           "as_label_vocabulary"]
 
 
 class CannedEstimator(Estimator):
@@ -107,16 +109,22 @@ def as_hidden_units(hidden_units, name="hidden_units", allow_none=False):
         if allow_none:
             return None
         raise PyestimValueError(
-            f"{name} is required: the number of units per hidden layer, e.g. c(10, 20, 10).")
+            f"{name} is required: the number of units per hidden layer, e.g. "
+            f"{hidden_units_example()}.")
     if isinstance(hidden_units, np.ndarray):
         hidden_units = hidden_units.tolist()
     if isinstance(hidden_units, numbers.Number):
         hidden_units = [hidden_units]
     if not isinstance(hidden_units, (list, tuple)) or not hidden_units:
         raise PyestimValueError(
-            f"{name} must be a non-empty list of layer sizes, e.g. c(10, 20, 10); got "
+            f"{name} must be a non-empty list of layer sizes, e.g. {hidden_units_example()}; got "
             f"{hidden_units!r}.")
     return [as_count(u, name, allow_none=False, minimum=1) for u in hidden_units]
+
+
+def hidden_units_example(units=(10, 20, 10)):
+    """Layer sizes as the caller writes them: [10, 20, 10] or c(10, 20, 10)."""
+    return idiom(str(list(units)), f"c({', '.join(map(str, units))})")
 
 
 def as_dropout(dropout, name="dropout"):
@@ -124,7 +132,7 @@ def as_dropout(dropout, name="dropout"):
     if dropout is None:
         return None
     if isinstance(dropout, (bool, np.bool_)) or not isinstance(dropout, numbers.Real):
-        raise PyestimTypeError(f"{name} must be a probability or NULL/None, got {dropout!r}.")
+        raise PyestimTypeError(f"{name} must be a probability or {code('None')}, got {dropout!r}.")
     dropout = float(dropout)
     if not 0.0 <= dropout < 1.0:
         raise PyestimValueError(
@@ -160,7 +168,9 @@ def as_label_vocabulary(label_vocabulary, n_classes):
     if len(vocab) != n_classes:
         raise PyestimValueError(
             f"label_vocabulary has {len(vocab)} entries but n_classes is {n_classes}; give one "
-            "name per class (and n_classes = length(label_vocabulary)).")
+            "name per class (and "
+            + idiom("n_classes=len(label_vocabulary)", "n_classes = length(label_vocabulary)")
+            + ").")
     return vocab
 
 

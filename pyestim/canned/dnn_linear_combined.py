@@ -5,7 +5,8 @@ from .._args import as_count, as_path, as_run_config
 from ..errors import PyestimValueError
 from ..feature_columns import as_column_list, as_weight_column
 from ._docs import documented
-from .base import as_dropout, as_hidden_units, as_label_vocabulary, as_n_classes, make
+from .base import (as_dropout, as_hidden_units, as_label_vocabulary, as_n_classes,
+                   hidden_units_example, make)
 from .optimizers import resolve_activation_fn, resolve_optimizer
 
 __all__ = ["dnn_linear_combined_regressor", "dnn_linear_combined_classifier"]
@@ -21,7 +22,8 @@ def _combined_args(model_dir, linear_feature_columns, linear_optimizer, dnn_feat
             "Give linear_feature_columns, dnn_feature_columns or both; both are empty.")
     if dnn and dnn_hidden_units is None:
         raise PyestimValueError(
-            "dnn_hidden_units is required when dnn_feature_columns are given, e.g. c(10, 10).")
+            "dnn_hidden_units is required when dnn_feature_columns are given, e.g. "
+            f"{hidden_units_example((10, 10))}.")
     return dict(model_dir=as_path(model_dir, "model_dir"), linear_feature_columns=linear,
                 linear_optimizer=resolve_optimizer(linear_optimizer, "linear_optimizer"),
                 dnn_feature_columns=dnn,

@@ -6,6 +6,7 @@ import tensorflow as tf
 
 from .. import engine
 from .._args import as_path, as_run_config
+from .._lang import code
 from ..errors import PyestimTypeError, PyestimValueError
 from .base import CannedEstimator
 
@@ -55,7 +56,7 @@ def keras_model_to_estimator(keras_model=None, keras_model_path=None, custom_obj
     if getattr(keras_model, "optimizer", None) is None:
         raise PyestimValueError(
             "Given keras model has not been compiled yet. Please compile it (e.g. "
-            "model$compile(optimizer = ..., loss = ...)) before creating the estimator.")
+            f"{code('model.compile(optimizer=..., loss=...)')}) before creating the estimator.")
     model_dir = as_path(model_dir, "model_dir")
     config = as_run_config(config)
     est = engine.from_keras(keras_model, custom_objects=custom_objects, model_dir=model_dir,

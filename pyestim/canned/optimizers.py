@@ -5,6 +5,7 @@ between TensorFlow 1's and 2's canned classes that the optimizers imply (see
 import numpy as np
 import tensorflow as tf
 
+from .._lang import code, idiom
 from ..errors import PyestimTypeError, PyestimValueError
 
 __all__ = ["known_activations", "resolve_activation_fn", "resolve_optimizer", "tf_version",
@@ -29,7 +30,8 @@ def resolve_activation_fn(activation_fn, name="activation_fn"):
     if isinstance(activation_fn, str):
         if activation_fn not in known_activations():
             raise PyestimValueError(
-                f"{activation_fn!r} is not a known activation function in the 'tf$nn' module; "
+                f"{activation_fn!r} is not a known activation function in the "
+                f"'{code('tf.nn')}' module; "
                 f"give one of {', '.join(known_activations())}, or a function.")
         return getattr(tf.nn, activation_fn)
     if callable(activation_fn):
@@ -91,7 +93,8 @@ def resolve_optimizer(optimizer, name="optimizer"):
         return optimizer
     raise PyestimTypeError(
         f"{name} must be an optimizer name ({', '.join(_OPTIMIZERS)}), an optimizer object (e.g. "
-        "tf$train$AdagradOptimizer(learning_rate = 0.1)), or a function returning one; got "
+        f"{code('tf.train.AdagradOptimizer(learning_rate=0.1)')}), or a function returning "
+        "one; got "
         f"{type(optimizer).__name__} {optimizer!r:.60}.")
 
 
@@ -112,14 +115,15 @@ def tf_version(args):
     if tf1:
         raise PyestimTypeError(
             f"{keras[0]} is a Keras optimizer but {tf1[0]} a TensorFlow 1 one "
-            "(tf$train$...Optimizer); one estimator takes one kind: give both as Keras "
-            "optimizers, both as tf$train optimizers, or names.")
+            f"({idiom('tf.train.*Optimizer', 'tf$train$*Optimizer')}); one estimator takes one "
+            f"kind: give both as Keras optimizers, both as {code('tf.train')} optimizers, or "
+            "names.")
     partitioner = PARTITIONER_ARGS.intersection(args).pop()
     if args[partitioner] is not None:
         raise PyestimTypeError(
             f"{partitioner} works only with TensorFlow 1's estimator, which takes no Keras "
-            f"optimizer: give {keras[0]} as a name or a tf$train optimizer (e.g. "
-            "tf$train$AdagradOptimizer(learning_rate = 0.05)), or drop the partitioner.")
+            f"optimizer: give {keras[0]} as a name or a {code('tf.train')} optimizer (e.g. "
+            f"{code('tf.train.AdagradOptimizer(learning_rate=0.05)')}), or drop the partitioner.")
     return "v2"
 
 

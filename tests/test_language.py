@@ -1,0 +1,444 @@
+"""Errors speak the caller's language (issue 11, point 6): a Python caller reads Python idioms
+(``tf.cast``, ``steps=10``, ``True``, ``None``), an R caller (the R package sets pyestim's
+language to "r" around each call) reads R's (``tf$cast``, ``steps = 10``, ``TRUE``, ``NULL``),
+with the same error class. The R side of the same errors is r/tests/testthat/test-language.R;
+the parity suite (tests/parity/test_errors.py) compares R's messages with these bit for bit.
+"""
+
+import ast
+import pathlib
+import re
+import threading
+
+import numpy as np
+import pandas as pd
+import pytest
+import tensorflow as tf
+
+import pyestim
+from pyestim import _lang, errors, guards, translate
+from pyestim._args import as_bool
+from pyestim.canned.optimizers import resolve_activation_fn, resolve_optimizer, tf_version
+from pyestim.inputs import check_labels
+from helpers import time_limit, toy_input
+
+PACKAGE = pathlib.Path(pyestim.__file__).parent
+
+#: R idioms that must not reach a Python caller.
+R_IDIOMS = re.compile(r"tf\$|\w\$\w|\bTRUE\b|\bFALSE\b|\bNULL\b|as\.integer\(|return\(|"
+                      r"\blist\(|\bc\(\d|\bNA\b|\w = \w")
+#: Python idioms that must not reach an R caller.
+PY_IDIOMS = re.compile(r"\btf\.\w|\bTrue\b|\bFalse\b|\bNone\b|\w=[\w'\"\[{.]|\{'|\.minimize|"
+                       r"pd\.Categorical|\breturn estimator_spec\(mode=")
+
+
+# --------------------------------------------------------------------------------------------
+# The language itself
+
+def test_default_is_python_and_using_nests():
+    assert _lang.language() == "python"
+    with _lang.using("r"):
+        assert _lang.language() == "r"
+        with _lang.using("python"):  # R calls back into a Python function that calls pyestim
+            assert _lang.language() == "python"
+        assert _lang.language() == "r"
+    assert _lang.language() == "python"
+
+
+def test_enter_and_leave_restore_after_an_error():
+    token = _lang.enter("r")
+    try:
+        with pytest.raises(errors.EstimatorSpecError, match=r"optimizer\$minimize"):
+            pyestim.estimator_spec(mode="train", loss=1.0)
+    finally:
+        _lang.leave(token)
+    assert _lang.language() == "python"
+    with pytest.raises(errors.PyestimValueError, match="language must be one of"):
+        _lang.enter("julia")
+
+
+def test_call_from_r():
+    with pytest.raises(errors.EstimatorSpecError) as info:
+        _lang.call_from_r(pyestim.estimator_spec, mode="eval")
+    assert str(info.value) == ("estimator_spec(mode = 'eval') needs loss: compute the loss in "
+                               "the model function and pass loss = loss.")
+    assert _lang.language() == "python"
+
+
+@pytest.mark.parametrize("python, r", [
+    ("optimizer.minimize(loss, global_step=tf.train.get_global_step())",
+     "optimizer$minimize(loss, global_step = tf$train$get_global_step())"),
+    ("as_iterable=True", "as_iterable = TRUE"),
+    ("num_epochs=None", "num_epochs = NULL"),
+    ("True/False", "TRUE/FALSE"),
+    ("tf.metrics.*()", "tf$metrics$*()"),
+    ("learning_rate=0.05", "learning_rate = 0.05"),
+    ("session_config(device_count=)", "session_config(device_count=)"),
+    ("a == b", "a == b"),
+])
+def test_code_spells_python_code_in_r(python, r):
+    assert _lang.code(python) == python
+    with _lang.using("r"):
+        assert _lang.code(python) == r
+    with _lang.using("marked"):
+        assert _lang.spellings(_lang.code(python)) == (python, r)
+
+
+def test_a_thread_started_by_an_r_call_gets_python_unless_told():
+    """A ContextVar does not flow into a new thread: pyestim runs none of its checks in threads
+    of its own (the checks below run in the caller's thread, TensorFlow's hooks too: see the
+    GlobalStepGuard case, raised from a hook while R drives train())."""
+    seen = {}
+
+    def worker():
+        seen["lang"] = _lang.language()
+
+    with _lang.using("r"):
+        t = threading.Thread(target=worker)
+        t.start()
+        t.join()
+        assert _lang.language() == "r"
+    assert seen["lang"] == "python"
+
+
+# --------------------------------------------------------------------------------------------
+# No R idiom outside the language table
+
+def _idiom_constants(tree):
+    """ids of the string constants that are the R spelling given to idiom()."""
+    ids = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "idiom":
+            r_args = node.args[1:] + [k.value for k in node.keywords if k.arg == "r"]
+            for arg in r_args:
+                ids.update(id(n) for n in ast.walk(arg))
+    return ids
+
+
+def _docstrings(tree):
+    ids = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                ids.add(id(body[0].value))
+    return ids
+
+
+#: String literals allowed to look like R: TensorFlow's own wording, and prose that only
+#: looks like an assignment.
+ALLOWED = {"Model diverged with loss = NaN", "loss (mean = total)"}
+LITERAL_R_IDIOMS = re.compile(r"tf\$|\w\$\w|\bTRUE\b|\bFALSE\b|\bNULL\b|as\.integer\(|"
+                              r"return\(|\blist\(|\bc\(\d")
+
+
+def test_no_r_idiom_in_pyestim_strings_outside_the_language_table():
+    """Every string literal of pyestim/ (docstrings aside) with an R idiom is the R spelling of
+    an idiom() call, or in _lang.py (the table): a new message cannot slip R back to Python
+    callers."""
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if path.name == "_lang.py":
+            continue
+        tree = ast.parse(path.read_text())
+        skip = _idiom_constants(tree) | _docstrings(tree)
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Constant) and isinstance(node.value, str)
+                    and id(node) not in skip and node.value not in ALLOWED
+                    and LITERAL_R_IDIOMS.search(node.value)):
+                found.append(f"{path.relative_to(PACKAGE.parent)}:{node.lineno}: {node.value!r}")
+    # the canned estimators' shared parameter documentation is documentation, not a message
+    found = [f for f in found if not f.startswith("pyestim/canned/_docs.py")]
+    assert not found, "R idioms in messages:\n" + "\n".join(found)
+
+
+def test_the_scan_finds_an_r_idiom():
+    """The scan above can fail: it finds tf$cast in a message that is not an idiom()."""
+    tree = ast.parse('raise ValueError("cast them with tf$cast")\nidiom("tf.cast", "tf$cast")')
+    skip = _idiom_constants(tree)
+    hits = [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant)
+            and id(n) not in skip and LITERAL_R_IDIOMS.search(n.value)]
+    assert hits == ["cast them with tf$cast"]
+
+
+# --------------------------------------------------------------------------------------------
+# Every error path with an idiom, from Python and as from R
+
+def _no_step_model(features, labels, mode):
+    from pyestim import estimator_spec, tf as ptf
+    w = ptf.get_variable("w", [6, 10], initializer=ptf.zeros_initializer())
+    loss = ptf.losses.sparse_softmax_cross_entropy(labels=labels,
+                                                   logits=ptf.matmul(features["x"], w))
+    train_op = ptf.train.GradientDescentOptimizer(0.1).minimize(loss)  # no global_step
+    return estimator_spec(mode=mode, loss=loss, train_op=train_op)
+
+
+def _spec_model(spec_of):
+    def model_fn(features, labels, mode):
+        from pyestim import tf as ptf
+        w = ptf.get_variable("w", [6, 10], initializer=ptf.zeros_initializer())
+        loss = ptf.losses.sparse_softmax_cross_entropy(labels=labels,
+                                                       logits=ptf.matmul(features["x"], w))
+        return spec_of(mode, loss)
+    return model_fn
+
+
+class _Ctx:
+    """What the cases need: toy data and a fresh folder per call."""
+
+    def __init__(self, data, tmp_path):
+        self.data, self.tmp, self.n = data, tmp_path, 0
+
+    def dir(self):
+        self.n += 1
+        return str(self.tmp / f"m{self.n}")
+
+    def train(self, model_fn, **kw):
+        est = pyestim.estimator(model_fn, model_dir=self.dir())
+        with time_limit(120):
+            pyestim.train(est, toy_input(self.data), steps=5, **kw)
+
+    def endless(self):
+        return pyestim.numpy_input_fn({"x": self.data.x}, self.data.y, num_epochs=None,
+                                      shuffle=False)
+
+
+def _label_error():
+    return tf.errors.InvalidArgumentError(
+        None, None, "Received a label value of 12 which is outside the valid range of [0, 10).")
+
+
+def _index_error():
+    return tf.errors.InvalidArgumentError(
+        None, None, "indices[3] = 12 is not in [0, 10)")
+
+
+def _keras_uncompiled():
+    model = tf.keras.Sequential([tf.keras.Input(shape=(2,)), tf.keras.layers.Dense(1)])
+    return pyestim.keras_model_to_estimator(model)
+
+
+def _optimize_loss_without_step():
+    with tf.Graph().as_default():
+        loss = tf.constant(1.0)
+        pyestim.tf.contrib.layers.optimize_loss(loss, None, 0.1, "SGD")
+
+
+def _raise(make):
+    def run(ctx):
+        raise make(ctx)
+    return run
+
+
+#: (id, error class, call on a _Ctx, Python spelling, R spelling): the spellings are written
+#: here by hand, as each language's users write that code.
+CASES = [
+    ("model_fn returns no estimator_spec", errors.ModelFnError,
+     lambda c: c.train(_spec_model(lambda mode, loss: "oops")),
+     "return estimator_spec(mode=mode, ...)", "return(estimator_spec(mode = mode, ...))"),
+    ("eval_metric_ops not a dict", errors.EstimatorSpecError,
+     lambda c: pyestim.estimator_spec(mode="eval", loss=1.0, eval_metric_ops="accuracy"),
+     "{'accuracy': tf.metrics.accuracy(labels, predictions)}",
+     "list(accuracy = tf$metrics$accuracy(labels, predictions))"),
+    ("eval_metric_ops value not a pair", errors.EstimatorSpecError,
+     lambda c: pyestim.estimator_spec(mode="eval", loss=1.0, eval_metric_ops={"a": 1.0}),
+     "returned by tf.metrics.*()", "returned by tf$metrics$*()"),
+    ("train without loss", errors.EstimatorSpecError,
+     lambda c: pyestim.estimator_spec(mode="train"),
+     "estimator_spec(mode='train') needs loss", "estimator_spec(mode = 'train') needs loss"),
+    ("train without train_op", errors.EstimatorSpecError,
+     lambda c: pyestim.estimator_spec(mode="train", loss=1.0),
+     "optimizer.minimize(loss, global_step=tf.train.get_global_step())",
+     "optimizer$minimize(loss, global_step = tf$train$get_global_step())"),
+    ("eval without loss", errors.EstimatorSpecError,
+     lambda c: pyestim.estimator_spec(mode="eval"), "pass loss=loss", "pass loss = loss"),
+    ("infer without predictions", errors.EstimatorSpecError,
+     lambda c: pyestim.estimator_spec(mode="infer"),
+     "e.g. {'classes': ..., 'probabilities': ...}",
+     "e.g. list(classes = ..., probabilities = ...)"),
+    ("train_op without global_step (a hook, while training)", errors.GlobalStepError,
+     lambda c: c.train(_no_step_model),
+     "Pass the global step to the optimizer: optimizer.minimize(loss, "
+     "global_step=tf.train.get_global_step()).",
+     "Pass the global step to the optimizer: optimizer$minimize(loss, "
+     "global_step = tf$train$get_global_step())."),
+    ("evaluate an endless input", errors.EndlessInputError,
+     lambda c: guards.refuse_endless(c.endless(), "evaluate"),
+     "(num_epochs=None)", "(num_epochs = NULL)"),
+    ("predict an endless input", errors.EndlessInputError,
+     lambda c: guards.refuse_endless(c.endless(), "predict"),
+     "with as_iterable=True and stop", "with as_iterable = TRUE and stop"),
+    ("predict more rows than the bound", errors.EndlessInputError,
+     lambda c: list(guards.bounded_rows(iter([{"a": np.zeros(3)}] * 3), False, limit=5)),
+     "Build it to stop (num_epochs=1)", "Build it to stop (num_epochs = 1)"),
+    ("non-finite feature", errors.NonFiniteInputError,
+     lambda c: pyestim.numpy_input_fn({"x": np.array([1.0, np.nan])}, shuffle=False),
+     "(NaN or infinite)", "(NA / NaN or infinite)"),
+    ("non-finite feature: the switch", errors.NonFiniteInputError,
+     lambda c: pyestim.numpy_input_fn({"x": np.array([1.0, np.nan])}, shuffle=False),
+     "pass allow_nonfinite=True", "pass allow_nonfinite = TRUE"),
+    ("numpy_input_fn shuffle missing", errors.PyestimValueError,
+     lambda c: pyestim.numpy_input_fn({"x": np.zeros(3)}),
+     "explicitly as True/False", "explicitly as TRUE/FALSE"),
+    ("input_fn shuffle not a switch", errors.PyestimValueError,
+     lambda c: pyestim.input_fn({"a": [1.0, 2.0]}, "a", shuffle="yes"),
+     'shuffle must be True, False or "auto"', 'shuffle must be TRUE, FALSE or "auto"'),
+    ("string labels", errors.InputDataError,
+     lambda c: check_labels(pyestim.numpy_input_fn({"x": np.zeros(2)}, np.array(["a", "b"],
+                                                   dtype=object), shuffle=False), 2),
+     "(n_classes=2). Recode them as integers (e.g. pd.Categorical(y).codes)",
+     "(n_classes = 2). Recode them as integers (e.g. as.integer(factor(y)) - 1)"),
+    ("labels out of range", errors.InputDataError,
+     lambda c: check_labels(pyestim.numpy_input_fn({"x": np.zeros(2)}, np.array([0, 5]),
+                                                   shuffle=False), 2),
+     "recode them (e.g. pd.Categorical(y).codes)",
+     "recode them (e.g. as.integer(factor(y)) - 1)"),
+    ("labels out of range (TensorFlow's error)", errors.InputDataError,
+     _raise(lambda c: translate.translate_error(_label_error(), c.dir())),
+     "Recode them (e.g. pd.Categorical(y).codes)", "Recode them (e.g. as.integer(factor(y)) - 1)"),
+    ("ids out of range (TensorFlow's error)", errors.InputDataError,
+     _raise(lambda c: translate.translate_error(_index_error(), c.dir())),
+     "Recode them (e.g. pd.Categorical(y).codes)", "Recode them (e.g. as.integer(factor(y)) - 1)"),
+    ("model function cannot be built", errors.InputDataTypeError,
+     _raise(lambda c: translate.input_mismatch(TypeError("bad dtype"), {"x": 1}, None, "train")),
+     "cast them with tf.cast", "cast them with tf$cast"),
+    ("model function reads a missing feature", errors.FeatureKeyError,
+     _raise(lambda c: translate.missing_feature(KeyError("z"), {"x": 1})),
+     "numpy_input_fn(x={'z': ...})", "numpy_input_fn(x = list(z = ...))"),
+    ("unknown predict_keys", errors.PyestimValueError,
+     _raise(lambda c: translate.unknown_predict_keys(ValueError(
+         "Expected to run at least one output from dict_keys(['a']), provided ['b']."))),
+     "or predict_keys=None for all", "or predict_keys = NULL for all"),
+    ("session_config device_count", errors.PyestimTypeError,
+     lambda c: pyestim.session_config(device_count=3), "e.g. {'CPU': 2}", "e.g. list(CPU = 2)"),
+    ("session_config switch", errors.PyestimTypeError,
+     lambda c: pyestim.session_config(allow_soft_placement="yes"),
+     "session_config(allow_soft_placement=) must be True/False",
+     "session_config(allow_soft_placement=) must be TRUE/FALSE"),
+    ("a switch", errors.PyestimTypeError, lambda c: as_bool("yes", "overwrite"),
+     "overwrite must be True/False", "overwrite must be TRUE/FALSE"),
+    ("eval_spec name", errors.PyestimTypeError,
+     lambda c: pyestim.eval_spec(toy_input(c.data), name=1),
+     "a string or None", "a string or NULL"),
+    ("export over an existing folder", errors.PyestimValueError,
+     lambda c: pyestim.export_savedmodel(pyestim.estimator(_no_step_model, model_dir=c.dir()),
+                                         str(c.tmp), lambda: None, overwrite=False,
+                                         versioned=False),
+     "already exists and overwrite=False: pass overwrite=True to replace it, versioned=True",
+     "already exists and overwrite = FALSE: pass overwrite = TRUE to replace it, "
+     "versioned = TRUE"),
+    ("export without a serving input", errors.PyestimValueError,
+     lambda c: pyestim.export_savedmodel(pyestim.estimator(_no_step_model, model_dir=c.dir()),
+                                         str(c.tmp)),
+     "tf.estimator.export.build_raw_serving_input_receiver_fn({'x': placeholder})",
+     "tf$estimator$export$build_raw_serving_input_receiver_fn(list(x = placeholder))"),
+    ("hidden_units missing", errors.PyestimValueError,
+     lambda c: pyestim.dnn_regressor(None, [pyestim.column_numeric("a")]),
+     "e.g. [10, 20, 10]", "e.g. c(10, 20, 10)"),
+    ("hidden_units empty", errors.PyestimValueError,
+     lambda c: pyestim.dnn_regressor([], [pyestim.column_numeric("a")]),
+     "e.g. [10, 20, 10]; got", "e.g. c(10, 20, 10); got"),
+    ("dnn_hidden_units missing", errors.PyestimValueError,
+     lambda c: pyestim.dnn_linear_combined_regressor(
+         dnn_feature_columns=[pyestim.column_numeric("a")]),
+     "given, e.g. [10, 10].", "given, e.g. c(10, 10)."),
+    ("dropout", errors.PyestimTypeError,
+     lambda c: pyestim.dnn_regressor([3], [pyestim.column_numeric("a")], dropout="x"),
+     "a probability or None", "a probability or NULL"),
+    ("label_vocabulary length", errors.PyestimValueError,
+     lambda c: pyestim.dnn_classifier([3], [pyestim.column_numeric("a")], n_classes=3,
+                                      label_vocabulary=["x", "y"]),
+     "(and n_classes=len(label_vocabulary))", "(and n_classes = length(label_vocabulary))"),
+    ("Keras model not compiled", errors.PyestimValueError, lambda c: _keras_uncompiled(),
+     "(e.g. model.compile(optimizer=..., loss=...))",
+     "(e.g. model$compile(optimizer = ..., loss = ...))"),
+    ("unknown activation", errors.PyestimValueError,
+     lambda c: resolve_activation_fn("wiggle"), "in the 'tf.nn' module", "in the 'tf$nn' module"),
+    ("optimizer of the wrong type", errors.PyestimTypeError, lambda c: resolve_optimizer(3),
+     "(e.g. tf.train.AdagradOptimizer(learning_rate=0.1))",
+     "(e.g. tf$train$AdagradOptimizer(learning_rate = 0.1))"),
+    ("Keras and TensorFlow 1 optimizers mixed", errors.PyestimTypeError,
+     lambda c: tf_version({"linear_optimizer": tf.compat.v1.train.AdagradOptimizer(0.1),
+                           "dnn_optimizer": tf.keras.optimizers.Adagrad(),
+                           "linear_feature_columns": [1], "dnn_feature_columns": [1]}),
+     "(tf.train.*Optimizer); one estimator takes one kind: give both as Keras optimizers, both "
+     "as tf.train optimizers",
+     "(tf$train$*Optimizer); one estimator takes one kind: give both as Keras optimizers, both "
+     "as tf$train optimizers"),
+    ("Keras optimizer with a partitioner", errors.PyestimTypeError,
+     lambda c: tf_version({"optimizer": tf.keras.optimizers.Adagrad(), "partitioner": 1}),
+     "or a tf.train optimizer (e.g. tf.train.AdagradOptimizer(learning_rate=0.05))",
+     "or a tf$train optimizer (e.g. tf$train$AdagradOptimizer(learning_rate = 0.05))"),
+    ("checkpoint saver's saver", errors.HookError,
+     lambda c: pyestim.hook_checkpoint_saver(c.dir(), save_steps=1, saver=3),
+     "saver must be a tf.train.Saver", "saver must be a tf$train$Saver"),
+    ("summary saver without summary_op", errors.PyestimValueError,
+     lambda c: pyestim.hook_summary_saver(save_steps=1, output_dir=c.dir()),
+     "(e.g. tf.summary.merge_all())", "(e.g. tf$summary$merge_all())"),
+    ("summary saver with a bad summary_op", errors.HookError,
+     lambda c: pyestim.hook_summary_saver(save_steps=1, output_dir=c.dir(), summary_op=3),
+     "e.g. tf.summary.merge_all(); got", "e.g. tf$summary$merge_all(); got"),
+    ("optimize_loss gradient noise", errors.PyestimValueError,
+     lambda c: pyestim.tf.contrib.layers.optimize_loss(1.0, None, 0.1, "SGD",
+                                                       gradient_noise_scale=1.0),
+     "leave it None.", "leave it NULL."),
+    ("optimize_loss without a global step", errors.PyestimValueError,
+     lambda c: _optimize_loss_without_step(),
+     "pass global_step=tf.train.get_global_step()",
+     "pass global_step = tf$train$get_global_step()"),
+    ("feature column dtype", errors.PyestimTypeError,
+     lambda c: pyestim.column_numeric("a", dtype="wiggle"), "such as tf.float32 or",
+     "such as tf$float32 or"),
+    ("feature column shape", errors.PyestimValueError,
+     lambda c: pyestim.column_numeric("a", shape=[]), "e.g. shape=1.", "e.g. shape = 1."),
+]
+
+CASE_IDS = [c[0] for c in CASES]
+assert len(set(CASE_IDS)) == len(CASE_IDS)
+
+
+@pytest.fixture
+def ctx(toy_data, tmp_path):
+    return _Ctx(toy_data, tmp_path)
+
+
+def _message(case, ctx, lang):
+    _, cls, call, _, _ = case
+    with _lang.using(lang), pytest.raises(cls) as info:
+        call(ctx)
+    return str(info.value)
+
+
+@pytest.mark.parametrize("index", range(len(CASES)), ids=CASE_IDS)
+def test_error_from_python_speaks_python(index, ctx):
+    case = CASES[index]
+    message = _message(case, ctx, "python")
+    assert case[3] in message
+    message = message.replace("(first row = 1)", "")  # prose, in both languages
+    assert not R_IDIOMS.search(message), f"R idiom {R_IDIOMS.search(message)[0]!r} in {message!r}"
+
+
+@pytest.mark.parametrize("index", range(len(CASES)), ids=CASE_IDS)
+def test_error_from_r_speaks_r(index, ctx):
+    case = CASES[index]
+    message = _message(case, ctx, "r")
+    assert case[4] in message
+    assert not PY_IDIOMS.search(message), (
+        f"Python idiom {PY_IDIOMS.search(message)[0]!r} in {message!r}")
+
+
+@pytest.mark.parametrize("index", [CASE_IDS.index("train without train_op"),
+                                   CASE_IDS.index("string labels")],
+                         ids=["train without train_op", "string labels"])
+def test_the_two_messages_differ_in_idioms_only(index, ctx):
+    """One error in the "marked" language gives both messages, idiom by idiom."""
+    case = CASES[index]
+    marked = _message(case, ctx, "marked")
+    assert "⟦" in marked
+    assert _lang.spellings(marked) == (_message(case, ctx, "python"), _message(case, ctx, "r"))
+
+
+def test_pandas_codes_in_the_python_hint_are_class_indices():
+    """The Python recoding the messages suggest gives class indices 0..n-1, as R's does."""
+    y = pd.Series(["b", "a", "c", "a"])
+    assert pd.Categorical(y).codes.tolist() == [1, 0, 2, 0]
