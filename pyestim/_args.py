@@ -38,7 +38,8 @@ def as_count(value, name, *, allow_none=True, minimum=0, error=PyestimValueError
     if value is None:
         if allow_none:
             return None
-        raise error(f"{name} must be a whole number, got None. Pass a number such as {name}=100.")
+        raise error(f"{name} must be a whole number, got {shown(None)}. Pass a number such as "
+                    f"{code(f'{name}=100')}.")
     if isinstance(value, np.ndarray):
         if value.size != 1:
             raise error(
@@ -51,7 +52,7 @@ def as_count(value, name, *, allow_none=True, minimum=0, error=PyestimValueError
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise error(
             f"{name} must be a whole number, got {type(value).__name__} {value!r}. "
-            f"Pass a number such as {name}=100.")
+            f"Pass a number such as {code(f'{name}=100')}.")
     if isinstance(value, numbers.Integral):
         out = int(value)
     else:
@@ -59,7 +60,8 @@ def as_count(value, name, *, allow_none=True, minimum=0, error=PyestimValueError
         if not np.isfinite(fvalue) or fvalue != int(fvalue):
             raise error(
                 f"{name} must be a whole number, got {value!r}. "
-                f"Round it, e.g. {name}={int(round(fvalue)) if np.isfinite(fvalue) else 100}.")
+                f"Round it, e.g. "
+                f"{code(f'{name}={int(round(fvalue)) if np.isfinite(fvalue) else 100}')}.")
         out = int(fvalue)
     if out < minimum:
         raise error(f"{name} must be >= {minimum}, got {out}.")
@@ -70,8 +72,8 @@ def as_steps(steps, max_steps):
     """Validate the ``steps`` / ``max_steps`` pair of ``train()``."""
     if steps is not None and max_steps is not None:
         raise StepsError(
-            f"Give either steps or max_steps, not both (got steps={steps!r}, "
-            f"max_steps={max_steps!r}): steps counts from the current global step, "
+            f"Give either steps or max_steps, not both (got {code(f'steps={steps!r}')}, "
+            f"{code(f'max_steps={max_steps!r}')}): steps counts from the current global step, "
             "max_steps is the total to reach.")
     steps = as_count(steps, "steps", minimum=1, error=StepsError)
     max_steps = as_count(max_steps, "max_steps", minimum=1, error=StepsError)

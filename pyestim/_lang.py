@@ -27,8 +27,8 @@ import re
 
 from .errors import PyestimValueError
 
-__all__ = ["LANGUAGES", "RULES", "language", "using", "enter", "leave", "call_from_r", "idiom",
-           "code", "shown", "class_codes", "spellings"]
+__all__ = ["LANGUAGES", "RULES", "language", "using", "enter", "leave", "call_from_r", "carried",
+           "idiom", "code", "shown", "class_codes", "spellings"]
 
 #: The languages a caller can have; "marked" is for tests.
 LANGUAGES = ("python", "r", "marked")
@@ -82,6 +82,29 @@ def call_from_r(fn, *args, **kwargs):
     """``fn(*args, **kwargs)`` called as R calls it: its messages speak R."""
     with using("r"):
         return fn(*args, **kwargs)
+
+
+def carried(iterable):
+    """Iterate ``iterable`` in the language current now, wherever it is resumed: a generator
+    that R gets back (``predict(as_iterable = TRUE)``) is resumed by R's ``iterate()``
+    outside any call that set R's language. The language is read now, not at the first item."""
+    return _resumed_in(language(), iter(iterable))
+
+
+def _resumed_in(lang, it):
+    try:
+        while True:
+            with using(lang):
+                try:
+                    item = next(it)
+                except StopIteration:
+                    return
+            yield item
+    finally:
+        close = getattr(it, "close", None)
+        if close is not None:
+            with using(lang):
+                close()
 
 
 def idiom(python, r):

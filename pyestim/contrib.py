@@ -184,7 +184,7 @@ def _optimizer(optimizer, lr):
                 f"{', '.join(sorted(OPTIMIZER_CLS_NAMES))}, an optimizer class or instance.")
         if lr is None:
             raise PyestimValueError(
-                f"learning_rate is None, but optimizer {optimizer!r} is a name: give a "
+                f"learning_rate is {code('None')}, but optimizer {optimizer!r} is a name: give a "
                 "learning_rate (a number or a tensor).")
         return OPTIMIZER_CLS_NAMES[optimizer](learning_rate=lr)
     if isinstance(optimizer, type) and issubclass(optimizer, _v1.train.Optimizer):
@@ -195,8 +195,8 @@ def _optimizer(optimizer, lr):
         made = optimizer(lr) if lr is not None else optimizer()
         if not isinstance(made, _v1.train.Optimizer):
             raise PyestimTypeError(
-                f"The optimizer function returned {type(made).__name__}, not a tf.train "
-                "Optimizer.")
+                f"The optimizer function returned {type(made).__name__}, not a "
+                f"{code('tf.train')} Optimizer.")
         return made
     raise PyestimTypeError(
         f"optimizer must be a name, an Optimizer class, instance or function, got "

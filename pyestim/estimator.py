@@ -15,6 +15,7 @@ import numpy as np
 from . import engine, methods
 from ._args import as_path, as_run_config
 from .checkpoints import latest_checkpoint, variable_names_in, variable_value_in
+from ._lang import code
 from .errors import ModelFnError, PyestimTypeError
 from .model_fn import estimator_spec, model_fn_signature, wrap_model_fn
 
@@ -56,7 +57,7 @@ class Estimator:
     def __init__(self, estimator, model_fn=None):
         if not engine.is_estimator(estimator, any_version=self._any_tf_version):
             raise PyestimTypeError(
-                f"Expected a tf.estimator.Estimator, got {type(estimator).__name__}.")
+                f"Expected a {code('tf.estimator.Estimator')}, got {type(estimator).__name__}.")
         self.estimator = estimator
         self.model_fn = model_fn
 
@@ -134,8 +135,8 @@ def as_estimator(obj):
     if engine.is_estimator(obj):
         return Estimator(obj)
     raise PyestimTypeError(
-        f"Expected an estimator created by estimator() (or a tf.estimator.Estimator), got "
-        f"{type(obj).__name__}.")
+        "Expected an estimator created by estimator() (or a "
+        f"{code('tf.estimator.Estimator')}), got {type(obj).__name__}.")
 
 
 def estimator(model_fn, model_dir=None, config=None, params=None):
@@ -172,7 +173,7 @@ def estimator(model_fn, model_dir=None, config=None, params=None):
         if "params" not in wanted:
             raise ModelFnError(
                 "params were given to estimator() but model_fn has no 'params' argument; add "
-                "params to the model function's arguments or drop params=.")
+                "params to the model function's arguments or drop params.")
     wrapped = wrap_model_fn(model_fn, wanted, params is not None)
     est = engine.build(wrapped, model_dir=as_path(model_dir, "model_dir"),
                        config=as_run_config(config), params=params)

@@ -17,7 +17,7 @@ import tensorflow as tf
 
 from ._args import (as_bool, as_count, as_list, as_path, as_positive, at_most_one,
                     exactly_one)
-from ._lang import code
+from ._lang import code, idiom
 from .errors import HookError, NanLossError, PyestimValueError
 from .history import History
 
@@ -62,7 +62,9 @@ def hook_logging_tensor(tensors, every_n_iter=None, every_n_secs=None, formatter
     if not isinstance(tensors, (dict, list, tuple)):
         raise HookError(
             "hook_logging_tensor(tensors=) must map tags to tensor names, e.g. "
-            f"{{'predicted_classes': 'predicted_classes'}}; got {type(tensors).__name__}.")
+            + idiom("{'predicted_classes': 'predicted_classes'}",
+                    'list(predicted_classes = "predicted_classes")')
+            + f"; got {type(tensors).__name__}.")
     if isinstance(tensors, tuple):
         tensors = list(tensors)
     if not tensors:
@@ -82,8 +84,8 @@ def hook_logging_tensor(tensors, every_n_iter=None, every_n_secs=None, formatter
     if not at_end and (every_n_iter is None) == (every_n_secs is None):
         raise PyestimValueError(
             "hook_logging_tensor() needs exactly one of every_n_iter and every_n_secs "
-            f"(got every_n_iter={every_n_iter!r}, every_n_secs={every_n_secs!r}), "
-            "or at_end=True.")
+            f"(got {code(f'every_n_iter={every_n_iter!r}, every_n_secs={every_n_secs!r}')}), "
+            f"or {code('at_end=True')}.")
     if formatter is not None and not callable(formatter):
         raise HookError(f"formatter must be a function, got {type(formatter).__name__}.")
     return tf.compat.v1.train.LoggingTensorHook(

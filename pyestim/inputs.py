@@ -110,7 +110,9 @@ def _collect(x, y):
             for k, v in x.items())
         single_x = False
     elif x is None:
-        raise PyestimTypeError("x is None; numpy_input_fn needs a dict of feature arrays.")
+        raise PyestimTypeError(
+            f"x is {code('None')}; numpy_input_fn needs "
+            + idiom("a dict of feature arrays.", "a named list of feature arrays."))
     else:
         features = collections.OrderedDict(
             [("__x__", _as_array(_factor_codes(x, "x", encodings), "x"))])
@@ -119,7 +121,9 @@ def _collect(x, y):
         targets, single_y = None, False
     elif isinstance(y, dict):
         if not y:
-            raise PyestimValueError("y is an empty dict; use None for no labels.")
+            raise PyestimValueError(
+                idiom("y is an empty dict", "y is an empty list")
+                + f"; use {code('None')} for no labels.")
         targets = collections.OrderedDict(
             (str(k), _as_array(_factor_codes(v, str(k), encodings), f"y[{k!r}]"))
             for k, v in sorted(y.items()))
@@ -386,7 +390,8 @@ def _columns_of(data, name):
         raise PyestimTypeError(
             f"cannot create input function from matrix without column names: {name} is a "
             f"plain {data.shape[0]} x {data.shape[1]} array. Give the columns names, e.g. "
-            "pandas.DataFrame(matrix, columns=[...]) or a structured array.")
+            + idiom("pandas.DataFrame(matrix, columns=[...]) or a structured array.",
+                    "colnames(matrix) <- c(...), or a data frame."))
     raise PyestimTypeError(
         f"{name} must be a data frame (a pandas DataFrame), a named list of columns (a dict of "
         "arrays, or of lists of sequences) or a matrix with column names (a structured "
@@ -655,7 +660,7 @@ def resolve_input_fn(fn, estimator, mode, name="input_fn"):
     if not callable(fn):
         raise InputFnError(
             f"{name} must be a function, got {type(fn).__name__} ({fn!r:.60}). Pass an input "
-            "function such as numpy_input_fn(x, y, shuffle=True).")
+            f"function such as {code('numpy_input_fn(x, y, shuffle=True)')}.")
     args = _declared_args(fn)
     if args is None or not args or set(args) <= TF_INPUT_FN_ARGS:
         return fn
@@ -674,6 +679,8 @@ def resolve_input_fn(fn, estimator, mode, name="input_fn"):
         return produced
     raise InputFnError(
         f"{name} should accept 0 or 1 arguments, but it takes {len(args)} ({', '.join(args)}). "
-        "Write function() returning the input, or function(estimator) returning an input "
-        "function.")
+        + idiom("Write a function of no arguments returning the input, or a function of the "
+                "estimator returning an input function.",
+                "Write function() returning the input, or function(estimator) returning an "
+                "input function."))
 

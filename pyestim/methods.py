@@ -17,7 +17,7 @@ import numpy as np
 from . import engine, guards, hooks as _hooks, levels, recovery, results
 from ._args import as_bool, as_count, as_list, as_steps
 from .checkpoints import reader_checkpoint
-from ._lang import code, idiom
+from ._lang import carried, code, idiom
 from .errors import PyestimValueError, StepsError
 from .inputs import check_labels, resolve_input_fn
 from .translate import checked_input_fn, translated, unknown_predict_keys
@@ -121,7 +121,7 @@ def predict(est, input_fn, checkpoint_path=None, predict_keys=None, hooks=None,
                 raise new from err
 
     if as_iterable:
-        return engine.between_items_as_before(generate())
+        return engine.between_items_as_before(carried(generate()))
     items = list(guards.bounded_rows(generate(), single))
     if not simplify:
         return [results.prediction_record(item) for item in items]

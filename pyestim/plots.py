@@ -22,6 +22,7 @@ import numpy as np
 import tensorflow as tf
 
 from .estimator import variable_value
+from ._lang import code, idiom
 from .errors import PyestimTypeError, PyestimValueError
 from .history import pyplot as _pyplot
 from .inputs import resolve_input_fn
@@ -44,7 +45,7 @@ def _from_input_fn(fn, object):
     if not isinstance(dataset, tf.data.Dataset):
         raise PyestimTypeError(
             f"The input function returned {type(dataset).__name__}; plots read a "
-            "tf.data.Dataset (as numpy_input_fn() and input_fn() make).")
+            f"{code('tf.data.Dataset')} (as numpy_input_fn() and input_fn() make).")
     features, labels = [], []
     for item in dataset:
         f, l = item if isinstance(item, tuple) else (item, None)
@@ -73,7 +74,9 @@ def _features(images, labels=None, object=None):
             labels = from_fn
     features = images if isinstance(images, dict) else {"x": images}
     if not features:
-        raise PyestimValueError("images is an empty dict; give {'x': images}.")
+        raise PyestimValueError(
+            idiom("images is an empty dict; give {'x': images}.",
+                  "images is an empty list; give list(x = images)."))
     pixels = np.asarray(features["x"] if "x" in features else next(iter(features.values())))
     if pixels.ndim < 2:
         raise PyestimValueError(
@@ -165,7 +168,8 @@ def _true_and_predicted(object, images, labels, predicted, caller):
         raise PyestimValueError(f"{caller}() needs the true labels (labels=).")
     pred = _predicted(object, features, predicted)
     if pred is None:
-        raise PyestimValueError(f"{caller}() needs an estimator or predicted=.")
+        raise PyestimValueError(f"{caller}() needs an estimator or the predicted classes "
+                                "(predicted).")
     if pred.shape != true.shape:
         raise PyestimValueError(
             f"{caller}() got {true.size} labels but {pred.size} predicted classes.")

@@ -23,6 +23,7 @@ import tensorflow as tf
 
 from . import engine
 from .checkpoints import latest_checkpoint  # pyestim's: skips a checkpoint whose files are gone
+from ._lang import code, idiom
 from .errors import CheckpointError, PyestimTypeError, PyestimValueError
 from .estimator import Estimator
 from .translate import translate_error
@@ -38,8 +39,8 @@ def _as_tf_estimator(object):
     if engine.is_estimator(object, any_version=True):
         return None, object
     raise PyestimTypeError(
-        f"predictor() needs an estimator created by estimator() (or a tf.estimator.Estimator),"
-        f" got {type(object).__name__}.")
+        "predictor() needs an estimator created by estimator() (or a "
+        f"{code('tf.estimator.Estimator')}), got {type(object).__name__}.")
 
 
 def _feature_arrays(features):
@@ -48,12 +49,16 @@ def _feature_arrays(features):
     if isinstance(features, dict):
         if not features:
             raise PyestimValueError(
-                "The features are an empty dict; give {name: array}, e.g. {'x': images}.")
+                idiom("The features are an empty dict; give {name: array}, e.g. {'x': images}.",
+                      "The features are an empty list; give list(name = array), e.g. "
+                      "list(x = images)."))
         items = {str(k): v for k, v in features.items()}
     elif features is None:
         raise PyestimTypeError(
-            "The predictor was called with None; give the features as {name: array}, "
-            "e.g. p({'x': images}).")
+            idiom("The predictor was called with None; give the features as {name: array}, "
+                  "e.g. p({'x': images}).",
+                  "The predictor was called with NULL; give the features as "
+                  "list(name = array), e.g. p(list(x = images))."))
     else:
         items = {None: features}
     out = {}
@@ -66,7 +71,8 @@ def _feature_arrays(features):
         if arr.ndim == 0:
             raise PyestimValueError(
                 f"{what} is a single value (shape ()); give one row per example, e.g. "
-                "images[None] or images[0:1] for one image.")
+                + idiom("images[None] or images[0:1]", "images[1, , , drop = FALSE]")
+                + " for one image.")
         if arr.dtype.kind in "US":
             arr = arr.astype(object)
         elif arr.dtype.kind not in "biufO":

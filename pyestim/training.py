@@ -84,8 +84,8 @@ def eval_spec(input_fn, steps=100, name=None, hooks=None, exporters=None, start_
     for e in exporters:
         if not isinstance(e, engine.Exporter):
             raise PyestimTypeError(
-                "exporters must be tf.estimator.Exporter objects (e.g. "
-                f"tf.estimator.LatestExporter), got {type(e).__name__}.")
+                f"exporters must be {code('tf.estimator.Exporter')} objects (e.g. "
+                f"{code('tf.estimator.LatestExporter')}), got {type(e).__name__}.")
     return engine.EvalSpec(
         input_fn=input_fn,
         steps=as_count(steps, "steps", minimum=1, error=StepsError),

@@ -242,12 +242,14 @@ def _check_returned(value):
     # end in a bare TypeError / IndexError deep inside tf.estimator.
     array = type(value).__module__.split(".")[0] in ("numpy", "pandas")
     if value is None or array:
-        kind = "None" if value is None else type(value).__name__
-        hint = " (a bare array: wrap it as features, e.g. {'x': array}, or use " \
-            "numpy_input_fn())" if array else ""
+        kind = code("None") if value is None else type(value).__name__
+        hint = (" (a bare array: wrap it as features, e.g. "
+                + idiom("{'x': array}", "list(x = array)") + ", or use numpy_input_fn())"
+                if array else "")
         raise InputFnError(
-            f"The input function returned {kind}{hint}; it must return a tf.data.Dataset, a "
-            "(features, labels) pair or the features (a dict of tensors). Did it forget to "
+            f"The input function returned {kind}{hint}; it must return a "
+            f"{code('tf.data.Dataset')}, a (features, labels) pair or the features (a dict of "
+            "tensors). Did it forget to "
             "return its result? numpy_input_fn() and input_fn() build one.")
     return value
 

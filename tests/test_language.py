@@ -101,6 +101,23 @@ def test_a_thread_started_by_an_r_call_gets_python_unless_told():
     assert seen["lang"] == "python"
 
 
+def test_predictions_resumed_later_keep_the_language_of_the_call(toy_data, tmp_path):
+    """predict(as_iterable=True) from R returns a generator that R resumes outside the call
+    (reticulate's iterate()): its errors still speak R; from Python, Python."""
+    from conftest import linear_model
+    est = pyestim.estimator(linear_model, model_dir=str(tmp_path / "m"))
+    pyestim.train(est, toy_input(toy_data), steps=1)
+    fn = toy_input(toy_data, num_epochs=1, labels=False)
+    with _lang.using("r"):
+        from_r = pyestim.predict(est, fn, predict_keys=["nope"], as_iterable=True)
+    from_py = pyestim.predict(est, fn, predict_keys=["nope"], as_iterable=True)
+    with pytest.raises(errors.PyestimValueError, match="or predict_keys = NULL for all"):
+        next(from_r)
+    with pytest.raises(errors.PyestimValueError, match="or predict_keys=None for all"):
+        next(from_py)
+    assert _lang.language() == "python"
+
+
 # --------------------------------------------------------------------------------------------
 # No R idiom outside the language table
 
@@ -150,6 +167,47 @@ def test_no_r_idiom_in_pyestim_strings_outside_the_language_table():
     # the canned estimators' shared parameter documentation is documentation, not a message
     found = [f for f in found if not f.startswith("pyestim/canned/_docs.py")]
     assert not found, "R idioms in messages:\n" + "\n".join(found)
+
+
+#: Python idioms in a message that must go through code() / idiom() / shown().
+LITERAL_PY_IDIOMS = re.compile(r"\w=[\w'\"\[{(.\-]|\bTrue\b|\bFalse\b|\bNone\b|\{'|\btf\.\w|"
+                               r"\blambda\b|\bnp\.|\bpd\.|pandas\.")
+#: Messages about installing Python packages and the pyestim.tf module itself: Python's
+#: wording for every caller.
+PY_ALLOWED_FILES = ("pyestim/engine/tf_compat.py", "pyestim/tf.py")
+
+
+def _in_language_calls(tree):
+    ids = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) in ("idiom", "code",
+                                                                             "shown"):
+            for arg in node.args:
+                ids.update(id(n) for n in ast.walk(arg))
+    return ids
+
+
+def test_no_python_idiom_in_pyestim_errors_outside_the_language_table():
+    """The other direction: a string in a raise statement (or an error's constructor) that
+    names Python code, True / False / None or f(x=1) goes through code() / idiom() / shown(),
+    so that an R caller reads R."""
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        rel = str(path.relative_to(PACKAGE.parent))
+        if path.name == "_lang.py" or rel in PY_ALLOWED_FILES:
+            continue
+        tree = ast.parse(path.read_text())
+        skip = _in_language_calls(tree) | _docstrings(tree)
+        for raising in ast.walk(tree):
+            if not (isinstance(raising, ast.Raise) or (
+                    isinstance(raising, ast.Call)
+                    and getattr(raising.func, "id", "").endswith("Error"))):
+                continue
+            for node in ast.walk(raising):
+                if (isinstance(node, ast.Constant) and isinstance(node.value, str)
+                        and id(node) not in skip and LITERAL_PY_IDIOMS.search(node.value)):
+                    found.append(f"{rel}:{node.lineno}: {node.value!r}")
+    assert not sorted(set(found)), "Python idioms in messages:\n" + "\n".join(sorted(set(found)))
 
 
 def test_the_scan_finds_an_r_idiom():
@@ -389,6 +447,40 @@ CASES = [
     ("feature column dtype", errors.PyestimTypeError,
      lambda c: pyestim.column_numeric("a", dtype="wiggle"), "such as tf.float32 or",
      "such as tf$float32 or"),
+    ("steps not whole", errors.StepsError, lambda c: pyestim.train(
+        pyestim.estimator(_no_step_model, model_dir=c.dir()), toy_input(c.data), steps=2.5),
+     "Round it, e.g. steps=2.", "Round it, e.g. steps = 2."),
+    ("steps and max_steps", errors.StepsError, lambda c: pyestim.train(
+        pyestim.estimator(_no_step_model, model_dir=c.dir()), toy_input(c.data), steps=10,
+        max_steps=20),
+     "(got steps=10, max_steps=20)", "(got steps = 10, max_steps = 20)"),
+    ("a count given None", errors.PyestimValueError,
+     lambda c: pyestim.numpy_input_fn({"x": np.zeros(3)}, shuffle=False, batch_size=None),
+     "got None. Pass a number such as batch_size=100.",
+     "got NULL. Pass a number such as batch_size = 100."),
+    ("hook_logging_tensor without a period", errors.PyestimValueError,
+     lambda c: pyestim.hook_logging_tensor({"loss": "loss"}),
+     "(got every_n_iter=None, every_n_secs=None), or at_end=True.",
+     "(got every_n_iter = NULL, every_n_secs = NULL), or at_end = TRUE."),
+    ("hook_logging_tensor tensors a number", errors.HookError,
+     lambda c: pyestim.hook_logging_tensor(1.0, every_n_iter=1),
+     "e.g. {'predicted_classes': 'predicted_classes'}",
+     'e.g. list(predicted_classes = "predicted_classes")'),
+    ("input_fn not a function", errors.InputFnError,
+     lambda c: pyestim.train(pyestim.estimator(_no_step_model, model_dir=c.dir()), 42, steps=1),
+     "such as numpy_input_fn(x, y, shuffle=True).",
+     "such as numpy_input_fn(x, y, shuffle = TRUE)."),
+    ("input_fn of two arguments", errors.InputFnError,
+     lambda c: pyestim.train(pyestim.estimator(_no_step_model, model_dir=c.dir()),
+                             lambda a, b: None, steps=1),
+     "Write a function of no arguments returning the input",
+     "Write function() returning the input, or function(estimator)"),
+    ("numpy_input_fn x None", errors.PyestimTypeError,
+     lambda c: pyestim.numpy_input_fn(None, shuffle=False),
+     "x is None; numpy_input_fn needs a dict", "x is NULL; numpy_input_fn needs a named list"),
+    ("matrix without column names", errors.PyestimTypeError,
+     lambda c: pyestim.input_fn(np.zeros((2, 2)), features="a"),
+     "pandas.DataFrame(matrix, columns=[...])", "colnames(matrix) <- c(...)"),
     ("feature column shape", errors.PyestimValueError,
      lambda c: pyestim.column_numeric("a", shape=[]), "e.g. shape=1.", "e.g. shape = 1."),
 ]

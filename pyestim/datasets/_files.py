@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Callable, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from pyestim import engine
+from pyestim._lang import code
 from pyestim.errors import ChecksumError, DatasetError
 
 __all__ = [
@@ -237,7 +238,7 @@ def check_sha256(
         f"got {actual}. The file is damaged or is not the published file. Delete it "
         "(a file in pyestim's per-user cache is then downloaded again) or replace it "
         f"with a fresh download, or {files_hint}. If these are your own files in the same format, pass "
-        "verify=False to skip the check."
+        f"{code('verify=False')} to skip the check."
     )
 
 
@@ -419,7 +420,7 @@ def _find_or_download(
             + "; ".join(notes)
             + f". Needed: {files_list}. When data_dir is given pyestim looks nowhere "
             f"else and downloads nothing. Put the {len(spec.files)} files in that folder, "
-            f"or pass data_dir=None to use ${DATA_DIR_ENV}, the per-user cache or a "
+            f"or pass {code('data_dir=None')} to use ${DATA_DIR_ENV}, the per-user cache or a "
             "download."
         )
 

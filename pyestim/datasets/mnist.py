@@ -47,6 +47,7 @@ from pyestim.datasets._files import (
     register_dataset,
 )
 from pyestim import engine
+from pyestim._lang import code
 from pyestim.errors import DatasetError
 
 __all__ = [
@@ -118,7 +119,8 @@ def _image_dtype(dtype) -> np.dtype:
     if resolved not in (np.dtype(np.uint8), np.dtype(np.float32)):
         raise DatasetError(
             f"Invalid image dtype {dtype!r}: expected uint8 (pixels 0..255) or float32 "
-            "(pixels scaled to [0, 1]). Pass dtype=np.float32 or dtype=np.uint8."
+            f"(pixels scaled to [0, 1]). Pass {code('dtype=np.float32')} or "
+            f"{code('dtype=np.uint8')}."
         )
     return resolved
 
@@ -138,7 +140,7 @@ def _make_rng(seed):
         return np.random.default_rng(seed)
     except (TypeError, ValueError) as exc:
         raise DatasetError(
-            f"Invalid seed {seed!r}: expected None, a non-negative integer, or a NumPy "
+            f"Invalid seed {seed!r}: expected {code('None')}, a non-negative integer, or a NumPy "
             f"Generator / RandomState ({exc})."
         ) from None
 
@@ -172,7 +174,7 @@ def _parse_idx(path: Path, expected_magic: int, verify: bool) -> np.ndarray:
         expected = MNIST_FILES.sha256.get(path.name)
         if expected is None:  # pragma: no cover - only the four known names are read
             raise DatasetError(
-                f"No published checksum for {path}; pass verify=False to read it anyway."
+                f"No published checksum for {path}; pass {code('verify=False')} to read it anyway."
             )
         check_sha256(path, expected, hashlib.sha256(compressed).hexdigest(), MNIST_FILES)
     _log().info("Extracting %s", path)
@@ -293,7 +295,7 @@ def _one_hot(labels: np.ndarray, path: Path) -> np.ndarray:
         raise DatasetError(
             f"Cannot one-hot encode the labels of {path}: found label {int(labels.max())}, "
             f"but MNIST has {NUM_CLASSES} classes (0..{NUM_CLASSES - 1}). Pass "
-            "one_hot=False, or check the file."
+            f"{code('one_hot=False')}, or check the file."
         )
     encoded = np.zeros((labels.shape[0], NUM_CLASSES), dtype=np.float32)
     encoded[np.arange(labels.shape[0]), labels] = 1.0
@@ -368,8 +370,8 @@ class DataSet:
             if reshape and images.ndim > 2:
                 if images.ndim == 4 and images.shape[3] != 1:
                     raise DatasetError(
-                        f"Cannot flatten images of shape {images.shape}: reshape=True "
-                        "expects one channel ([n, rows, cols, 1]). Pass reshape=False."
+                        f"Cannot flatten images of shape {images.shape}: {code('reshape=True')} "
+                        f"expects one channel ([n, rows, cols, 1]). Pass {code('reshape=False')}."
                     )
                 features = int(np.prod(images.shape[1:]))
                 images = images.reshape(images.shape[0], features)
@@ -480,7 +482,7 @@ class DataSet:
             raise DatasetError(
                 f"batch_size must be between 1 and the number of examples ({n}), got "
                 f"{batch_size}."
-                + (" This data set is empty (validation_size=0?)." if n == 0 else "")
+                + (f" This data set is empty ({code('validation_size=0')}?)." if n == 0 else "")
             )
         start = self._index_in_epoch
         if self._epochs_completed == 0 and start == 0 and shuffle:
