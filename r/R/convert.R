@@ -21,10 +21,12 @@ pycall <- function(name, args = list(), convert = FALSE, call = sys.call(sys.par
 }
 
 # Evaluate `expr` (which calls Python); re-signal a failure as the R condition it stands for.
+# Python runs `expr` for an R caller: pyestim's messages name code in R's idioms (tf$cast,
+# TRUE, NULL, steps = 10), while Python callers in the same process keep Python's.
 with_python_errors <- function(expr, call = sys.call(sys.parent())) {
   force(call)
   reticulate::py_clear_last_error()
-  tryCatch(expr, error = function(e) {
+  tryCatch(in_r_language(expr), error = function(e) {
     cond <- python_condition(e, call)
     if (inherits(cond, "interrupt")) {
       # An interrupt (Ctrl-C) that arrived while R code called by Python was running: the
@@ -34,6 +36,16 @@ with_python_errors <- function(expr, call = sys.call(sys.parent())) {
     }
     stop(cond)
   })
+}
+
+# Evaluate `expr` with R as pyestim's caller language (pyestim._lang), restored on the way out
+# whatever happens: Python -> R -> Python nesting (an R model_fn that calls pyestim) gets the
+# right language at each level.
+in_r_language <- function(expr) {
+  lang <- bridge()$language
+  token <- lang$enter("r")
+  on.exit(lang$leave(token), add = TRUE)
+  expr
 }
 
 # The Python exception behind an R error raised by reticulate, or NULL if there is none.

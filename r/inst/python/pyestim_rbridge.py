@@ -11,12 +11,19 @@ Python wrapper then raises :class:`RError`, which travels through TensorFlow lik
 exception, and the R package re-signals the kept condition when the call returns. An R error
 that is a Python exception (raised by a Python call the R function made) is raised again as
 that exception, so pyestim handles it as it would in Python.
+
+``language`` is :mod:`pyestim._lang`: the R package makes R the caller's language around each
+call into pyestim (``in_r_language()`` in ``r/R/convert.R``), so messages name code as R
+writes it.
 """
 
 import inspect
 import keyword
 
-__all__ = ["RError", "RFailure", "r_function", "find_r_error", "exception_info", "frame_columns"]
+from pyestim import _lang as language
+
+__all__ = ["RError", "RFailure", "r_function", "find_r_error", "exception_info", "frame_columns",
+           "language"]
 
 
 class RError(Exception):
