@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # The parity suite's mutation check (tests/parity/README.md): each repaired comparison is run
-# with one side deliberately changed (another seed, one step more) through
+# with one side deliberately changed (another seed, one step more, the error cases' Python side
+# called as a Python caller instead of in R's language) through
 # PYESTIM_PARITY_MUTATE, and must then fail with DIFFERENT rows. Writes a summary to
 # build/mutation-check.md (or $1). Run from the repository root after `bash dev.sh setup`.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 out=${1:-build/mutation-check.md}
 mkdir -p "$(dirname "$out")" build/mutation-reports
-export RETICULATE_PYTHON=${RETICULATE_PYTHON:-$PWD/.venv/bin/python}
-export R_LIBS=${R_LIBS:-$PWD/.venv/R-library}
+# the stack's environment as dev.sh makes it (PYESTIM_VENV, else .venv-<stack>)
+venv=${PYESTIM_VENV:-$PWD/.venv-${PYESTIM_STACK:-current}}
+export RETICULATE_PYTHON=${RETICULATE_PYTHON:-$venv/bin/python}
+export R_LIBS=${R_LIBS:-$venv/R-library}
 export PYESTIM_DATA_DIR=${PYESTIM_DATA_DIR:-$(cd ../shared/datasets/mnist 2>/dev/null && pwd)}
 export TF_CPP_MIN_LOG_LEVEL=${TF_CPP_MIN_LOG_LEVEL:-2}
 
@@ -23,6 +26,7 @@ checks=(
   "seed:tutorial-plain-tf-reader|tests/parity/test_tutorial.py -k own_reader|6"
   "steps:tutorial-plain-tf-reader|tests/parity/test_tutorial.py -k own_reader|6"
   "steps:predictor-r|tests/parity/test_predictor.py|predictor (issue 13)"
+  "language:errors-python|tests/parity/test_errors.py -k test_error|errors (issue 11.6)"
 )
 {
   echo "# Mutation check ($(git rev-parse --short HEAD), $(date -u '+%Y-%m-%d %H:%M UTC'))"
@@ -37,7 +41,7 @@ for c in "${checks[@]}"; do
   log=build/mutation-reports/${spec//[:,]/_}.log
   # shellcheck disable=SC2086
   PYESTIM_PARITY_MUTATE=$spec PYESTIM_PARITY_REPORT=$report \
-    .venv/bin/python -m pytest -q -p no:cacheprovider -p no:logging $selection >"$log" 2>&1
+    "$venv/bin/python" -m pytest -q -p no:cacheprovider -p no:logging $selection >"$log" 2>&1
   rc=$?
   failed=$(grep -Eo '[0-9]+ failed' "$log" | tail -1)
   rows=$(grep -c '| DIFFERENT |' "$report" 2>/dev/null || true)

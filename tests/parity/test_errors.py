@@ -6,7 +6,14 @@ c("pyestim_error", <the Python class and its bases>, "error", "condition") whose
 "<PythonClass>: <message>". Each case runs once in R (captured there with tryCatch, see
 parity_capture() in r/behaviour.R) and once in Python; the test compares R's class() with the
 classes the Python exception implies, and R's conditionMessage() with
-f"{type(e).__name__}: {e}".
+f"{type(e).__name__}: {e}", exactly.
+
+pyestim's messages speak the caller's language (pyestim._lang): the R package makes R the
+language of every call it makes, so the Python side of a case runs in R's language too (the
+same code path, so the same message bit for bit). test_error_from_python_differs_in_idioms_only
+then runs each case as a Python caller: the same class, and a message that differs from R's in
+idioms only (tf.cast / tf$cast, True / TRUE, steps=10 / steps = 10, ...), checked bit for bit
+through pyestim's "marked" language, which writes every idiom in both spellings.
 
 The inputs are the same values: where R hands Python a converted value (R's 1 is the float
 1.0, R's 2.5 stays 2.5, a whole R number becomes an int), the Python side passes that value.
@@ -22,7 +29,7 @@ from typing import Callable
 import numpy as np
 import pytest
 
-from .helpers import (Recorder, Run, from_r, make_model_fn, md, py_input_fn, r_collect,
+from .helpers import (Recorder, Run, from_r, make_model_fn, md, mutation, py_input_fn, r_collect,
                       read_differences, synthetic)
 
 SECTION = "Error parity (R / Python)"
@@ -43,10 +50,23 @@ class Case:
     marks: tuple = ()
 
 
+#: The mutation check's tag for the Python side of the cases compared with R: with
+#: PYESTIM_PARITY_MUTATE=language:errors-python that side runs as a Python caller (Python's
+#: idioms), so the exact comparisons with R must fail (tests/parity/mutation-check.sh).
+MUTATION_TAG = "errors-python"
+
+
 def _errors():
     from pyestim import errors
 
     return errors
+
+
+def _lang():
+    """pyestim._lang: the caller's language."""
+    from pyestim import _lang as lang
+
+    return lang
 
 
 def cases():
@@ -349,10 +369,18 @@ def run_r_case(r, case):
     return got["class"], got["message"][0] if got["message"] else ""
 
 
-def run_py_case(ctx, case):
-    """(the R classes and message a Python exception implies, the exception)."""
+def compared_language():
+    """The language the Python side of a comparison with R runs in: R's, as the R package
+    calls pyestim (Python's under the mutation check's language mutation)."""
+    return "python" if mutation(MUTATION_TAG) == "language" else "r"
+
+
+def run_py_case(ctx, case, language=None):
+    """(the R classes and message a Python exception implies, the exception), the Python call
+    made by a caller of ``language`` (default: compared_language())."""
     try:
-        case.py(ctx)
+        with _lang().using(language or compared_language()):
+            case.py(ctx)
     except Exception as err:  # noqa: BLE001 - any exception is the result
         names = [c.__name__ for c in type(err).__mro__ if c is not object]
         classes = list(dict.fromkeys(["pyestim_error"] + names + ["error", "condition"]))
@@ -362,8 +390,11 @@ def run_py_case(ctx, case):
 
 def _runs(case, r_classes, r_message, py_classes, py_message):
     """The two sides of an error case as runs: the R code and the Python call."""
+    lang = compared_language()
+    note = " [MUTATED: as a Python caller]" if lang == "python" else ""
     return (Run("R", md(f"parity_capture({{ {case.r} }})", 120), (r_classes, r_message)),
-            Run("Python", f"case {case.id!r}, Python call", (py_classes, py_message)))
+            Run("Python", f"case {case.id!r}, Python call in R's language{note}",
+                (py_classes, py_message)))
 
 
 def _describe(classes, message):
@@ -380,6 +411,7 @@ def test_error(case, r, ctx, report):
         f"the Python side of case {case.id!r} raised {type(py_err).__name__}: {py_err}, not "
         f"{case.error.__name__}: the case does not test what it says")
     r_classes, r_message = run_r_case(r, case)
+    assert _lang().language() == "python", "the R call left R's language set for Python"
     same_class, same_message = r_classes == py_classes, r_message == py_message
     key = _row_key(case)
     listed = key in _error_rows()
@@ -407,6 +439,34 @@ def test_error(case, r, ctx, report):
     pytest.fail(f"R and Python errors differ for {case.id!r}:\n  " + "\n  ".join(problems)
                 + f"\nIf the R package checks this itself on purpose, add the row "
                   f"{key[0]},{key[1]},<reason> to differences.csv.")
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, id=c.id, marks=c.marks) for c in CASES])
+def test_error_from_python_differs_in_idioms_only(case, ctx, report):
+    """The case called from Python: the same class as in R's language, and the message R gets
+    with each idiom in its Python spelling. In pyestim's "marked" language the message carries
+    both spellings of each idiom (⟦python|r⟧); read with one spelling it must be the Python
+    message, with the other the message in R's language (which test_error compares with R's
+    own, bit for bit)."""
+    in_r = run_py_case(ctx, case, "r")
+    in_py = run_py_case(ctx, case, "python")
+    marked = run_py_case(ctx, case, "marked")
+    name = type(marked[2]).__name__
+    py_message, r_message = (f"{name}: {text}" for text in _lang().spellings(str(marked[2])))
+    idioms = str(marked[2]).count("⟦")
+    ok = (in_py[0] == in_r[0] == marked[0] and py_message == in_py[1]
+          and r_message == in_r[1])
+    detail = (f"{idioms} idiom(s); Python caller: {in_py[1]}" if ok else
+              f"Python caller {_describe(in_py[0], in_py[1])} / in R's language "
+              f"{_describe(in_r[0], in_r[1])} / marked {marked[1]}")
+    report.check(f"{case.function}: {case.id}", "Python caller: same class, idioms only differ",
+                 ok, md(detail, 300),
+                 runs=(Run("Python", f"case {case.id!r}, as a Python caller", in_py[:2]),
+                       Run("Python", f"case {case.id!r}, in R's language", in_r[:2])))
+    assert in_py[0] == in_r[0], f"class: Python caller {in_py[0]} vs R's language {in_r[0]}"
+    assert (py_message, r_message) == (in_py[1], in_r[1]), (
+        f"the messages differ in more than idioms:\n  marked {marked[1]!r}\n  Python "
+        f"{in_py[1]!r}\n  R's language {in_r[1]!r}")
 
 
 def test_error_rows_name_cases(report):

@@ -4,7 +4,8 @@
 import pytest
 
 from .conftest import Report
-from .helpers import MUTATE_ENV, Run, SelfComparison, distinct_sides, mutated, type_key
+from .helpers import (MUTATE_ENV, Run, SelfComparison, distinct_sides, mutated, mutation,
+                      type_key)
 
 
 def test_a_row_with_one_run_on_both_sides_is_refused():
@@ -50,5 +51,9 @@ def test_mutation_switch(monkeypatch):
     assert mutated("t", 3, 40)[:2] == (3, 41)
     assert mutated("u", 3, 40) == (3, 40, "")
     monkeypatch.setenv(MUTATE_ENV, "bogus")
-    with pytest.raises(ValueError, match="seed or steps"):
+    with pytest.raises(ValueError, match="seed, steps or language"):
         mutated("t", 3, 40)
+    # the language mutation changes no seed and no steps; the error cases read it (mutation())
+    monkeypatch.setenv(MUTATE_ENV, "language:t")
+    assert mutated("t", 3, 40) == (3, 40, "")
+    assert mutation("t") == "language" and mutation("u") is None
