@@ -80,6 +80,17 @@ test_that("input errors name R code", {
                    'shuffle must be TRUE, FALSE or "auto"')
 })
 
+test_that("predictions R iterates later still speak R", {
+  skip_if_no_pyestim()
+  # predict(as_iterable = TRUE) returns a Python generator that R resumes with iter_next(),
+  # outside the call that made it
+  it <- predict(trained_toy(), toy_eval_fn(labels = FALSE), predict_keys = "nope",
+                as_iterable = TRUE)
+  err <- expect_error(reticulate::iter_next(it))
+  expect_match(conditionMessage(err), "or predict_keys = NULL for all", fixed = TRUE)
+  expect_identical(current_language(), "python")
+})
+
 test_that("configuration, canned estimator and export errors name R code", {
   skip_if_no_pyestim()
   expect_r_message(session_config(device_count = 3), "PyestimTypeError", "e.g. list(CPU = 2)")
