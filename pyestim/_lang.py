@@ -8,7 +8,11 @@ The language is held in a :class:`contextvars.ContextVar` (default ``"python"``)
 sets it to ``"r"`` around each call into Python (``with_python_errors()`` in ``r/R/convert.R``
 calls :func:`enter` and, on the way out, :func:`leave`), so that R and Python callers in one
 process (the parity suite runs both under rpy2) each get their own idioms, and a Python call
-nested in an R call nested in a Python call gets the right one at each level.
+nested in an R call nested in a Python call gets the right one at each level. A new thread
+starts in the default language (a ContextVar does not follow it there): pyestim raises its
+errors in the caller's thread (tf.estimator runs the hooks there too, so a hook's error while
+R trains speaks R), and a generator handed back to the caller (``predict(as_iterable=True)``)
+is :func:`carried` in the language of the call that made it.
 
 A message is written once. Code in it is written in Python and passed through :func:`code`,
 which gives it back as written for Python and rewritten for R by a few mechanical rules (the
