@@ -17,8 +17,13 @@ _cache = {}
 
 
 def _error(fn):
+    """The class and message of ``fn()``'s error, called in R's language as the R package calls
+    pyestim (pyestim._lang): messages naming code must then be R's, bit for bit."""
+    from pyestim import _lang
+
     try:
-        fn()
+        with _lang.using("r"):
+            fn()
     except Exception as err:  # noqa: BLE001 - the class and message are what is compared
         return {"class": type(err).__name__, "message": f"{type(err).__name__}: {err}"}
     return {"class": "", "message": ""}
