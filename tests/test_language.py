@@ -20,6 +20,7 @@ from pyestim import _lang, errors, guards, translate
 from pyestim._args import as_bool
 from pyestim.canned.optimizers import resolve_activation_fn, resolve_optimizer, tf_version
 from pyestim.inputs import check_labels
+from pyestim.predictor import _feature_arrays
 from helpers import time_limit, toy_input
 
 PACKAGE = pathlib.Path(pyestim.__file__).parent
@@ -481,6 +482,37 @@ CASES = [
     ("matrix without column names", errors.PyestimTypeError,
      lambda c: pyestim.input_fn(np.zeros((2, 2)), features="a"),
      "pandas.DataFrame(matrix, columns=[...])", "colnames(matrix) <- c(...)"),
+    ("input function returns None", errors.InputFnError,
+     lambda c: translate.checked_input_fn(lambda: None)(),
+     "The input function returned None; it must return a tf.data.Dataset",
+     "The input function returned NULL; it must return a tf$data$Dataset"),
+    ("input function returns a bare array", errors.InputFnError,
+     lambda c: translate.checked_input_fn(lambda: np.zeros(3))(),
+     "wrap it as features, e.g. {'x': array}", "wrap it as features, e.g. list(x = array)"),
+    ("not an estimator", errors.PyestimTypeError, lambda c: pyestim.train("x", None, steps=1),
+     "(or a tf.estimator.Estimator)", "(or a tf$estimator$Estimator)"),
+    ("eval_spec exporters", errors.PyestimTypeError,
+     lambda c: pyestim.eval_spec(toy_input(c.data), exporters=[3]),
+     "must be tf.estimator.Exporter objects (e.g. tf.estimator.LatestExporter)",
+     "must be tf$estimator$Exporter objects (e.g. tf$estimator$LatestExporter)"),
+    ("optimize_loss with a name and no learning rate", errors.PyestimValueError,
+     lambda c: pyestim.contrib._optimizer("SGD", None),
+     "learning_rate is None, but optimizer", "learning_rate is NULL, but optimizer"),
+    ("predictor called with None", errors.PyestimTypeError,
+     lambda c: _feature_arrays(None),
+     "called with None; give the features as {name: array}, e.g. p({'x': images})",
+     "called with NULL; give the features as list(name = array), e.g. p(list(x = images))"),
+    ("predictor given one value", errors.PyestimValueError,
+     lambda c: _feature_arrays({"x": 1.0}),
+     "e.g. images[None] or images[0:1] for one image",
+     "e.g. images[1, , , drop = FALSE] for one image"),
+    ("plots given an empty dict", errors.PyestimValueError,
+     lambda c: pyestim.plots._features({}),
+     "images is an empty dict; give {'x': images}.",
+     "images is an empty list; give list(x = images)."),
+    ("MNIST image dtype", errors.DatasetError,
+     lambda c: pyestim.datasets.mnist._image_dtype("int64"),
+     "Pass dtype=np.float32 or dtype=np.uint8.", "Pass dtype = np$float32 or dtype = np$uint8."),
     ("feature column shape", errors.PyestimValueError,
      lambda c: pyestim.column_numeric("a", shape=[]), "e.g. shape=1.", "e.g. shape = 1."),
 ]
