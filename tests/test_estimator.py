@@ -465,7 +465,7 @@ def test_max_steps_stops_at_the_total(tmp_path, linear_model_fn, toy_data):
     pyestim.train(est, toy_input(toy_data), steps=3)
     history = pyestim.train(est, toy_input(toy_data), max_steps=5.0)
     assert global_step_of(tmp_path / "m") == 5
-    assert history.steps == [5]
+    assert history.steps == [4, 5]  # the call's first step and its last
     again = pyestim.train(est, toy_input(toy_data), max_steps=5)
     assert global_step_of(tmp_path / "m") == 5
     assert len(again) == 0
@@ -476,7 +476,7 @@ def test_train_without_steps_runs_until_the_input_ends(tmp_path, linear_model_fn
     # 200 rows, batch 50, 2 epochs: 8 steps.
     history = pyestim.train(est, toy_input(toy_data, num_epochs=2))
     assert global_step_of(tmp_path / "m") == 8
-    assert history.steps == [8]
+    assert history.steps == [1, 8]
 
 
 @pytest.mark.parametrize("as_list", [False, True])
@@ -631,7 +631,7 @@ def test_train_accepts_a_plain_tf_estimator(tmp_path, toy_data, linear_model_fn)
 
     plain = tf.estimator.Estimator(model_fn=model_fn, model_dir=str(tmp_path / "m"))
     history = pyestim.train(plain, toy_input(toy_data), steps=2)
-    assert history.steps == [2]
+    assert history.steps == [1, 2]
     assert global_step_of(tmp_path / "m") == 2
     with pytest.raises(errors.PyestimTypeError, match="str"):
         pyestim.train("my estimator", toy_input(toy_data), steps=1)
@@ -640,7 +640,7 @@ def test_train_accepts_a_plain_tf_estimator(tmp_path, toy_data, linear_model_fn)
 def test_estimator_methods_delegate(tmp_path, linear_model_fn, toy_data):
     est = pyestim.estimator(linear_model_fn, model_dir=tmp_path / "m")
     history = est.train(toy_input(toy_data), steps=2)
-    assert history.steps == [2]
+    assert history.steps == [1, 2]
     metrics = est.evaluate(toy_input(toy_data, num_epochs=1), simplify=False)
     assert metrics["global_step"] == 2
     preds = est.predict(toy_input(toy_data, rows=slice(0, 7), num_epochs=1, labels=False))
