@@ -931,6 +931,21 @@ def test_latest_checkpoint_and_model_dir(trained, tmp_path):
     assert pyestim.latest_checkpoint(empty) is None
 
 
+def test_latest_checkpoint_reads_another_state_file_by_latest_filename(trained, tmp_path):
+    # TensorFlow's latest_checkpoint(checkpoint_dir, latest_filename), which tfestimators'
+    # latest_checkpoint(checkpoint_dir, ...) passes `...` on to.
+    _, model_dir, _ = trained
+    prefix = os.path.join(model_dir, "model.ckpt-10")
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "my_state").write_text(f'model_checkpoint_path: "{prefix}"\n')
+    assert pyestim.latest_checkpoint(other, latest_filename="my_state") == prefix
+    assert pyestim.latest_checkpoint(other) is None  # no "checkpoint" file there
+    assert pyestim.latest_checkpoint(other, latest_filename="missing") is None
+    with pytest.raises(errors.PyestimTypeError, match="latest_filename must be"):
+        pyestim.latest_checkpoint(other, latest_filename=3)
+
+
 def test_variable_names_are_the_checkpoints_variables(trained):
     est, model_dir, _ = trained
     names = pyestim.variable_names(est)
