@@ -3,6 +3,8 @@
 # with one side deliberately changed (another seed, one step more) through
 # PYESTIM_PARITY_MUTATE, and must then fail with DIFFERENT rows. Writes a summary to
 # build/mutation-check.md (or $1). Run from the repository root after `bash dev.sh setup`.
+# PYESTIM_MUTATION_ONLY=<text> runs only the mutations whose PYESTIM_PARITY_MUTATE value
+# contains it (e.g. dropin-r).
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 out=${1:-build/mutation-check.md}
@@ -23,6 +25,7 @@ checks=(
   "seed:tutorial-plain-tf-reader|tests/parity/test_tutorial.py -k own_reader|6"
   "steps:tutorial-plain-tf-reader|tests/parity/test_tutorial.py -k own_reader|6"
   "steps:predictor-r|tests/parity/test_predictor.py|predictor (issue 13)"
+  "steps:dropin-r|tests/parity/test_dropin.py|drop-in (issue 15)"
 )
 {
   echo "# Mutation check ($(git rev-parse --short HEAD), $(date -u '+%Y-%m-%d %H:%M UTC'))"
@@ -33,6 +36,9 @@ checks=(
 status=0
 for c in "${checks[@]}"; do
   IFS='|' read -r spec selection finding <<< "$c"
+  if [ -n "${PYESTIM_MUTATION_ONLY:-}" ] && [[ $spec != *"$PYESTIM_MUTATION_ONLY"* ]]; then
+    continue
+  fi
   report=build/mutation-reports/${spec//[:,]/_}.md
   log=build/mutation-reports/${spec//[:,]/_}.log
   # shellcheck disable=SC2086
