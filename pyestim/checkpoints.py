@@ -13,12 +13,21 @@ from .errors import NotTrainedError, PyestimTypeError, PyestimValueError
 __all__ = ["latest_checkpoint", "reader_checkpoint", "variable_names_in", "variable_value_in"]
 
 
-def latest_checkpoint(checkpoint_dir):
+def latest_checkpoint(checkpoint_dir, latest_filename=None):
     """The path of the latest checkpoint in ``checkpoint_dir``, or None if there is none.
 
     If the checkpoint the ``checkpoint`` state file names has lost its files, this is the
-    newest complete one (with a warning); if it is damaged, CheckpointError names it."""
+    newest complete one (with a warning); if it is damaged, CheckpointError names it.
+    ``latest_filename`` names another state file (TensorFlow's ``latest_checkpoint()``
+    argument, which tfestimators passes on through ``...``); that file is read as
+    TensorFlow reads it."""
     checkpoint_dir = os.fspath(checkpoint_dir)
+    if latest_filename is not None:
+        if not isinstance(latest_filename, str) or not latest_filename:
+            raise PyestimTypeError(
+                "latest_filename must be the name of a checkpoint state file (a string), got "
+                f"{latest_filename!r}.")
+        return engine.latest_checkpoint(checkpoint_dir, latest_filename)
     if not locking.is_local(checkpoint_dir):
         return engine.latest_checkpoint(checkpoint_dir)
     recovery.recover_for_reader(checkpoint_dir)

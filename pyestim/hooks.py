@@ -483,13 +483,17 @@ def _distinct_losses():
 
 
 class HistorySaverHook(SessionRunHook):
-    """Records the losses every ``every_n_step`` global steps into a :class:`History`.
+    """Records the losses into a :class:`History`: at the first step of each call and at
+    every ``every_n_step``-th step of the call, as tfestimators' history saver does (it
+    counts the steps of the call, not the global step), plus the call's last step.
 
     ``mean_losses`` and ``total_losses`` are the mean and the sum of the distinct tensors in
     the graph's LOSSES collection (the model's loss, and any other loss the model added).
     The last step of a call is always recorded, however the call ends (its steps done, the
-    input exhausted, a hook's stop request); the losses are therefore fetched at every step.
-    Each call (``begin()``) starts a new History.
+    input exhausted, a hook's stop request), so that the history ends where training did
+    (tfestimators records only the first and every n-th step); the losses are therefore
+    fetched at every step. Each call (``begin()``) starts a new History. Thus 10 steps with
+    ``every_n_step=2`` record steps 1, 2, 4, 6, 8 and 10, and a 1-step call records step 1.
 
     The step of a record is the global step after that training step: the global step read
     once when the session starts, plus the steps run since. (Fetching the global step with
@@ -504,11 +508,13 @@ class HistorySaverHook(SessionRunHook):
         self._fetches = None
         self._last = None
         self._step = None
+        self._count = 0
 
     def begin(self):
         self.history = History()
         self._last = None
         self._step = None
+        self._count = 0  # the steps of this call
         losses = _distinct_losses()
         self._global_step = tf.compat.v1.train.get_global_step()
         if not losses or self._global_step is None:
@@ -530,10 +536,10 @@ class HistorySaverHook(SessionRunHook):
             return
         results = run_values.results
         self._step += 1
-        step = self._step
+        self._count += 1
         losses = np.asarray([np.asarray(v, dtype=np.float64).mean() for v in results["losses"]])
-        self._last = (step, float(losses.mean()), float(losses.sum()))
-        if step % self.every_n_step == 0:
+        self._last = (self._step, float(losses.mean()), float(losses.sum()))
+        if self._count == 1 or self._count % self.every_n_step == 0:
             self.history.append(*self._last)
             self._last = None
 
@@ -544,14 +550,15 @@ class HistorySaverHook(SessionRunHook):
 
 
 def hook_history_saver(every_n_step=10):
-    """Saves the training history (losses by step) every ``every_n_step`` steps.
+    """Saves the training history (losses by step): the first step of each ``train()``
+    call, every ``every_n_step``-th step of the call (as tfestimators) and its last step.
 
     ``train()`` attaches one by default and returns its :class:`History`.
 
     Parameters
     ----------
     every_n_step : int
-        Record the losses every this many global steps.
+        Record the losses every this many steps of the call.
     """
     return HistorySaverHook(every_n_step=every_n_step)
 

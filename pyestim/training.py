@@ -6,18 +6,21 @@ variable naming a cluster (chief, workers, parameter servers, an evaluator) each
 its role in between-graph replicated, asynchronous training. See ``tests/docs_distributed.md``.
 """
 
+import os
+import warnings
+
 from . import engine, results
-from ._args import as_count, as_list
+from ._args import as_bool, as_count, as_list
 from ._lang import code
-from .errors import InputFnError, PyestimTypeError, StepsError
+from .errors import InputFnError, PyestimTypeError, PyestimValueError, StepsError
 from .estimator import as_estimator
-from .hooks import normalize_hooks
+from .hooks import HistorySaverHook, ProgressBarHook, normalize_hooks
 from .inputs import resolve_input_fn
 
 ModeKeys = engine.ModeKeys
 
 
-def train_spec(input_fn, max_steps=None, hooks=None):
+def train_spec(input_fn, max_steps=None, hooks=None, verbose=True, view_metrics="auto"):
     """Configuration for the "train" part of :func:`train_and_evaluate`: the training data
     and how long to train.
 
@@ -32,6 +35,16 @@ def train_spec(input_fn, max_steps=None, hooks=None):
         the training input function is then not expected to run out of data.
     hooks : hook or list of hooks, optional
         Session run hooks to run on all workers (including the chief) during training.
+    verbose : bool
+        As tfestimators' ``verbose``: attach a history saver (:func:`hook_history_saver`,
+        whose history :func:`train_and_evaluate` returns in ``.attrs["history"]``) and a
+        progress bar counting up to ``max_steps`` (:func:`hook_progress_bar`: drawn on a
+        terminal only), unless ``hooks`` has them already. False attaches neither.
+    view_metrics : "auto" or bool
+        tfestimators' switch for RStudio's live metrics viewer (tfruns): "auto" means
+        ``verbose``, and outside RStudio it is always off, as in tfestimators. pyestim has
+        no viewer: in RStudio, when on, a warning says so (plot the returned history
+        instead).
 
     Returns
     -------
@@ -39,14 +52,45 @@ def train_spec(input_fn, max_steps=None, hooks=None):
         Its ``input_fn`` is resolved against the estimator by :func:`train_and_evaluate`.
     """
     _check_input_fn(input_fn, "train_spec")
-    return engine.TrainSpec(
-        input_fn=input_fn,
-        max_steps=as_count(max_steps, "max_steps", minimum=1, error=StepsError),
-        hooks=normalize_hooks(hooks, "hooks"))
+    max_steps = as_count(max_steps, "max_steps", minimum=1, error=StepsError)
+    verbose = as_bool(verbose, "verbose")
+    hooks = normalize_hooks(hooks, "hooks")
+    if verbose:
+        hooks = _with_default_hooks(hooks, max_steps=max_steps)
+    if view_metrics_on(view_metrics, verbose):
+        warnings.warn(f"{code('train_spec(view_metrics=True)')}: pyestim has no metrics viewer "
+                      "(tfestimators used tfruns'); plot() the history that "
+                      "train_and_evaluate() returns instead.", stacklevel=2)
+    return engine.TrainSpec(input_fn=input_fn, max_steps=max_steps, hooks=hooks)
+
+
+def view_metrics_on(view_metrics, verbose, environ=None):
+    """Whether tfestimators would open its metrics viewer: ``view_metrics`` ("auto" means
+    ``verbose``), and never outside RStudio (the ``RSTUDIO`` environment variable unset)."""
+    if isinstance(view_metrics, str):
+        if view_metrics != "auto":
+            raise PyestimValueError(f"view_metrics must be \"auto\", {code('True')} or "
+                                    f"{code('False')}, got {view_metrics!r}.")
+        view_metrics = verbose
+    view_metrics = as_bool(view_metrics, "view_metrics")
+    in_rstudio = (os.environ if environ is None else environ).get("RSTUDIO") is not None
+    return view_metrics and in_rstudio
+
+
+def _with_default_hooks(hooks, max_steps=None, steps=None, history=True):
+    """``hooks`` plus what tfestimators' verbose attaches (a history saver for training, a
+    progress bar), each unless one is there already."""
+    if history and not any(isinstance(h, HistorySaverHook) for h in hooks):
+        hooks = [*hooks, HistorySaverHook()]
+    if not any(isinstance(h, ProgressBarHook) for h in hooks):
+        bar = ProgressBarHook(steps=steps)
+        bar.last_step = max_steps  # counts from the global step training starts at
+        hooks = [*hooks, bar]
+    return hooks
 
 
 def eval_spec(input_fn, steps=100, name=None, hooks=None, exporters=None, start_delay_secs=120,
-              throttle_secs=600):
+              throttle_secs=600, verbose=True):
     """Configuration for the "eval" part of :func:`train_and_evaluate`: evaluation of the
     trained model and its export.
 
@@ -72,6 +116,10 @@ def eval_spec(input_fn, steps=100, name=None, hooks=None, exporters=None, start_
         Do not re-evaluate unless the last evaluation was started at least this many seconds
         ago. Evaluation does not occur if no new checkpoint is available, hence this is the
         minimum.
+    verbose : bool
+        As tfestimators' ``verbose``: attach a progress bar over the evaluation's ``steps``
+        (:func:`hook_progress_bar`: drawn on a terminal only), unless ``hooks`` has one.
+        False attaches none.
 
     Returns
     -------
@@ -86,11 +134,15 @@ def eval_spec(input_fn, steps=100, name=None, hooks=None, exporters=None, start_
             raise PyestimTypeError(
                 f"exporters must be {code('tf.estimator.Exporter')} objects (e.g. "
                 f"{code('tf.estimator.LatestExporter')}), got {type(e).__name__}.")
+    steps = as_count(steps, "steps", minimum=1, error=StepsError)
+    hooks = normalize_hooks(hooks, "hooks")
+    if as_bool(verbose, "verbose"):
+        hooks = _with_default_hooks(hooks, steps=steps, history=False)
     return engine.EvalSpec(
         input_fn=input_fn,
-        steps=as_count(steps, "steps", minimum=1, error=StepsError),
+        steps=steps,
         name=name,
-        hooks=normalize_hooks(hooks, "hooks"),
+        hooks=hooks,
         exporters=exporters or None,
         start_delay_secs=as_count(start_delay_secs, "start_delay_secs", allow_none=False),
         throttle_secs=as_count(throttle_secs, "throttle_secs", allow_none=False))
@@ -128,7 +180,8 @@ def train_and_evaluate(object, train_spec, eval_spec):
     pandas.DataFrame or None
         Run locally: the last evaluation's metrics as a one-row data frame (as
         :func:`evaluate` returns them), with the exporters' results, if any, in
-        ``.attrs["export_results"]``. In a cluster (``TF_CONFIG`` set), None: the chief,
+        ``.attrs["export_results"]`` and the training :class:`History` (when ``train_spec``
+        has a history saver, as ``verbose`` gives it) in ``.attrs["history"]``. In a cluster (``TF_CONFIG`` set), None: the chief,
         the workers and the parameter servers do not evaluate; the evaluator writes its
         metrics to ``model_dir``.
     """
@@ -150,7 +203,10 @@ def train_and_evaluate(object, train_spec, eval_spec):
     metrics, exports = result
     frame = results.metrics(metrics)
     frame.attrs["export_results"] = [results.plain(p) for p in (exports or [])]
+    saver = next((h for h in train.hooks or () if isinstance(h, HistorySaverHook)), None)
+    if saver is not None:
+        frame.attrs["history"] = saver.history
     return frame
 
 
-__all__ = ["train_spec", "eval_spec", "train_and_evaluate"]
+__all__ = ["train_spec", "eval_spec", "train_and_evaluate", "view_metrics_on"]

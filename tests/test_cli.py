@@ -76,7 +76,7 @@ def test_mnist_job_end_to_end(tmp_path):
     result = json.loads(out_json.read_text())
     assert result["metrics"]["global_step"] == 30
     assert 0.0 <= result["metrics"]["accuracy"] <= 1.0
-    assert result["history"]["step"] == [10, 20, 30]
+    assert result["history"]["step"] == [1, 10, 20, 30]  # the first step, every 10th
     assert result["settings"] == {"model": "cnn", "steps": 30, "batch_size": 100,
                                   "learning_rate": 0.001, "seed": 7}
     assert set(result["versions"]) == {"pyestim", "tensorflow", "numpy", "python"}

@@ -465,7 +465,7 @@ def test_max_steps_stops_at_the_total(tmp_path, linear_model_fn, toy_data):
     pyestim.train(est, toy_input(toy_data), steps=3)
     history = pyestim.train(est, toy_input(toy_data), max_steps=5.0)
     assert global_step_of(tmp_path / "m") == 5
-    assert history.steps == [5]
+    assert history.steps == [4, 5]  # the call's first step and its last
     again = pyestim.train(est, toy_input(toy_data), max_steps=5)
     assert global_step_of(tmp_path / "m") == 5
     assert len(again) == 0
@@ -476,7 +476,7 @@ def test_train_without_steps_runs_until_the_input_ends(tmp_path, linear_model_fn
     # 200 rows, batch 50, 2 epochs: 8 steps.
     history = pyestim.train(est, toy_input(toy_data, num_epochs=2))
     assert global_step_of(tmp_path / "m") == 8
-    assert history.steps == [8]
+    assert history.steps == [1, 8]
 
 
 @pytest.mark.parametrize("as_list", [False, True])
@@ -631,7 +631,7 @@ def test_train_accepts_a_plain_tf_estimator(tmp_path, toy_data, linear_model_fn)
 
     plain = tf.estimator.Estimator(model_fn=model_fn, model_dir=str(tmp_path / "m"))
     history = pyestim.train(plain, toy_input(toy_data), steps=2)
-    assert history.steps == [2]
+    assert history.steps == [1, 2]
     assert global_step_of(tmp_path / "m") == 2
     with pytest.raises(errors.PyestimTypeError, match="str"):
         pyestim.train("my estimator", toy_input(toy_data), steps=1)
@@ -640,7 +640,7 @@ def test_train_accepts_a_plain_tf_estimator(tmp_path, toy_data, linear_model_fn)
 def test_estimator_methods_delegate(tmp_path, linear_model_fn, toy_data):
     est = pyestim.estimator(linear_model_fn, model_dir=tmp_path / "m")
     history = est.train(toy_input(toy_data), steps=2)
-    assert history.steps == [2]
+    assert history.steps == [1, 2]
     metrics = est.evaluate(toy_input(toy_data, num_epochs=1), simplify=False)
     assert metrics["global_step"] == 2
     preds = est.predict(toy_input(toy_data, rows=slice(0, 7), num_epochs=1, labels=False))
@@ -929,6 +929,21 @@ def test_latest_checkpoint_and_model_dir(trained, tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()
     assert pyestim.latest_checkpoint(empty) is None
+
+
+def test_latest_checkpoint_reads_another_state_file_by_latest_filename(trained, tmp_path):
+    # TensorFlow's latest_checkpoint(checkpoint_dir, latest_filename), which tfestimators'
+    # latest_checkpoint(checkpoint_dir, ...) passes `...` on to.
+    _, model_dir, _ = trained
+    prefix = os.path.join(model_dir, "model.ckpt-10")
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "my_state").write_text(f'model_checkpoint_path: "{prefix}"\n')
+    assert pyestim.latest_checkpoint(other, latest_filename="my_state") == prefix
+    assert pyestim.latest_checkpoint(other) is None  # no "checkpoint" file there
+    assert pyestim.latest_checkpoint(other, latest_filename="missing") is None
+    with pytest.raises(errors.PyestimTypeError, match="latest_filename must be"):
+        pyestim.latest_checkpoint(other, latest_filename=3)
 
 
 def test_variable_names_are_the_checkpoints_variables(trained):

@@ -46,17 +46,21 @@ class LossFetcher(tf.compat.v1.train.SessionRunHook):
 # History from train()
 
 
-def test_default_history_records_every_10_steps_and_the_last(tmp_path, linear_model_fn,
-                                                             toy_data):
+def test_default_history_records_the_first_every_10th_and_the_last_step_of_a_call(
+        tmp_path, linear_model_fn, toy_data):
+    # tfestimators' saver records the call's step 1 and every 10th step of the call
+    # (R/session_run_hooks_custom.R: should_execute()); pyestim adds the call's last step.
     est = pyestim.estimator(linear_model_fn, model_dir=tmp_path / "m")
     first = pyestim.train(est, toy_input(toy_data), steps=25)
     assert isinstance(first, pyestim.History)
-    assert first.steps == [10, 20, 25]
+    assert first.steps == [1, 10, 20, 25]
     second = pyestim.train(est, toy_input(toy_data), steps=10)
-    assert second.steps == [30, 35]  # global steps, continuing from the checkpoint
-    assert first.steps == [10, 20, 25]  # each call has its own history
-    exact = pyestim.train(est, toy_input(toy_data), steps=5)
-    assert exact.steps == [40]  # the last step is a multiple of 10: recorded once
+    # the call's 1st and 10th steps, at the global steps continuing from the checkpoint
+    assert second.steps == [26, 35]
+    assert first.steps == [1, 10, 20, 25]  # each call has its own history
+    single = pyestim.train(est, toy_input(toy_data), steps=1)
+    assert single.steps == [36]  # the first step is the last: recorded once
+    assert len(single.to_dataframe(long=True)) == 2
 
 
 def test_history_saver_every_step_is_returned(tmp_path, linear_model_fn, toy_data,
@@ -87,7 +91,19 @@ def test_history_saver_every_3_steps(tmp_path, linear_model_fn, toy_data):
     est = pyestim.estimator(linear_model_fn, model_dir=tmp_path / "m")
     history = pyestim.train(est, toy_input(toy_data), steps=10,
                             hooks=pyestim.hook_history_saver(every_n_step=3.0))
-    assert history.steps == [3, 6, 9, 10]
+    assert history.steps == [1, 3, 6, 9, 10]
+
+
+def test_history_saver_every_2_steps_gives_tfestimators_12_long_rows(tmp_path, linear_model_fn,
+                                                                    toy_data):
+    # tfestimators: steps 1 and each 2nd step of the call, 2 metrics each.
+    est = pyestim.estimator(linear_model_fn, model_dir=tmp_path / "m")
+    history = pyestim.train(est, toy_input(toy_data), steps=10,
+                            hooks=pyestim.hook_history_saver(every_n_step=2))
+    assert history.steps == [1, 2, 4, 6, 8, 10]
+    long = history.to_dataframe(long=True)
+    assert len(long) == 12
+    assert list(long["step"]) == [1, 2, 4, 6, 8, 10] * 2
 
 
 def test_history_losses_equal_the_loss_tensor_and_the_final_log_line(

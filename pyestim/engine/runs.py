@@ -77,8 +77,8 @@ def train_and_evaluate(tf_estimator, train_spec, eval_spec):
     return STACK.v2.train_and_evaluate(tf_estimator, train_spec, eval_spec)
 
 
-def latest_checkpoint(checkpoint_dir):
-    return tf.train.latest_checkpoint(checkpoint_dir)
+def latest_checkpoint(checkpoint_dir, latest_filename=None):
+    return tf.train.latest_checkpoint(checkpoint_dir, latest_filename)
 
 
 def list_variables(checkpoint):

@@ -117,18 +117,44 @@ estimator_spec <- function(mode, predictions = NULL, loss = NULL, train_op = NUL
 #' The latest checkpoint in a directory
 #'
 #' @param checkpoint_dir Directory holding checkpoints (an estimator's [model_dir()]).
+#' @param ... Passed on to TensorFlow's `latest_checkpoint()`, as in tfestimators: its
+#'   `latest_filename`, the name of another checkpoint state file (by name, or the one
+#'   unnamed value).
 #' @return The path of the latest checkpoint, or `NULL` if there is none.
 #' @export
-latest_checkpoint <- function(checkpoint_dir) {
-  py_value(pycall("latest_checkpoint", list(checkpoint_dir = as_py_path(checkpoint_dir))))
+latest_checkpoint <- function(checkpoint_dir, ...) {
+  args <- list(checkpoint_dir = as_py_path(checkpoint_dir))
+  dots <- list(...)
+  if (length(dots)) {
+    given <- names(dots) %||% rep("", length(dots))
+    if (length(dots) > 1L || !given %in% c("", "latest_filename")) {
+      given[!nzchar(given)] <- "<unnamed>"
+      stop(sprintf(paste0("latest_checkpoint(): unknown argument(s) in `...`: %s; it passes ",
+                          "on only TensorFlow's latest_filename (a state file's name)."),
+                   paste(given, collapse = ", ")), call. = FALSE)
+    }
+    args$latest_filename <- dots[[1L]]
+  }
+  py_value(pycall("latest_checkpoint", args))
 }
 
 #' An estimator's model directory
 #'
+#' An S3 generic, as in tfestimators, with a method for estimators (`tf_estimator`).
+#'
 #' @param object An estimator.
+#' @param ... Unused (for other methods); the estimator method stops on anything given
+#'   there.
 #' @return The directory where the estimator keeps its checkpoints.
 #' @export
-model_dir <- function(object) {
+model_dir <- function(object, ...) {
+  UseMethod("model_dir")
+}
+
+#' @rdname model_dir
+#' @export
+model_dir.tf_estimator <- function(object, ...) {
+  check_dots_empty(...)
   py_value(pycall("model_dir", list(object = as_py_estimator(object))))
 }
 

@@ -46,7 +46,8 @@
 #'   stop (`FALSE`). When the watched tensor is the model's own loss, training fails anyway,
 #'   naming the step: tf.estimator always checks that loss itself.
 #' @param wait_until_step The global step to wait for.
-#' @param every_n_step Record the losses every this many global steps.
+#' @param every_n_step Record the losses at the first step of each [train()] call and every
+#'   this many steps of the call (as tfestimators), and at the call's last step.
 #' @param steps The number of steps expected ([train()] fills it in from its own arguments).
 #' @param enabled Force the bar on (`TRUE`) or off (`FALSE`); `NULL` shows it only on a
 #'   terminal.

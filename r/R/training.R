@@ -24,21 +24,32 @@
 #' @param throttle_secs Do not re-evaluate unless the last evaluation was started at least
 #'   this many seconds ago. Evaluation does not occur if no new checkpoint is available,
 #'   hence this is the minimum.
+#' @param verbose As in tfestimators: `train_spec()` attaches a history saver
+#'   ([hook_history_saver()]; [train_and_evaluate()] returns its history in the attribute
+#'   `"history"`) and a progress bar up to `max_steps`, `eval_spec()` a progress bar over its
+#'   `steps` ([hook_progress_bar()], drawn on a terminal only), unless `hooks` has them;
+#'   `FALSE` attaches neither.
+#' @param view_metrics tfestimators' switch for RStudio's live metrics viewer (tfruns):
+#'   `"auto"` means `verbose`, and outside RStudio it is always off, as in tfestimators.
+#'   pyestim has no viewer: in RStudio, when on, a warning says so (plot the history instead).
 #'
 #' @return A Python `TrainSpec` / `EvalSpec`, for [train_and_evaluate()].
 #' @seealso [train_and_evaluate()]
 #' @export
-train_spec <- function(input_fn, max_steps = NULL, hooks = NULL) {
+train_spec <- function(input_fn, max_steps = NULL, hooks = NULL, verbose = TRUE,
+                       view_metrics = "auto") {
   pycall("train_spec", list(
     input_fn = as_py_function(input_fn, "input_fn"),
     max_steps = as_py_int(max_steps),
-    hooks = as_py_hooks(hooks)))
+    hooks = as_py_hooks(hooks),
+    verbose = as_py_bool(verbose),
+    view_metrics = as_py_bool(view_metrics)))
 }
 
 #' @rdname train_spec
 #' @export
 eval_spec <- function(input_fn, steps = 100L, name = NULL, hooks = NULL, exporters = NULL,
-                      start_delay_secs = 120L, throttle_secs = 600L) {
+                      start_delay_secs = 120L, throttle_secs = 600L, verbose = TRUE) {
   pycall("eval_spec", list(
     input_fn = as_py_function(input_fn, "input_fn"),
     steps = as_py_int(steps),
@@ -46,7 +57,8 @@ eval_spec <- function(input_fn, steps = 100L, name = NULL, hooks = NULL, exporte
     hooks = as_py_hooks(hooks),
     exporters = as_py_hooks(exporters),
     start_delay_secs = as_py_int(start_delay_secs),
-    throttle_secs = as_py_int(throttle_secs)))
+    throttle_secs = as_py_int(throttle_secs),
+    verbose = as_py_bool(verbose)))
 }
 
 #' Train and evaluate an estimator
@@ -63,7 +75,8 @@ eval_spec <- function(input_fn, steps = 100L, name = NULL, hooks = NULL, exporte
 #'
 #' @return Run locally: the last evaluation's metrics as a one-row tibble (as [evaluate()]
 #'   returns them), with the exporters' results, if any, in the attribute
-#'   `"export_results"`. In a cluster (`TF_CONFIG` set), `NULL`.
+#'   `"export_results"` and the training history (a `tf_estimator_history`, when
+#'   `train_spec(verbose = TRUE)`, the default) in the attribute `"history"`. In a cluster (`TF_CONFIG` set), `NULL`.
 #' @examples
 #' \dontrun{
 #' train_and_evaluate(model,
@@ -78,8 +91,11 @@ train_and_evaluate <- function(object, train_spec, eval_spec) {
     eval_spec = eval_spec))
   if (is_py_none(result)) return(NULL)
   out <- frame_to_tibble(result)
-  exports <- py_value(reticulate::py_get_attr(result, "attrs"))$export_results
+  attrs <- reticulate::py_get_attr(result, "attrs")
+  exports <- py_value(attrs$get("export_results"))
   if (length(exports)) attr(out, "export_results") <- unlist(exports)
+  history <- attrs$get("history")
+  if (!is_py_none(history)) attr(out, "history") <- as_history(history)
   out
 }
 

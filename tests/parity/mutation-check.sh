@@ -4,6 +4,8 @@
 # called as a Python caller instead of in R's language) through
 # PYESTIM_PARITY_MUTATE, and must then fail with DIFFERENT rows. Writes a summary to
 # build/mutation-check.md (or $1). Run from the repository root after `bash dev.sh setup`.
+# PYESTIM_MUTATION_ONLY=<text> runs only the mutations whose PYESTIM_PARITY_MUTATE value
+# contains it (e.g. dropin-r).
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 out=${1:-build/mutation-check.md}
@@ -27,6 +29,7 @@ checks=(
   "steps:tutorial-plain-tf-reader|tests/parity/test_tutorial.py -k own_reader|6"
   "steps:predictor-r|tests/parity/test_predictor.py|predictor (issue 13)"
   "language:errors-python|tests/parity/test_errors.py -k test_error|errors (issue 11.6)"
+  "steps:dropin-r|tests/parity/test_dropin.py|drop-in (issue 15)"
 )
 {
   echo "# Mutation check ($(git rev-parse --short HEAD), $(date -u '+%Y-%m-%d %H:%M UTC'))"
@@ -37,6 +40,9 @@ checks=(
 status=0
 for c in "${checks[@]}"; do
   IFS='|' read -r spec selection finding <<< "$c"
+  if [ -n "${PYESTIM_MUTATION_ONLY:-}" ] && [[ $spec != *"$PYESTIM_MUTATION_ONLY"* ]]; then
+    continue
+  fi
   report=build/mutation-reports/${spec//[:,]/_}.md
   log=build/mutation-reports/${spec//[:,]/_}.log
   # shellcheck disable=SC2086

@@ -10,8 +10,8 @@ Cases: input functions given as numpy_input_fn's function, as a closure of no ar
 as a closure of one argument (the estimator); steps as an R double, an R integer, a Python int
 and a Python float; one hook, a list of one and a list of two; evaluate() and predict() with
 simplify TRUE and FALSE, predict_keys and an older checkpoint_path; the default history and
-progress-bar hooks (a history every 10 steps plus the last); the order of session_run_hook()
-callbacks; the mode strings the model function receives.
+progress-bar hooks (a history at the first step, every 10th and the last); the order of
+session_run_hook() callbacks; the mode strings the model function receives.
 """
 
 import contextlib
@@ -25,7 +25,7 @@ from .helpers import (LEARNING_RATE, SEED, Recorder, Run, expected, make_model_f
                       mutated, py_input_fn, r_collect, r_value, same_numbers, type_key, unwrap)
 
 SECTION = "Behaviour parity (R / Python)"
-TRAIN_STEPS = 25  # history records at 10, 20 and the last step, 25
+TRAIN_STEPS = 25  # history records at 1 (tfestimators' first), 10, 20 and the last, 25
 
 _cache = {}
 
@@ -349,20 +349,21 @@ def _last_bar(output):
 
 
 def test_default_history_and_progress_hooks(r, report, tmp_path_factory):
-    """train() without hooks attaches the history saver (every 10 steps plus the last) and the
+    """train() without hooks attaches the history saver (the first step, every 10th and the
+    last: tfestimators' should_execute() records step 1 and each 10th step of the call) and the
     progress bar in both languages: the returned history is the same, and the progress bar
     (drawn when standard output is a terminal) ends at 25/25 with the last step's loss."""
     r_run = run_r(r, tmp_path_factory, "train", "numpy", float(TRAIN_STEPS), progress=True)
     py_run = run_py(tmp_path_factory, "train", "numpy", TRAIN_STEPS, progress=True)
     a, b = r_run.value, py_run.value
-    expected_steps = [10, 20, 25]
+    expected_steps = [1, 10, 20, 25]
     bar = f"25/25 [{'=' * 30}] - loss: {b['history']['mean_losses'][-1]:.4f}"
     r_bar, py_bar = _last_bar(a["progress"]), _last_bar(b["progress"])
-    steps_expected = expected("history steps 10, 20 and the last, 25")
+    steps_expected = expected("history steps 1, 10, 20 and the last, 25")
     checks = [
-        ("history steps (every 10 plus the last)", a["history"]["steps"] == expected_steps,
+        ("history steps (first, every 10th, last)", a["history"]["steps"] == expected_steps,
          f"R {a['history']['steps']}", (r_run, steps_expected)),
-        ("history steps (every 10 plus the last)", b["history"]["steps"] == expected_steps,
+        ("history steps (first, every 10th, last)", b["history"]["steps"] == expected_steps,
          f"Python {b['history']['steps']}", (py_run, steps_expected)),
         ("history values", _history_same(a["history"], b["history"]),
          _history_detail(b["history"]), (r_run, py_run)),

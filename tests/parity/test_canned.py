@@ -549,7 +549,7 @@ def test_input_forms(r, report, tmp_path_factory):
     for case, a, b in pairs:
         failed += [f"{case}: {w}" for w in compare_result(report, case, a.value, b.value,
                                                           (a, b))]
-    assert r_res["formula"]["history"]["steps"] == [10, formula_steps]
+    assert r_res["formula"]["history"]["steps"] == [1, 10, formula_steps]
     assert not failed, failed
 
 
@@ -697,8 +697,8 @@ def _pyestim_run(make, model_dir, kind, seed, steps):
     recorder = LossRecorder()
     history = pe.train(est, pe.numpy_input_fn(x, y, batch_size=32, num_epochs=None,
                                               shuffle=True), steps=steps, hooks=[recorder])
-    # the default history saver was attached: every 10 steps and the last
-    assert history.steps == list(range(10, steps, 10)) + [steps], history.steps
+    # the default history saver was attached: the first step, every 10th and the last
+    assert history.steps == [1, *range(10, steps, 10), steps], history.steps
     metrics = pe.evaluate(est, pe.numpy_input_fn(x, y, batch_size=150, num_epochs=1,
                                                  shuffle=False), simplify=False)
     predictions = pe.predict(est, pe.numpy_input_fn(x_pred, batch_size=6, num_epochs=1,

@@ -8,10 +8,11 @@ import os
 
 import pandas as pd
 
-from .helpers import Run, md, r_value, same_numbers
+from .helpers import Run, md, mutated, r_value, same_numbers
 
 SECTION = "Drop-in parity (R / Python): export, variables, factor levels"
 FEATURES = ["Sepal.Length", "Sepal.Width", "Petal.Length", "Petal.Width"]
+SEED, STEPS = 7, 20
 
 _cache = {}
 
@@ -41,10 +42,10 @@ def py_dropin(model_dir, export_base):
     data = iris()
     est = pe.linear_classifier(
         feature_columns=pe.feature_columns(pe.column_numeric(*FEATURES)), n_classes=3,
-        model_dir=model_dir, config=pe.run_config(tf_random_seed=7))
+        model_dir=model_dir, config=pe.run_config(tf_random_seed=SEED))
     untrained = _error(lambda: pe.variable_names(est))
     untrained_value = _error(lambda: pe.variable_value(est, "global_step"))
-    pe.train(est, _input(data, batch_size=30, num_epochs=None), steps=20)
+    pe.train(est, _input(data, batch_size=30, num_epochs=None), steps=STEPS)
     reordered = data.copy()
     reordered["Species"] = reordered["Species"].cat.reorder_categories(
         list(data["Species"].cat.categories)[::-1])
@@ -77,14 +78,18 @@ def py_dropin(model_dir, export_base):
 
 
 def _runs(r, tmp_path_factory):
-    """The R run and the Python run, each with its own model_dir and export directory."""
+    """The R run and the Python run, each with its own model_dir and export directory. The
+    mutation check (tests/parity/README.md, steps:dropin-r) trains the R side one step more,
+    so that its rows must differ."""
     if not _cache:
         d = tmp_path_factory.mktemp("dropin")
+        seed, steps, note = mutated("dropin-r", SEED, STEPS)
         for side in ("r", "py"):
             model_dir, export = str(d / f"{side}_model"), str(d / f"{side}_export")
             if side == "r":
-                run = Run("R", "drop_results() (tests/parity/r/dropin.R)",
-                          r_value(r, f'drop_results("{model_dir}", "{export}")'))
+                run = Run("R", f"drop_results() (tests/parity/r/dropin.R){note}",
+                          r_value(r, f'drop_results("{model_dir}", "{export}", '
+                                     f'seed = {seed}L, steps = {steps}L)'))
             else:
                 run = Run("Python", "py_dropin() (test_dropin.py)", py_dropin(model_dir, export))
             _cache[side] = (run, (model_dir, export))
@@ -117,7 +122,8 @@ def test_dropin_parity(r, report, tmp_path_factory):
         ('variable_value(, "global_step"): a named list / dict of one',
          _scalar(a["global_step_names"]) == "global_step"
          and b["global_step_names"] == ["global_step"]
-         and _scalar(a["global_step"]) == b["global_step"] == 20.0, "global_step = 20"),
+         and _scalar(a["global_step"]) == b["global_step"] == float(STEPS),
+         f"global_step = {STEPS}"),
         ('variable_value(, "nope"): "Variable not found: nope" first',
          same_error("unknown") and "Error: Variable not found: nope." in b["unknown"]["message"],
          md(b["unknown"]["message"])),

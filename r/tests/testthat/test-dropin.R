@@ -135,11 +135,11 @@ test_that("as.data.frame(history) is long (step, metric, value) and print() says
   h10 <- train(toy_estimator(), toy_train_fn(), steps = 10,
                hooks = hook_history_saver(every_n_step = 2))
   df10 <- as.data.frame(h10)
-  # pyestim's saver records every 2nd step: 2, 4, 6, 8, 10 (tfestimators' also records the
-  # first step: see tests/parity/differences.csv); one row per recorded step and metric.
-  expect_identical(h10$steps, c(2L, 4L, 6L, 8L, 10L))
-  expect_identical(nrow(df10), 10L)
-  expect_identical(df10$metric, rep(c("mean_losses", "total_losses"), each = 5L))
+  # tfestimators' saver records the call's first step and every 2nd step (its
+  # should_execute()): 1, 2, 4, 6, 8, 10; one row per recorded step and metric: 12 rows.
+  expect_identical(h10$steps, c(1L, 2L, 4L, 6L, 8L, 10L))
+  expect_identical(nrow(df10), 12L)
+  expect_identical(df10$metric, rep(c("mean_losses", "total_losses"), each = 6L))
   expect_identical(df10$step, rep(h10$steps, 2L))
   expect_identical(df10$value, c(h10$metrics$mean_losses, h10$metrics$total_losses))
   out <- capture.output(res <- withVisible(print(h10)))

@@ -99,6 +99,18 @@ test_that("variable_names(), variable_value() and latest_checkpoint() read the c
   ckpt <- latest_checkpoint(model_dir(est))
   expect_match(ckpt, "model\\.ckpt-20$")
   expect_null(latest_checkpoint(tempdir()))
+  # tfestimators' `...`: TensorFlow's latest_filename, another state file
+  other <- tempfile("state")
+  dir.create(other)
+  writeLines(sprintf('model_checkpoint_path: "%s"', ckpt), file.path(other, "my_state"))
+  expect_identical(latest_checkpoint(other, latest_filename = "my_state"), ckpt)
+  expect_identical(latest_checkpoint(other, "my_state"), ckpt)
+  expect_null(latest_checkpoint(other))
+  expect_error(latest_checkpoint(other, name = "x"), "unknown argument\\(s\\) in `...`: name")
+  # model_dir() is tfestimators' S3 generic (object, ...)
+  expect_identical(model_dir(est), getS3method("model_dir", "tf_estimator")(est))
+  expect_error(model_dir(est, "extra"), "Unknown argument\\(s\\): <unnamed>")
+  expect_error(model_dir("not an estimator"), "no applicable method")
 })
 
 toy_receiver <- function() {

@@ -36,8 +36,8 @@ test_that("plot() draws with base graphics into a PNG", {
 test_that("a history from train() prints, plots and converts", {
   skip_if_no_pyestim()
   h <- train(toy_estimator(), toy_train_fn(), steps = 20)
-  # the default history saver: every 10 steps, and the last
-  expect_identical(h$steps, c(10L, 20L))
+  # the default history saver: the first step, every 10th, and the last
+  expect_identical(h$steps, c(1L, 10L, 20L))
   expect_output(print(h), "Trained for 20 steps.", fixed = TRUE)
   df <- as.data.frame(h)
   expect_equal(names(df), c("step", "metric", "value"))

@@ -6,7 +6,7 @@ test_that("train() returns a tf_estimator_history with the Python History's numb
   expect_s3_class(history, "tf_estimator_history")
   py_history <- saver$history
   expect_identical(history$steps, as.integer(unlist(reticulate::py_to_r(py_history$steps))))
-  expect_identical(history$steps, c(5L, 10L, 15L, 20L))
+  expect_identical(history$steps, c(1L, 5L, 10L, 15L, 20L))
   expect_equal(global_step(est), 20L)
   expect_identical(history$metrics$mean_losses,
                    as.numeric(unlist(reticulate::py_to_r(py_history$mean_losses))))
@@ -20,10 +20,10 @@ test_that("train() takes R numbers for counts and continues from the global step
   est <- toy_estimator()
   h1 <- train(est, toy_train_fn(), steps = 10)       # a double
   expect_equal(global_step(est), 10L)
-  expect_identical(h1$steps, 10L)
+  expect_identical(h1$steps, c(1L, 10L))               # the call's first and 10th steps
   h2 <- train(est, toy_train_fn(), max_steps = 15)
   expect_equal(global_step(est), 15L)
-  expect_identical(h2$steps, 15L)                    # the last step, from the global step
+  expect_identical(h2$steps, c(11L, 15L))  # the call's first and last, as global steps
   h3 <- train(est, toy_train_fn(), max_steps = 15)   # already there: nothing happens
   expect_length(h3$steps, 0L)
   expect_equal(global_step(est), 15L)
@@ -41,7 +41,7 @@ test_that("the default history and progress hooks are Python hooks", {
   history <- train(est, toy_train_fn(), steps = 30)
   # R ran once (to build the graph), not once per step.
   expect_equal(calls, 1L)
-  expect_identical(history$steps, c(10L, 20L, 30L))
+  expect_identical(history$steps, c(1L, 10L, 20L, 30L))
   expect_equal(global_step(est), 30L)
   bar <- hook_progress_bar()
   expect_s3_class(bar, "pyestim.hooks.ProgressBarHook")

@@ -12,6 +12,39 @@ test_that("train_and_evaluate() trains to max_steps and returns the metrics", {
   expect_equal(res$global_step, 5L)
   expect_true(is.finite(res$loss))
   expect_equal(global_step(model), 5L)
+  # verbose = TRUE (tfestimators' default) kept the training history: steps 1 and 5
+  h <- attr(res, "history")
+  expect_s3_class(h, "tf_estimator_history")
+  expect_identical(h$steps, c(1L, 5L))
+  expect_identical(nrow(as.data.frame(h)), 4L)
+})
+
+test_that("train_spec() / eval_spec() take tfestimators' verbose and view_metrics", {
+  skip_if_no_pyestim()
+  fn <- input_fn(mpg ~ drat, mtcars, num_epochs = NULL)
+  hook_classes <- function(spec) {
+    vapply(reticulate::py_to_r(spec$hooks), function(h) class(h)[[1]], character(1))
+  }
+  # verbose: a history saver and a progress bar (tfestimators' resolve_train_hooks())
+  expect_identical(hook_classes(train_spec(fn, max_steps = 3)),
+                   c("pyestim.hooks.HistorySaverHook", "pyestim.hooks.ProgressBarHook"))
+  expect_length(reticulate::py_to_r(train_spec(fn, verbose = FALSE)$hooks), 0L)
+  expect_identical(hook_classes(eval_spec(fn, steps = 2)), "pyestim.hooks.ProgressBarHook")
+  expect_length(reticulate::py_to_r(eval_spec(fn, verbose = FALSE)$hooks), 0L)
+  expect_error(train_spec(fn, verbose = "yes"), "verbose must be TRUE/FALSE",
+               class = "PyestimTypeError")
+  expect_error(eval_spec(fn, verbose = NA), "verbose must be TRUE/FALSE")
+  # view_metrics: outside RStudio off, as in tfestimators (no warning); a bad value is named
+  expect_silent(train_spec(fn, view_metrics = TRUE))
+  expect_error(train_spec(fn, view_metrics = "always"), "view_metrics must be \"auto\"",
+               class = "PyestimValueError")
+  model <- linear_regressor(feature_columns(column_numeric("drat")),
+                            model_dir = new_model_dir())
+  res <- train_and_evaluate(model, train_spec(fn, max_steps = 2, verbose = FALSE),
+                            eval_spec(input_fn(mpg ~ drat, mtcars), steps = 1,
+                                      throttle_secs = 0, verbose = FALSE))
+  expect_null(attr(res, "history"))
+  expect_equal(res$global_step, 2L)
 })
 
 test_that("train_spec() and eval_spec() report bad arguments as pyestim errors", {

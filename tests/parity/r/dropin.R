@@ -17,13 +17,13 @@ drop_input <- function(data, ...) {
   input_fn(data, features = drop_features, response = "Species", shuffle = FALSE, ...)
 }
 
-drop_results <- function(model_dir, export_base) {
+drop_results <- function(model_dir, export_base, seed = 7L, steps = 20L) {
   est <- linear_classifier(
     feature_columns = feature_columns(column_numeric(drop_features)),
-    n_classes = 3, model_dir = model_dir, config = run_config(tf_random_seed = 7))
+    n_classes = 3, model_dir = model_dir, config = run_config(tf_random_seed = seed))
   untrained <- drop_error(variable_names(est))
   untrained_value <- drop_error(variable_value(est, "global_step"))
-  train(est, drop_input(iris, batch_size = 30, num_epochs = NULL), steps = 20)
+  train(est, drop_input(iris, batch_size = 30, num_epochs = NULL), steps = steps)
   reordered <- iris
   reordered$Species <- factor(reordered$Species, levels = rev(levels(iris$Species)))
   base <- evaluate(est, drop_input(iris))

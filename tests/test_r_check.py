@@ -1,0 +1,42 @@
+"""``R CMD check --no-manual`` of the R package (r/) finds nothing to report: its man pages
+(written by hand) document every export with the functions' own formals, and its imports are
+declared. The package's tests are left out (``--no-tests``): they run on their own (R
+testthat, before pytest, in ``bash dev.sh test``)."""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import in_ci
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _r_library():
+    """The R library the pyestim package's dependencies are in (dev.sh's, beside this
+    Python)."""
+    return os.environ.get("R_LIBS") or str(Path(sys.prefix) / "R-library")
+
+
+def test_r_cmd_check_reports_nothing(tmp_path):
+    if shutil.which("R") is None:
+        if in_ci():
+            pytest.fail("CI=true but R is not installed: R CMD check cannot run.")
+        pytest.skip("R is not installed")
+    env = dict(os.environ, R_LIBS=_r_library(), _R_CHECK_FORCE_SUGGESTS_="false")
+    built = subprocess.run(["R", "CMD", "build", str(ROOT / "r")], cwd=tmp_path, env=env,
+                           capture_output=True, text=True, timeout=300)
+    assert built.returncode == 0, built.stdout + built.stderr
+    [tarball] = tmp_path.glob("pyestim_*.tar.gz")
+    checked = subprocess.run(["R", "CMD", "check", "--no-manual", "--no-tests", tarball.name],
+                             cwd=tmp_path, env=env, capture_output=True, text=True,
+                             timeout=600)
+    out = checked.stdout + checked.stderr
+    problems = re.findall(r"^\* checking [^\n]*\.\.\. (?:NOTE|WARNING|ERROR)\n.*?(?=^\* )",
+                          out, flags=re.M | re.S)
+    assert "Status: OK" in out and checked.returncode == 0, "".join(problems) or out
