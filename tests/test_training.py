@@ -64,9 +64,9 @@ def test_verbose_specs_attach_tfestimators_history_saver_and_progress_bar():
     assert list(ts.hooks) == [saver, bar]
     es = pe.eval_spec(fn, steps=7)
     assert [type(h) for h in es.hooks] == [ProgressBarHook] and es.hooks[0].steps == 7
-    with pytest.raises(pe.PyestimTypeError, match="verbose must be TRUE/FALSE"):
+    with pytest.raises(pe.PyestimTypeError, match="verbose must be True/False"):
         pe.train_spec(fn, verbose="yes")
-    with pytest.raises(pe.PyestimTypeError, match="verbose must be TRUE/FALSE"):
+    with pytest.raises(pe.PyestimTypeError, match="verbose must be True/False"):
         pe.eval_spec(fn, verbose=None)
 
 
@@ -83,7 +83,7 @@ def test_view_metrics_resolves_as_tfestimators(recwarn):
     assert view_metrics_on(True, False, environ={"RSTUDIO": "1"}) is True
     with pytest.raises(pe.PyestimValueError, match="view_metrics must be \"auto\""):
         pe.train_spec(fn, view_metrics="always")
-    with pytest.raises(pe.PyestimTypeError, match="view_metrics must be TRUE/FALSE"):
+    with pytest.raises(pe.PyestimTypeError, match="view_metrics must be True/False"):
         pe.train_spec(fn, view_metrics=1)
     pe.train_spec(fn, view_metrics=True)
     assert not [w for w in recwarn if "metrics viewer" in str(w.message)]
