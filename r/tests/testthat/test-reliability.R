@@ -116,12 +116,15 @@ start_signal_child <- function(marker_dir, model_dir, phase) {
     "  config = run_config(save_checkpoints_steps = 100000000, log_step_count_steps = 200))",
     "fn <- input_fn(mpg ~ drat + cyl, mtcars, batch_size = 8, num_epochs = NULL)",
     "steps <- if (phase == 'resume') 3 else 100000000",
-    "result <- tryCatch({ train(model, fn, steps = steps); 'finished' },",
+    "# with an R hook, the signal mostly arrives while R code runs (called from Python)",
+    "hooks <- if (phase == 'int-hook')",
+    "  session_run_hook(after_run = function(context, values) Sys.sleep(0.002)) else NULL",
+    "result <- tryCatch({ train(model, fn, steps = steps, hooks = hooks); 'finished' },",
     "  interrupt = function(e) 'interrupted',",
     "  error = function(e) paste('error:', paste(class(e), collapse = ' ')))",
     "cat('TRAIN RESULT:', result, '\\n')",
     "cat('CHECKPOINT:', basename(latest_checkpoint(model_dir)), '\\n')",
-    "if (phase == 'int') {",
+    "if (startsWith(phase, 'int')) {",
     "  # R's own interrupt works again after train(): an R loop is interrupted by SIGINT",
     "  file.create(file.path(marker_dir, 'idle'))",
     "  idle <- tryCatch({ for (i in 1:6000) Sys.sleep(0.05); 'not interrupted' },",
@@ -176,10 +179,12 @@ resume_in_a_second_process <- function(marker_dir, model_dir, step) {
   expect_match(log, paste0("CHECKPOINT: model.ckpt-", step + 3L, " "), fixed = TRUE)
 }
 
-test_that("SIGINT during train() writes a checkpoint of the steps done and returns an interrupt", {
+for (phase in c("int", "int-hook")) test_that(paste(
+    "SIGINT during train() writes a checkpoint of the steps done and returns an interrupt",
+    if (phase == "int") "(in Python)" else "(in an R hook callback)"), {
   skip_if_no_pyestim()
   skip_on_os("windows")
-  run <- training_child("int")
+  run <- training_child(phase)
   child <- run$child; marker_dir <- run$marker_dir; model_dir <- run$model_dir
   tools::pskill(child$pid, tools::SIGINT)
   wait_for_log(child, "CHECKPOINT:")
