@@ -14,9 +14,9 @@
 """
 
 import sys
-import warnings
 
 from . import engine
+from ._before_tf import quiet_tf_layers_warnings
 
 __all__ = ["patch_deprecation_call_location", "quiet_tf_layers_warnings"]
 
@@ -43,8 +43,3 @@ def patch_deprecation_call_location():
         deprecation._call_location = _robust_call_location
     _PATCHED = True
 
-
-def quiet_tf_layers_warnings():
-    warnings.filterwarnings(
-        "ignore", category=UserWarning,
-        message=r"`tf\.layers\.[A-Za-z0-9_]+` is deprecated and will be removed")

@@ -6,9 +6,14 @@ ValueError`` keeps working, and each message says what was given, what was expec
 what to do about it.
 """
 
+from . import _lazy
 from ._root_errors import PyestimError, UnsupportedTensorFlowError
-# NanLossError is also TensorFlow's error, so code catching that keeps working.
-from .engine import NanLossDuringTrainingError as _NanLossBase
+
+# NanLossError subclasses TensorFlow's own error (code catching that keeps working), so it is
+# defined apart and loaded on first use: importing this module does not import TensorFlow
+# (the CLI raises these errors before it imports TensorFlow).
+_LAZY = {"NanLossError": "pyestim._nan_loss"}
+__getattr__, __dir__ = _lazy.attach(__name__, _LAZY)
 
 
 class PyestimValueError(PyestimError, ValueError):
@@ -110,19 +115,6 @@ class CheckpointError(PyestimValueError):
 class NotTrainedError(PyestimValueError):
     """The call needs a trained model (a checkpoint in ``model_dir``), and there is none yet:
     ``variable_names()`` / ``variable_value()`` before ``train()``."""
-
-
-class NanLossError(PyestimError, _NanLossBase):
-    """Training diverged: the loss is NaN, or a variable about to be saved is NaN or
-    infinite. ``step`` is the global step at which it was seen. A subclass of TensorFlow's
-    ``NanLossDuringTrainingError`` (a ``RuntimeError``), so code catching that still works."""
-
-    def __init__(self, message, step=None):
-        super().__init__(message)
-        self.message, self.step = message, step
-
-    def __str__(self):  # TensorFlow's class prints a fixed text; keep the message
-        return self.message
 
 
 __all__ = [

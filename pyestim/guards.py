@@ -9,9 +9,8 @@
 * **A train_op that never increments global_step** would make ``train(steps=)`` loop forever
   (TensorFlow only warns): :class:`GlobalStepGuard` stops after :data:`STALLED_STEPS` steps
   with ``global_step`` unchanged.
-* **Ctrl-C and preemption.** :func:`interruptible` turns SIGINT (Ctrl-C; not under R, whose
-  interrupt reticulate hands over with a handler of its own, left alone) and
-  SIGTERM (how schedulers and cloud preemption stop a job) received after the first step
+* **Ctrl-C and preemption.** :func:`interruptible` turns SIGINT (Ctrl-C; in Python, and
+  in R, where it replaces reticulate's handler during ``train()``) and SIGTERM (how schedulers and cloud preemption stop a job) received after the first step
   into a request to stop after the current step: tf.estimator then ends the session as after
   its last step, which writes a checkpoint of the steps done, and the signal is raised again
   (KeyboardInterrupt; SIGTERM with its previous handler). A signal before the first step acts
@@ -138,13 +137,12 @@ def _install(state, signum):
     previous = signal.getsignal(signum)
     if previous is None or previous == signal.SIG_IGN:
         return None  # a handler not installed from Python, or an ignored signal: leave it
-    if signum == signal.SIGINT and previous is not signal.default_int_handler:
-        # An embedding's own handler (reticulate's under R turns R's interrupt into one
-        # that returns control to R): deferring it would lose that, so leave it.
-        return None
+
+    def again(received, frame):
+        _deliver(received, previous)
 
     def handler(received, frame):
-        signal.signal(received, previous)  # a second signal acts at once
+        signal.signal(received, again)  # a second signal acts at once
         if state["steps"] == 0:
             _deliver(received, previous)
             return
@@ -159,8 +157,11 @@ def _install(state, signum):
 
 def _deliver(signum, previous):
     """Act on ``signum`` as its ``previous`` handler would; SIGINT always ends in
-    KeyboardInterrupt (an embedding's handler, e.g. reticulate's under R, may only set a flag;
-    the KeyboardInterrupt is what returns control to R as an interrupt)."""
+    KeyboardInterrupt. Under R, ``previous`` is reticulate's SIGINT handler, which raises
+    KeyboardInterrupt only when R has an interrupt pending, and R has none here (pyestim's
+    handler had the signal): the KeyboardInterrupt raised here is what returns control to R,
+    as an interrupt (reticulate turns a KeyboardInterrupt into one; the R package then puts
+    reticulate's own SIGINT handler back, see ``r/R/train.R``)."""
     if callable(previous):
         previous(signum, None)
     elif signum != signal.SIGINT:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import pyestim
-from pyestim import cli
+from pyestim import cli, jobs
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -110,7 +110,7 @@ def test_model_dir_in_an_unwritable_folder_is_refused(tmp_path, monkeypatch):
 
 
 def test_without_model_dir_the_job_says_where_the_model_went_and_how_to_resume():
-    note = cli.model_dir_note("/tmp/pyestim_mnist_abc", given=False)
+    note = jobs.model_dir_note("/tmp/pyestim_mnist_abc", given=False)
     assert "a new temporary folder" in note
     assert "pyestim mnist --model-dir /tmp/pyestim_mnist_abc" in note
-    assert cli.model_dir_note("/m", given=True) == "model_dir: /m"
+    assert jobs.model_dir_note("/m", given=True) == "model_dir: /m"

@@ -641,3 +641,40 @@ def _fuzz_endless_inputs(est, case, call):
 
 def test_endless_inputs_never_hang(endless_estimator):
     _fuzz_endless_inputs(endless_estimator)
+
+
+# --------------------------------------------------------------------------------------------
+# NaN / Inf / None that the user lets through (allow_nonfinite=True) reach train(), evaluate()
+# and predict(): each call ends, under a time limit, with a result or a pyestim error (a NaN
+# loss is NanLossError), never a hang or a raw TensorFlow error.
+
+_ALLOWED_OUTCOMES = collections.Counter()
+
+
+@settings(max_examples=10 * SCALE, **SETTINGS)
+@given(case=columns_with_bad_values(), call=st.sampled_from(["train", "evaluate", "predict"]),
+       how=st.sampled_from(["numpy_input_fn", "input_fn"]))
+def _fuzz_allowed_non_finite_values_through_the_estimator(est, case, call, how):
+    col, first, bad = case
+    if col.ndim != 1 or bad is None and col.dtype == object:
+        col = np.asarray(col, dtype=np.float64).reshape(-1)[:max(1, len(col))]
+    labels = np.arange(len(col)) % 2
+    if how == "numpy_input_fn":
+        fn = pyestim.numpy_input_fn({"f": col}, labels if call != "predict" else None,
+                                    shuffle=False, num_epochs=1, allow_nonfinite=True)
+    else:
+        frame = pd.DataFrame({"f": col, "y": labels})
+        fn = pyestim.input_fn(frame, "f", "y" if call != "predict" else None, num_epochs=1,
+                              allow_nonfinite=True)
+    method = {"train": lambda: pyestim.train(est, fn, steps=2),
+              "evaluate": lambda: pyestim.evaluate(est, fn),
+              "predict": lambda: pyestim.predict(est, fn)}[call]
+    result = only_pyestim_errors(method, _ALLOWED_OUTCOMES)
+    if result is not None:
+        record(_ALLOWED_OUTCOMES, f"{call}: finished")
+
+
+def test_allowed_non_finite_values_end_with_a_result_or_a_pyestim_error(endless_estimator):
+    _ALLOWED_OUTCOMES.clear()
+    _fuzz_allowed_non_finite_values_through_the_estimator(endless_estimator)
+    assert sum(_ALLOWED_OUTCOMES.values()) > 0

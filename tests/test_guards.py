@@ -173,18 +173,26 @@ _CHILD = textwrap.dedent("""
         runs.append(1)
         if len(runs) == 30:
             open({ready!r}, "w").close()
+    import signal
+    def embedding_handler(signum, frame):  # like reticulate's, with no R interrupt pending
+        print("EMBEDDING-HANDLER", flush=True)
+    if {embedding!r}:
+        signal.signal(signal.SIGINT, embedding_handler)
     try:
         pyestim.train(est, fn, steps=100000, hooks=session_run_hook(after_run=after_run))
     except KeyboardInterrupt:
         print("KEYBOARD-INTERRUPT", flush=True)
+        if {embedding!r}:
+            print("RESTORED", signal.getsignal(signal.SIGINT) is embedding_handler, flush=True)
         sys.exit(3)
     print("RETURNED", flush=True)
 """)
 
 
-def _interrupted_run(tmp_path, signum):
+def _interrupted_run(tmp_path, signum, embedding=False):
     model_dir, ready = str(tmp_path / "m"), str(tmp_path / "ready")
-    script = _CHILD.format(tests=os.path.dirname(__file__), model_dir=model_dir, ready=ready)
+    script = _CHILD.format(tests=os.path.dirname(__file__), model_dir=model_dir, ready=ready,
+                           embedding=embedding)
     child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True)
     try:
@@ -216,6 +224,19 @@ def test_interrupt_writes_a_checkpoint_and_the_next_train_resumes(tmp_path, sign
     pyestim.train(est, toy_input(toy_data), steps=1)
     assert any(f"Resuming training from step {step} " in line for line in tf_log)
     assert global_step_of(model_dir) == step + 1
+
+
+def test_interrupt_under_an_embeddings_sigint_handler_writes_a_checkpoint_too(tmp_path):
+    # Under R, reticulate has its own SIGINT handler, which raises KeyboardInterrupt only when
+    # R has an interrupt pending. train() defers SIGINT there too, then raises
+    # KeyboardInterrupt itself (R sees an interrupt) and puts the embedding's handler back.
+    model_dir, code, out, err = _interrupted_run(tmp_path, signal.SIGINT, embedding=True)
+    assert code == 3 and "KEYBOARD-INTERRUPT" in out, err[-3000:]
+    assert "RESTORED True" in out
+    assert "stopping after this step and writing a checkpoint" in err
+    step = global_step_of(model_dir)
+    assert step >= 30
+    assert f"Training stopped by SIGINT after {step} step(s)" in err
 
 
 # 4. Canned estimators and non-numeric data -----------------------------------------------------

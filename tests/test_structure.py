@@ -46,10 +46,58 @@ def _imported_modules(path, node):
     return [prefix] + [f"{prefix}.{a.name}" for a in node.names]
 
 
+def _string_table(node):
+    """The dict of a ``_LAZY = {...}`` assignment whose values are all module names (strings),
+    else {} (pyestim.tf's ``_LAZY`` holds builders, not module names)."""
+    if not (isinstance(node, ast.Assign) and isinstance(node.value, ast.Dict) and any(
+            isinstance(t, ast.Name) and t.id == "_LAZY" for t in node.targets)):
+        return {}
+    if not all(isinstance(v, ast.Constant) and isinstance(v.value, str)
+               for v in node.value.values):
+        return {}
+    return ast.literal_eval(node.value)
+
+
+def _lazy_table(path):
+    """A module's ``_LAZY`` table (public name -> defining module, see pyestim/_lazy.py)."""
+    for node in _tree(path).body:
+        if _string_table(node):
+            return _string_table(node)
+    return {}
+
+
+PACKAGE_LAZY = _lazy_table(ROOT / "__init__.py")
+
+
+def _lazy_imports(path):
+    """Imports made by name at run time, which an import statement does not show: the values
+    of the module's ``_LAZY`` table and the string given to ``_lazy.load(...)``, each with the
+    node that makes it."""
+    tree = _tree(path)
+    found = [(node, name) for node in tree.body for name in _string_table(node).values()]
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+                node.func.attr == "load" and isinstance(node.func.value, ast.Name) and \
+                node.func.value.id == "_lazy":
+            assert node.args and isinstance(node.args[0], ast.Constant), \
+                f"{_rel(path)}:{node.lineno}: _lazy.load() needs a string literal"
+            found.append((node, node.args[0].value))
+    return found
+
+
 def _imports(path):
-    return [(node, name) for node in ast.walk(_tree(path))
-            if isinstance(node, (ast.Import, ast.ImportFrom))
-            for name in _imported_modules(path, node)]
+    """(node, module) for every module a module imports: import statements, with a name the
+    package loads lazily (``from pyestim import train``) resolved to the module defining it,
+    and the lazy imports (:func:`_lazy_imports`)."""
+    found = []
+    for node in ast.walk(_tree(path)):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            names = _imported_modules(path, node)
+            found += [(node, name) for name in names]
+            if isinstance(node, ast.ImportFrom) and names[0] == "pyestim":
+                found += [(node, PACKAGE_LAZY[a.name]) for a in node.names
+                          if a.name in PACKAGE_LAZY]
+    return found + _lazy_imports(path)
 
 
 def test_the_checks_see_the_modules():
@@ -141,6 +189,46 @@ def _cycle(graph):
 
 def test_no_import_cycle():
     assert _cycle(_graph()) is None
+
+
+def test_the_lazy_imports_are_edges_of_the_import_graph():
+    graph = _graph()
+    # `from . import _lazy; ... _lazy.load("pyestim.jobs")` in the CLI
+    assert "pyestim.jobs" in graph["pyestim.cli"]
+    # errors.py's _LAZY table
+    assert "pyestim._nan_loss" in graph["pyestim.errors"]
+    # `from . import estimator_spec`-style imports of a lazily loaded public name
+    assert PACKAGE_LAZY["train"] == "pyestim.estimator"
+
+
+def test_a_lazy_import_cycle_is_found():
+    graph = _graph()
+    graph["pyestim.engine"] = graph["pyestim.engine"] | {"pyestim.errors"}
+    graph["pyestim._nan_loss"] = graph["pyestim._nan_loss"] | {"pyestim.engine"}
+    assert _cycle(graph) is not None
+
+
+def test_only_the_lazy_module_imports_by_name():
+    pattern = re.compile(r"\bimport_module\(|\b__import__\(")
+    offenders = [f"{_rel(p)}:{i}" for p in MODULES if p.name != "_lazy.py"
+                 for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+                 if pattern.search(line)]
+    assert offenders == []
+
+
+def test_every_public_name_is_loaded_from_the_module_that_defines_it():
+    import importlib
+
+    import pyestim
+
+    for name in pyestim.__all__:
+        if name in PACKAGE_LAZY:
+            assert getattr(pyestim, name) is getattr(
+                importlib.import_module(PACKAGE_LAZY[name]), name), name
+        else:  # a submodule (pyestim.tf)
+            assert getattr(pyestim, name) is importlib.import_module(f"pyestim.{name}"), name
+    assert sorted(PACKAGE_LAZY) == sorted(n for n in pyestim.__all__ if n in PACKAGE_LAZY)
+    assert set(pyestim.__all__) - set(PACKAGE_LAZY) == {"tf"}
 
 
 def test_the_cycle_check_finds_a_cycle():

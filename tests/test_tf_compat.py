@@ -73,13 +73,15 @@ def test_release_candidate_versions_are_read():
     assert _tf_compat._parse("2.21") == (2, 21, 0)
 
 
-def test_import_on_an_untested_tensorflow_fails_with_pyestims_error():
+def test_first_use_on_an_untested_tensorflow_fails_with_pyestims_error():
     # TensorFlow imported first and made to say it is 2.22: pyestim must stop at its own
-    # check, before tensorflow_estimator is imported at all.
+    # check, before tensorflow_estimator is imported at all. `import pyestim` does not
+    # import TensorFlow (it loads names on first use): the check runs at the first use.
     code = ("import sys, tensorflow\n"
             "tensorflow.__version__ = '2.22.0'\n"
+            "import pyestim\n"
             "try:\n"
-            "    import pyestim\n"
+            "    pyestim.estimator\n"
             "except Exception as e:\n"
             "    print(type(e).__name__, '|', e)\n"
             "    print('estimator imported:', 'tensorflow_estimator' in sys.modules)\n")

@@ -42,13 +42,13 @@ import re
 import sys
 import types
 
+from .._before_tf import FIRST_CURRENT, use_legacy_keras
 from .._root_errors import UnsupportedTensorFlowError
 
 __all__ = ["apply", "attach_estimator", "check_version", "installed_tensorflow_version",
            "stack_name", "stack_summary", "REFERENCE", "NEWEST_TESTED"]
 
 REFERENCE = (2, 15)       # tf.estimator built in
-FIRST_CURRENT = (2, 16)   # tf.estimator removed: tensorflow-estimator + this layer
 NEWEST_TESTED = (2, 21)
 
 SUPPORTED = ("TensorFlow 2.15 (the reference stack: tensorflow-cpu==2.15.1, "
@@ -237,9 +237,7 @@ def attach_estimator(v1, v2):
 
 
 def _use_legacy_keras():
-    wanted = os.environ.get("TF_USE_LEGACY_KERAS")
-    if wanted not in ("1", "true", "True"):
-        os.environ["TF_USE_LEGACY_KERAS"] = "1"
+    use_legacy_keras()
     if importlib.util.find_spec("tf_keras") is None:
         raise _error(
             "TensorFlow {}.{} needs the tf-keras package (Keras 2) for tf.estimator and "

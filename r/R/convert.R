@@ -28,6 +28,12 @@ with_python_errors <- function(expr, call = sys.call(sys.parent())) {
   reticulate::py_clear_last_error()
   tryCatch(in_r_language(expr), error = function(e) {
     cond <- python_condition(e, call)
+    if (inherits(cond, "KeyboardInterrupt")) {
+      # Python's KeyboardInterrupt (Ctrl-C while Python ran; train() first writes a
+      # checkpoint of the steps done): reticulate >= 1.36 signals it as an R interrupt
+      # itself, older ones as an error. Either way the caller sees an interrupt.
+      cond <- structure(class = c("interrupt", "condition"), list(message = "", call = call))
+    }
     if (inherits(cond, "interrupt")) {
       # An interrupt (Ctrl-C) that arrived while R code called by Python was running: the
       # caller sees an interrupt again, not an error.

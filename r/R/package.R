@@ -198,7 +198,13 @@ load_pyestim <- function() {
     stop(pyestim_unavailable(sprintf(
       "Python module pyestim not found in %s: %s", python, fix_hint)))
   }
-  module <- tryCatch(reticulate::import("pyestim", convert = FALSE), error = function(e) e)
+  # `import pyestim` loads its names on first use (it does not import TensorFlow): load one,
+  # so that a missing or unsupported TensorFlow is reported here, as pyestim being unusable.
+  module <- tryCatch({
+    loaded <- reticulate::import("pyestim", convert = FALSE)
+    reticulate::py_get_attr(loaded, "estimator")
+    loaded
+  }, error = function(e) e)
   if (inherits(module, "error")) {
     err <- reticulate::py_last_error()
     why <- if (!is.null(err)) paste0(err$type, ": ", err$value) else conditionMessage(module)

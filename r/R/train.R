@@ -32,6 +32,7 @@ train.tf_estimator <- function(object, input_fn, steps = NULL, hooks = NULL,
                                max_steps = NULL, saving_listeners = NULL, ...) {
   call <- generic_call("train")
   check_dots_empty(...)
+  on.exit(restore_interrupt_handler(), add = TRUE)
   history <- pycall("train", list(
     object = as_py_estimator(object),
     input_fn = as_py_function(input_fn, "input_fn"),
@@ -181,6 +182,18 @@ check_dots_empty <- function(...) {
     given[!nzchar(given)] <- "<unnamed>"
     stop(sprintf("Unknown argument(s): %s.", paste(given, collapse = ", ")), call. = FALSE)
   }
+  invisible()
+}
+
+# While it trains, pyestim's train() handles SIGINT itself (an interrupt stops training after
+# the current step, writes a checkpoint of the steps done, then returns control to R as an
+# interrupt). Setting a SIGINT handler from Python replaces reticulate's C-level handler,
+# which tells R of an interrupt: put reticulate's back (it exports no API for this; reticulate
+# >= 1.36 has install_interrupt_handlers(), older ones poll R's interrupt flag instead).
+restore_interrupt_handler <- function() {
+  install <- tryCatch(utils::getFromNamespace("install_interrupt_handlers", "reticulate"),
+                      error = function(e) NULL)
+  if (is.function(install) && reticulate::py_available()) install()
   invisible()
 }
 

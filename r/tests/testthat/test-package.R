@@ -29,13 +29,8 @@ test_that("library(pyestim) loads without touching Python and tf is delay-loaded
   expect_match(out, "message: .*run install_pyestim\\(\\)")
 })
 
-test_that("a Python without pyestim is named in the message", {
-  skip_if_no_pyestim()
-  candidates <- c("/usr/bin/python3", Sys.which("python3"))
-  python <- candidates[nzchar(candidates) & file.exists(candidates)][1]
-  skip_if(is.na(python), "no python3 found")
-  has <- system2(python, c("-c", shQuote("import pyestim")), stdout = FALSE, stderr = FALSE)
-  skip_if(has == 0, "the python3 on PATH has pyestim")
+# The message of the first pyestim call in a new Rscript with the environment `env`.
+first_call_message <- function(env) {
   script <- tempfile(fileext = ".R")
   writeLines(c(
     "library(pyestim)",
@@ -43,10 +38,38 @@ test_that("a Python without pyestim is named in the message", {
     "cat(conditionMessage(e), '\\n')"
   ), script)
   out <- suppressWarnings(system2(file.path(R.home("bin"), "Rscript"), script, stdout = TRUE,
-                                  stderr = TRUE, env = c(paste0("RETICULATE_PYTHON=", python))))
-  out <- paste(out, collapse = "\n")
+                                  stderr = TRUE, env = env))
+  paste(out, collapse = "\n")
+}
+
+test_that("a Python without pyestim is named in the message", {
+  skip_if_no_pyestim()
+  candidates <- c("/usr/bin/python3", Sys.which("python3"))
+  python <- candidates[nzchar(candidates) & file.exists(candidates)][1]
+  skip_if(is.na(python), "no python3 found")
+  has <- system2(python, c("-c", shQuote("import pyestim")), stdout = FALSE, stderr = FALSE)
+  skip_if(has == 0, "the python3 on PATH has pyestim")
+  out <- first_call_message(c(paste0("RETICULATE_PYTHON=", python)))
   expect_match(out, "Python module pyestim not found in", fixed = TRUE)
   expect_match(out, "dev.sh setup", fixed = TRUE)
+})
+
+test_that("a Python with pyestim but without TensorFlow is named in the message", {
+  # `import pyestim` alone does not import TensorFlow; the R package loads a name at once,
+  # so the missing TensorFlow is reported when pyestim is loaded, not at some later call.
+  skip_if_no_pyestim()
+  python <- "/usr/bin/python3"
+  skip_if(!file.exists(python), "no /usr/bin/python3")
+  has_tf <- system2(python, c("-c", shQuote("import tensorflow")), stdout = FALSE,
+                    stderr = FALSE)
+  skip_if(has_tf == 0, "/usr/bin/python3 has TensorFlow")
+  source_root <- dirname(dirname(reticulate::py_to_r(
+    reticulate::py_get_attr(reticulate::import("pyestim"), "__file__"))))
+  out <- first_call_message(c(paste0("RETICULATE_PYTHON=", python),
+                               paste0("PYTHONPATH=", source_root)))
+  expect_match(out, "Python module pyestim was found in", fixed = TRUE)
+  expect_match(out, "could not be imported (UnsupportedTensorFlowError: TensorFlow is not installed",
+               fixed = TRUE)
 })
 
 test_that("pyestim_available() is TRUE with the configured Python", {

@@ -98,3 +98,125 @@ for (r_hook in c(FALSE, TRUE)) {
     resume_and_check(run$model_dir)
   })
 }
+
+# ---------------------------------------------------------------------------------------------
+# An interrupt or SIGTERM while train() runs writes a checkpoint of the steps done (issue 11,
+# point 5). The child trains with no periodic checkpoint but step 0's, so a checkpoint at the
+# step the log names can only be the one written on the signal.
+
+start_signal_child <- function(marker_dir, model_dir, phase) {
+  script <- file.path(marker_dir, "signal.R")
+  writeLines(c(
+    "library(pyestim)",
+    "args <- commandArgs(trailingOnly = TRUE)",
+    "model_dir <- args[1]; marker_dir <- args[2]; phase <- args[3]",
+    "writeLines(as.character(Sys.getpid()), file.path(marker_dir, paste0('pid-', phase)))",
+    "model <- linear_regressor(feature_columns(column_numeric('drat', 'cyl')),",
+    "  model_dir = model_dir,",
+    "  config = run_config(save_checkpoints_steps = 100000000, log_step_count_steps = 200))",
+    "fn <- input_fn(mpg ~ drat + cyl, mtcars, batch_size = 8, num_epochs = NULL)",
+    "steps <- if (phase == 'resume') 3 else 100000000",
+    "# with an R hook, the signal mostly arrives while R code runs (called from Python); the",
+    "# hook computes (Sys.sleep() would take SIGINT itself: see the README, Reliability)",
+    "hooks <- if (phase == 'int-hook') session_run_hook(after_run = function(context, values)",
+    "  for (i in 1:20) sum(sqrt(seq_len(5000)))) else NULL",
+    "result <- tryCatch({ train(model, fn, steps = steps, hooks = hooks); 'finished' },",
+    "  interrupt = function(e) 'interrupted',",
+    "  error = function(e) paste('error:', paste(class(e), collapse = ' ')))",
+    "cat('TRAIN RESULT:', result, '\\n')",
+    "cat('CHECKPOINT:', basename(latest_checkpoint(model_dir)), '\\n')",
+    "if (startsWith(phase, 'int')) {",
+    "  # R's own interrupt works again after train(): an R loop is interrupted by SIGINT",
+    "  file.create(file.path(marker_dir, 'idle'))",
+    "  idle <- tryCatch({ for (i in 1:6000) Sys.sleep(0.05); 'not interrupted' },",
+    "    interrupt = function(e) 'interrupted')",
+    "  cat('R LOOP:', idle, '\\n')",
+    "}",
+    "quit(status = 0)"), script)
+  out <- file.path(marker_dir, paste0("out-", phase, ".txt"))
+  system2(file.path(R.home("bin"), "Rscript"),
+          c(shQuote(script), shQuote(model_dir), shQuote(marker_dir), phase),
+          stdout = out, stderr = out, wait = FALSE)
+  pid_file <- file.path(marker_dir, paste0("pid-", phase))
+  expect_true(wait_for(function() file.exists(pid_file), 60), info = "no pid file")
+  list(pid = as.integer(readLines(pid_file)), out = out)
+}
+
+read_log <- function(out) paste(readLines(out, warn = FALSE), collapse = "\n")
+
+# Waits for the log to match `pattern`; kills the child and fails when it does not (hang guard).
+wait_for_log <- function(child, pattern, timeout = 120) {
+  found <- wait_for(function() grepl(pattern, read_log(child$out)), timeout)
+  if (!found) {
+    tools::pskill(child$pid, tools::SIGKILL)
+    fail(paste0("no line matching '", pattern, "' in:\n", read_log(child$out)))
+  }
+  found
+}
+
+# A child training with steps running (its log shows a step after the first), in a new folder.
+training_child <- function(phase) {
+  marker_dir <- tempfile(paste0("pyestim-", phase, "-"))
+  dir.create(marker_dir)
+  model_dir <- file.path(marker_dir, "model")
+  child <- start_signal_child(marker_dir, model_dir, phase)
+  # a step after the first (a signal during the first step acts at once, rolling the start back)
+  wait_for_log(child, "step = [1-9][0-9]*")
+  list(child = child, marker_dir = marker_dir, model_dir = model_dir)
+}
+
+stopped_at_step <- function(log, signal_name) {
+  found <- regmatches(log, regexpr(paste0("Training stopped by ", signal_name,
+                                          " after [0-9]+ step"), log))
+  expect_length(found, 1L)
+  as.integer(sub(" step$", "", sub(".* after ", "", found)))
+}
+
+resume_in_a_second_process <- function(marker_dir, model_dir, step) {
+  child <- start_signal_child(marker_dir, model_dir, "resume")
+  wait_for_log(child, "CHECKPOINT:")
+  log <- read_log(child$out)
+  expect_match(log, paste0("Resuming training from step ", step, " "), fixed = TRUE)
+  expect_match(log, "TRAIN RESULT: finished", fixed = TRUE)
+  expect_match(log, paste0("CHECKPOINT: model.ckpt-", step + 3L, " "), fixed = TRUE)
+}
+
+for (phase in c("int", "int-hook")) test_that(paste(
+    "SIGINT during train() writes a checkpoint of the steps done and returns an interrupt",
+    if (phase == "int") "(in Python)" else "(in an R hook callback)"), {
+  skip_if_no_pyestim()
+  skip_on_os("windows")
+  run <- training_child(phase)
+  child <- run$child; marker_dir <- run$marker_dir; model_dir <- run$model_dir
+  tools::pskill(child$pid, tools::SIGINT)
+  wait_for_log(child, "CHECKPOINT:")
+  log <- read_log(child$out)
+  expect_match(log, "Received SIGINT: stopping after this step", fixed = TRUE, info = log)
+  expect_match(log, "TRAIN RESULT: interrupted", fixed = TRUE)
+  step <- stopped_at_step(log, "SIGINT")
+  expect_gt(step, 0L)
+  expect_match(log, paste0("CHECKPOINT: model.ckpt-", step, " "), fixed = TRUE)
+  # reticulate's interrupt handler is back: R code is interrupted again
+  expect_true(wait_for(function() file.exists(file.path(marker_dir, "idle")), 60))
+  Sys.sleep(0.5)  # let the loop start (a SIGINT before it is caught by it all the same)
+  tools::pskill(child$pid, tools::SIGINT)
+  wait_for_log(child, "R LOOP:")
+  expect_match(read_log(child$out), "R LOOP: interrupted", fixed = TRUE)
+  resume_in_a_second_process(marker_dir, model_dir, step)
+})
+
+test_that("SIGTERM to an Rscript during train() writes a checkpoint; the next train() resumes", {
+  skip_if_no_pyestim()
+  skip_on_os("windows")
+  run <- training_child("term")
+  child <- run$child; marker_dir <- run$marker_dir; model_dir <- run$model_dir
+  tools::pskill(child$pid, tools::SIGTERM)
+  expect_true(wait_for(function() !process_alive(child$pid), 120))
+  log <- read_log(child$out)
+  expect_match(log, "Received SIGTERM: stopping after this step", fixed = TRUE)
+  expect_no_match(log, "TRAIN RESULT:", fixed = TRUE)  # SIGTERM then ends the process
+  step <- stopped_at_step(log, "SIGTERM")
+  expect_gt(step, 0L)
+  expect_equal(checkpoint_step(model_dir), step)
+  resume_in_a_second_process(marker_dir, model_dir, step)
+})

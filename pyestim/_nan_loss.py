@@ -1,0 +1,23 @@
+"""pyestim.errors.NanLossError, apart from :mod:`pyestim.errors` because its base is
+TensorFlow's ``NanLossDuringTrainingError`` (importing it imports TensorFlow)."""
+
+from ._root_errors import PyestimError
+from .engine import NanLossDuringTrainingError as _NanLossBase
+
+__all__ = ["NanLossError"]
+
+
+class NanLossError(PyestimError, _NanLossBase):
+    """Training diverged: the loss is NaN, or a variable about to be saved is NaN or
+    infinite. ``step`` is the global step at which it was seen. A subclass of TensorFlow's
+    ``NanLossDuringTrainingError`` (a ``RuntimeError``), so code catching that still works."""
+
+    def __init__(self, message, step=None):
+        super().__init__(message)
+        self.message, self.step = message, step
+
+    def __str__(self):  # TensorFlow's class prints a fixed text; keep the message
+        return self.message
+
+
+NanLossError.__module__ = "pyestim.errors"
