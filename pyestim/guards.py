@@ -16,7 +16,10 @@
   (KeyboardInterrupt; SIGTERM with its previous handler). A signal before the first step acts
   at once (the failed start is rolled back); a second signal acts at once too. The next
   ``train()`` logs the step it resumes from (:func:`log_resume`). Anchor: Keras'
-  ``BackupAndRestore``.
+  ``BackupAndRestore``. A caller that takes Ctrl-C itself while one of the hook callbacks it
+  gave runs (R's interrupt condition, when the signal lands in R code that checks for
+  interrupts, such as ``Sys.sleep()``) hands it over with :func:`defer_interrupt`: it is then
+  treated as that SIGINT, by the same rules.
 """
 
 import contextlib
@@ -31,8 +34,9 @@ from ._lang import code
 from .errors import EndlessInputError, GlobalStepError
 from .inputs import repeats_forever
 
-__all__ = ["PREDICT_ROW_LIMIT", "STALLED_STEPS", "refuse_endless", "bounded_rows",
-           "GlobalStepGuard", "InterruptHook", "interruptible", "log_resume"]
+__all__ = ["PREDICT_ROW_LIMIT", "STALLED_STEPS", "INTERRUPTED", "refuse_endless", "bounded_rows",
+           "GlobalStepGuard", "InterruptHook", "interruptible", "hook_callback", "defer_interrupt",
+           "log_resume"]
 
 #: ``predict()`` without ``as_iterable`` refuses to collect more rows than this from an input
 #: function it cannot see into (``PYESTIM_PREDICT_ROW_LIMIT`` overrides it).
@@ -40,6 +44,10 @@ PREDICT_ROW_LIMIT = 10_000_000
 
 #: ``train()`` stops after this many steps in a row with ``global_step`` unchanged.
 STALLED_STEPS = 10
+
+# Per thread: the state of the train() call running in it (set by interruptible()) and the
+# hook callback being called (set by hook_callback()).
+_local = threading.local()
 
 
 def refuse_endless(fn, call, steps=None, as_iterable=False):
@@ -133,6 +141,18 @@ class InterruptHook(tf.compat.v1.train.SessionRunHook):
             run_context.request_stop()
 
 
+def _request_stop(state, signum, source):
+    """Stop after the current step because of ``signum`` (received as ``source``); a second
+    signal then acts at once."""
+    state["signal"] = signum
+    again = state["again"].get(signum)
+    if again is not None:
+        signal.signal(signum, again)
+    engine.tf_logger().warning(
+        "Received %s: stopping after this step and writing a checkpoint (send it again to "
+        "stop at once).", source)
+
+
 def _install(state, signum):
     previous = signal.getsignal(signum)
     if previous is None or previous == signal.SIG_IGN:
@@ -142,15 +162,13 @@ def _install(state, signum):
         _deliver(received, previous)
 
     def handler(received, frame):
-        signal.signal(received, again)  # a second signal acts at once
         if state["steps"] == 0:
+            signal.signal(received, again)  # a second signal acts at once
             _deliver(received, previous)
             return
-        state["signal"] = received
-        engine.tf_logger().warning(
-            "Received %s: stopping after this step and writing a checkpoint (send it again to "
-            "stop at once).", signal.Signals(received).name)
+        _request_stop(state, received, signal.Signals(received).name)
 
+    state["again"][signum] = again
     signal.signal(signum, handler)
     return previous
 
@@ -178,8 +196,9 @@ def interruptible():
     current step (tf.estimator writes its end-of-training checkpoint), then the signal is
     raised again. Yields the hook to add to the call's hooks. Outside the main thread the
     signals are left alone."""
-    state = {"signal": None, "steps": 0}
+    state = {"signal": None, "steps": 0, "again": {}}
     previous = {}
+    outer, _local.training = getattr(_local, "training", None), state
     if threading.current_thread() is threading.main_thread():
         for signum in (signal.SIGINT, signal.SIGTERM):
             with contextlib.suppress(ValueError, TypeError, OSError):
@@ -189,6 +208,7 @@ def interruptible():
     try:
         yield InterruptHook(state)
     finally:
+        _local.training = outer
         for signum, old in previous.items():
             with contextlib.suppress(ValueError, TypeError, OSError):
                 signal.signal(signum, old)
@@ -198,6 +218,52 @@ def interruptible():
             "train() again resumes from it.", signal.Signals(state["signal"]).name,
             state["steps"])
         _deliver(state["signal"], previous.get(state["signal"], signal.SIG_DFL))
+
+
+class _Interrupted:
+    """What a hook callback interrupted by its caller returns once the interrupt is deferred:
+    the hook then does nothing more for this step (a logging formatter logs this text)."""
+
+    def __repr__(self):
+        return "(interrupted: stopping after this step)"
+
+    __str__ = __repr__
+
+
+#: Returned in place of a hook callback's value when :func:`defer_interrupt` deferred an
+#: interrupt that arrived in it.
+INTERRUPTED = _Interrupted()
+
+
+@contextlib.contextmanager
+def hook_callback(fn):
+    """Marks ``fn`` as the hook callback being called (a ``session_run_hook()`` function, a
+    logging formatter) while the block runs: an interrupt its caller takes in it may be
+    deferred (:func:`defer_interrupt`)."""
+    outer, _local.callback = getattr(_local, "callback", None), fn
+    try:
+        yield
+    finally:
+        _local.callback = outer
+
+
+def defer_interrupt(fn, how):
+    """An interrupt that the caller of pyestim took itself while ``fn`` ran (R's interrupt
+    condition: Ctrl-C landed in R code that checks for interrupts); ``how`` says so in the log.
+
+    True when it becomes a request to stop after the current step, as SIGINT during
+    ``train()`` does: ``fn`` is the hook callback being called (:func:`hook_callback`) in a
+    ``train()`` past its first step, and no signal came before. The caller then returns
+    :data:`INTERRUPTED` from ``fn``. False otherwise (before the first step, a second
+    interrupt, outside ``train()``, in a model or input function): the caller raises the
+    interrupt at once."""
+    state = getattr(_local, "training", None)
+    if state is None or fn is None or getattr(_local, "callback", None) is not fn:
+        return False
+    if state["steps"] == 0 or state["signal"] is not None:
+        return False
+    _request_stop(state, signal.SIGINT, f"SIGINT ({how})")
+    return True
 
 
 def log_resume(checkpoint):

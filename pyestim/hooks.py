@@ -15,6 +15,7 @@ import time
 import numpy as np
 import tensorflow as tf
 
+from . import guards
 from ._args import (as_bool, as_count, as_list, as_path, as_positive, at_most_one,
                     exactly_one)
 from ._lang import code, idiom
@@ -88,9 +89,22 @@ def hook_logging_tensor(tensors, every_n_iter=None, every_n_secs=None, formatter
             f"or {code('at_end=True')}.")
     if formatter is not None and not callable(formatter):
         raise HookError(f"formatter must be a function, got {type(formatter).__name__}.")
-    return tf.compat.v1.train.LoggingTensorHook(
+    return _LoggingTensorHook(
         tensors=tensors, every_n_iter=every_n_iter, every_n_secs=every_n_secs,
         formatter=formatter, at_end=at_end)
+
+
+class _LoggingTensorHook(tf.compat.v1.train.LoggingTensorHook):
+    """TensorFlow's LoggingTensorHook, its formatter called as a hook callback (an interrupt
+    its caller takes in it can be deferred: :func:`pyestim.guards.defer_interrupt`)."""
+
+    def after_run(self, run_context, run_values):
+        with guards.hook_callback(self._formatter):
+            super().after_run(run_context, run_values)
+
+    def end(self, session):
+        with guards.hook_callback(self._formatter):
+            super().end(session)
 
 
 def _of_type(value, cls, name, what):
@@ -408,21 +422,30 @@ class CallbackHook(SessionRunHook):
                 raise HookError(
                     f"session_run_hook({name}=) must be a function, got {type(fn).__name__}.")
         self.callbacks = given
+        self._interrupted = False
 
-    def begin(self):
-        if self.callbacks["begin"] is not None:
-            self.callbacks["begin"]()
-
-    def after_create_session(self, session, coord):
-        if self.callbacks["after_create_session"] is not None:
-            self.callbacks["after_create_session"](session, coord)
-
-    def before_run(self, run_context):
-        fn = self.callbacks["before_run"]
+    def _call(self, name, *args):
+        fn = self.callbacks[name]
         if fn is None:
             return None
-        result = fn(run_context)
-        if result is None or isinstance(result, SessionRunArgs):
+        with guards.hook_callback(fn):
+            return fn(*args)
+
+    def begin(self):
+        self._interrupted = False
+        self._call("begin")
+
+    def after_create_session(self, session, coord):
+        self._call("after_create_session", session, coord)
+
+    def before_run(self, run_context):
+        result = self._call("before_run", run_context)
+        # An interrupt deferred in before_run: the step runs without its fetches, and its
+        # after_run is not called (it would get no values).
+        self._interrupted = result is guards.INTERRUPTED
+        if result is None or self._interrupted:
+            return None
+        if isinstance(result, SessionRunArgs):
             return result
         if isinstance(result, (dict, list, tuple)) or hasattr(result, "graph"):
             return SessionRunArgs(result)
@@ -431,12 +454,11 @@ class CallbackHook(SessionRunHook):
             f"{type(result).__name__}.")
 
     def after_run(self, run_context, run_values):
-        if self.callbacks["after_run"] is not None:
-            self.callbacks["after_run"](run_context, run_values)
+        if not self._interrupted:
+            self._call("after_run", run_context, run_values)
 
     def end(self, session):
-        if self.callbacks["end"] is not None:
-            self.callbacks["end"](session)
+        self._call("end", session)
 
 
 def session_run_hook(begin=None, after_create_session=None, before_run=None, after_run=None,

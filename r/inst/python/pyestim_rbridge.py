@@ -12,6 +12,11 @@ exception, and the R package re-signals the kept condition when the call returns
 that is a Python exception (raised by a Python call the R function made) is raised again as
 that exception, so pyestim handles it as it would in Python.
 
+An R interrupt in such a function (Ctrl-C landed in R code that checks for interrupts, e.g.
+``Sys.sleep()``) is handed to :func:`pyestim.guards.defer_interrupt`, which decides: in a hook
+callback during ``train()``, past its first step, it becomes a request to stop after the step
+(checkpoint, then KeyboardInterrupt, an R interrupt again); anywhere else it is raised at once.
+
 ``language`` is :mod:`pyestim._lang`: the R package makes R the caller's language around each
 call into pyestim (``in_r_language()`` in ``r/R/convert.R``), so messages name code as R
 writes it.
@@ -21,6 +26,7 @@ import inspect
 import keyword
 
 from pyestim import _lang as language
+from pyestim import guards
 
 __all__ = ["RError", "RFailure", "r_function", "find_r_error", "exception_info", "frame_columns",
            "language"]
@@ -129,10 +135,18 @@ def r_function(call_r, formals, has_default, name="r_function", doc=None):
         by_name = {r_names[k]: v for k, v in bound.items()
                    if k in r_names and v is not MISSING}
         by_name.update(bound.get("_pyestim_kwargs", {}))
-        value = call_r(*bound.get("_pyestim_args", ()), **by_name)
+        try:
+            value = call_r(*bound.get("_pyestim_args", ()), **by_name)
+        except KeyboardInterrupt:  # reticulate's own way to report an R interrupt (rare)
+            if guards.defer_interrupt(fn, f"an R interrupt in {fn.__name__}()"):
+                return guards.INTERRUPTED
+            raise
         if isinstance(value, RFailure):
             if value.exception is not None:
                 raise value.exception
+            if "interrupt" in value.classes and guards.defer_interrupt(
+                    fn, f"an R interrupt in {fn.__name__}()"):
+                return guards.INTERRUPTED
             raise RError(value.message, value.token, value.classes)
         return value
 
