@@ -117,9 +117,37 @@ start_signal_child <- function(marker_dir, model_dir, phase) {
     "fn <- input_fn(mpg ~ drat + cyl, mtcars, batch_size = 8, num_epochs = NULL)",
     "steps <- if (phase == 'resume') 3 else 100000000",
     "# with an R hook, the signal mostly arrives while R code runs (called from Python); the",
-    "# hook computes (Sys.sleep() would take SIGINT itself: see the README, Reliability)",
+    "# hook computes (R's Sys.sleep() would take SIGINT itself: the int-sleep phases)",
     "hooks <- if (phase == 'int-hook') session_run_hook(after_run = function(context, values)",
     "  for (i in 1:20) sum(sqrt(seq_len(5000)))) else NULL",
+    "# an R callback that, at its 30th call (the 30th step), sleeps until interrupted: R takes",
+    "# the SIGINT itself there, in Sys.sleep()",
+    "calls <- 0",
+    "sleep_at_30 <- function() {",
+    "  calls <<- calls + 1",
+    "  if (calls == 30) { message('HOOK SLEEPING'); Sys.sleep(600) }",
+    "}",
+    "if (phase == 'int-sleep-after_run')",
+    "  hooks <- session_run_hook(after_run = function(context, values) sleep_at_30())",
+    "if (phase == 'int-sleep-before_run') hooks <- session_run_hook(",
+    "  before_run = function(context) { sleep_at_30(); session_run_args(step = 'global_step:0') },",
+    "  # never called without the values before_run asked for",
+    "  after_run = function(context, values) stopifnot(length(values$results) == 1L))",
+    "if (phase == 'int-sleep-formatter') hooks <- hook_logging_tensor(",
+    "  list(step = 'global_step'), every_n_iter = 1,",
+    "  formatter = function(values) { sleep_at_30(); paste('formatted step', values$step) })",
+    "if (phase == 'eval-sleep') {",
+    "  # outside train() an R interrupt in a callback acts at once (nothing to save)",
+    "  train(model, fn, steps = 1)",
+    "  result <- tryCatch({",
+    "    evaluate(model, fn, steps = 100000000,",
+    "             hooks = session_run_hook(after_run = function(context, values) sleep_at_30()))",
+    "    'finished'",
+    "  }, interrupt = function(e) 'interrupted',",
+    "  error = function(e) paste('error:', paste(class(e), collapse = ' ')))",
+    "  cat('EVALUATE RESULT:', result, '\\n')",
+    "  quit(status = 0)",
+    "}",
     "result <- tryCatch({ train(model, fn, steps = steps, hooks = hooks); 'finished' },",
     "  interrupt = function(e) 'interrupted',",
     "  error = function(e) paste('error:', paste(class(e), collapse = ' ')))",
@@ -181,6 +209,29 @@ resume_in_a_second_process <- function(marker_dir, model_dir, step) {
   expect_match(log, paste0("CHECKPOINT: model.ckpt-", step + 3L, " "), fixed = TRUE)
 }
 
+# After an interrupted train(), reticulate's interrupt handler is back: R code is interrupted
+# again (the child's R loop after train()).
+expect_r_interrupted_again <- function(child, marker_dir) {
+  expect_true(wait_for(function() file.exists(file.path(marker_dir, "idle")), 60))
+  Sys.sleep(0.5)  # let the loop start (a SIGINT before it is caught by it all the same)
+  tools::pskill(child$pid, tools::SIGINT)
+  wait_for_log(child, "R LOOP:")
+  expect_match(read_log(child$out), "R LOOP: interrupted", fixed = TRUE)
+}
+
+# A child whose R callback sleeps in its 30th call, and a SIGINT sent once it sleeps: R takes
+# the signal in Sys.sleep() and raises its interrupt inside the callback.
+interrupt_sleeping_callback <- function(phase) {
+  marker_dir <- tempfile(paste0("pyestim-", phase, "-"))
+  dir.create(marker_dir)
+  model_dir <- file.path(marker_dir, "model")
+  child <- start_signal_child(marker_dir, model_dir, phase)
+  wait_for_log(child, "HOOK SLEEPING")
+  Sys.sleep(0.5)  # let Sys.sleep() start
+  tools::pskill(child$pid, tools::SIGINT)
+  list(child = child, marker_dir = marker_dir, model_dir = model_dir)
+}
+
 for (phase in c("int", "int-hook")) test_that(paste(
     "SIGINT during train() writes a checkpoint of the steps done and returns an interrupt",
     if (phase == "int") "(in Python)" else "(in an R hook callback)"), {
@@ -196,13 +247,39 @@ for (phase in c("int", "int-hook")) test_that(paste(
   step <- stopped_at_step(log, "SIGINT")
   expect_gt(step, 0L)
   expect_match(log, paste0("CHECKPOINT: model.ckpt-", step, " "), fixed = TRUE)
-  # reticulate's interrupt handler is back: R code is interrupted again
-  expect_true(wait_for(function() file.exists(file.path(marker_dir, "idle")), 60))
-  Sys.sleep(0.5)  # let the loop start (a SIGINT before it is caught by it all the same)
-  tools::pskill(child$pid, tools::SIGINT)
-  wait_for_log(child, "R LOOP:")
-  expect_match(read_log(child$out), "R LOOP: interrupted", fixed = TRUE)
+  expect_r_interrupted_again(child, marker_dir)
   resume_in_a_second_process(marker_dir, model_dir, step)
+})
+
+for (where in c("after_run", "before_run", "formatter")) test_that(paste0(
+    "SIGINT taken by R in an R ", where, " callback during train() writes a checkpoint of the ",
+    "steps done and returns an interrupt"), {
+  skip_if_no_pyestim()
+  skip_on_os("windows")
+  run <- interrupt_sleeping_callback(paste0("int-sleep-", where))
+  wait_for_log(run$child, "CHECKPOINT:")
+  log <- read_log(run$child$out)
+  expect_match(log, paste0("Received SIGINT (an R interrupt in ", where,
+                           "()): stopping after this step"), fixed = TRUE, info = log)
+  expect_match(log, "TRAIN RESULT: interrupted", fixed = TRUE, info = log)
+  # the callback slept in its 30th call, which belongs to the 30th step: that step completes
+  expect_equal(stopped_at_step(log, "SIGINT"), 30L)
+  expect_match(log, "CHECKPOINT: model.ckpt-30 ", fixed = TRUE)
+  if (where == "formatter") {
+    expect_match(log, "(interrupted: stopping after this step)", fixed = TRUE)
+  }
+  expect_r_interrupted_again(run$child, run$marker_dir)
+  resume_in_a_second_process(run$marker_dir, run$model_dir, 30L)
+})
+
+test_that("an R interrupt in an R hook callback during evaluate() acts at once", {
+  skip_if_no_pyestim()
+  skip_on_os("windows")
+  run <- interrupt_sleeping_callback("eval-sleep")
+  wait_for_log(run$child, "EVALUATE RESULT:")
+  log <- read_log(run$child$out)
+  expect_match(log, "EVALUATE RESULT: interrupted", fixed = TRUE, info = log)
+  expect_no_match(log, "stopping after this step", fixed = TRUE)
 })
 
 test_that("SIGTERM to an Rscript during train() writes a checkpoint; the next train() resumes", {
