@@ -182,14 +182,15 @@ wait_for_log <- function(child, pattern, timeout = 120) {
   found
 }
 
-# A child training with steps running (its log shows a step after the first), in a new folder.
-training_child <- function(phase) {
+# A child training with steps running (its log shows a step after the first: a signal during
+# the first step acts at once, rolling the start back), in a new folder; or, given `ready`,
+# once its log matches that.
+training_child <- function(phase, ready = "step = [1-9][0-9]*") {
   marker_dir <- tempfile(paste0("pyestim-", phase, "-"))
   dir.create(marker_dir)
   model_dir <- file.path(marker_dir, "model")
   child <- start_signal_child(marker_dir, model_dir, phase)
-  # a step after the first (a signal during the first step acts at once, rolling the start back)
-  wait_for_log(child, "step = [1-9][0-9]*")
+  wait_for_log(child, ready)
   list(child = child, marker_dir = marker_dir, model_dir = model_dir)
 }
 
@@ -222,14 +223,10 @@ expect_r_interrupted_again <- function(child, marker_dir) {
 # A child whose R callback sleeps in its 30th call, and a SIGINT sent once it sleeps: R takes
 # the signal in Sys.sleep() and raises its interrupt inside the callback.
 interrupt_sleeping_callback <- function(phase) {
-  marker_dir <- tempfile(paste0("pyestim-", phase, "-"))
-  dir.create(marker_dir)
-  model_dir <- file.path(marker_dir, "model")
-  child <- start_signal_child(marker_dir, model_dir, phase)
-  wait_for_log(child, "HOOK SLEEPING")
+  run <- training_child(phase, "HOOK SLEEPING")
   Sys.sleep(0.5)  # let Sys.sleep() start
-  tools::pskill(child$pid, tools::SIGINT)
-  list(child = child, marker_dir = marker_dir, model_dir = model_dir)
+  tools::pskill(run$child$pid, tools::SIGINT)
+  run
 }
 
 for (phase in c("int", "int-hook")) test_that(paste(
