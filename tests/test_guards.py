@@ -324,3 +324,37 @@ def test_unknown_predict_keys(reading_x, toy_data):
     fn = pyestim.numpy_input_fn({"x": toy_data.x}, shuffle=False)
     with pytest.raises(errors.PyestimValueError, match=r"\['nope'\].*\['classes'\]"):
         pyestim.predict(reading_x, fn, predict_keys="nope")
+
+
+def test_an_interrupt_its_caller_took_in_a_hook_callback_is_deferred_as_sigint(
+        tmp_path, toy_data, linear_model_fn, tf_log):
+    # What the R package's bridge does when R raises its interrupt inside an R hook callback
+    # (Ctrl-C landed in R's Sys.sleep()): hand it to the guard, which decides.
+    answers, calls = [], []
+
+    def after_run(context, values):
+        calls.append(len(calls) + 1)
+        if len(calls) == 1:  # during the first step: acts at once (nothing to keep yet)
+            answers.append(guards.defer_interrupt(after_run, "an interrupt in a test"))
+        if len(calls) == 3:  # a function that is not the hook callback being called
+            answers.append(guards.defer_interrupt(lambda: None, "an interrupt in a test"))
+        if len(calls) == 5:
+            answers.append(guards.defer_interrupt(after_run, "an interrupt in a test"))
+            answers.append(guards.defer_interrupt(after_run, "a second one"))  # acts at once
+            return guards.INTERRUPTED
+        return None
+
+    model_dir = str(tmp_path / "m")
+    est = pyestim.estimator(linear_model_fn, model_dir=model_dir)
+    with time_limit(240), pytest.raises(KeyboardInterrupt):
+        pyestim.train(est, toy_input(toy_data), steps=100000,
+                      hooks=pyestim.session_run_hook(after_run=after_run))
+    assert answers == [False, False, True, False]
+    assert len(calls) == 5  # the fifth step completed, then training stopped
+    assert global_step_of(model_dir) == 5
+    assert any("Received SIGINT (an interrupt in a test): stopping after this step" in line
+               for line in tf_log)
+    assert not guards.defer_interrupt(after_run, "outside train()")
+    pyestim.train(est, toy_input(toy_data), steps=1)
+    assert any("Resuming training from step 5 " in line for line in tf_log)
+    assert global_step_of(model_dir) == 6
