@@ -137,7 +137,7 @@ start_signal_child <- function(marker_dir, model_dir, phase) {
     "  # never called without the values before_run asked for",
     "  after_run = function(context, values) stopifnot(length(values$results) == 1L))",
     "if (phase == 'int-sleep-formatter') hooks <- hook_logging_tensor(",
-    "  list(step = 'global_step'), every_n_iter = 1,",
+    "  list(step = 'global_step/Read/ReadVariableOp'), every_n_iter = 1,",
     "  formatter = function(values) { sleep_at_30(); paste('formatted step', values$step) })",
     "if (phase == 'eval-sleep') {",
     "  # outside train() an R interrupt in a callback acts at once (nothing to save)",
