@@ -35,7 +35,7 @@ import numpy as np
 from .errors import PyestimValueError
 
 __all__ = ["LANGUAGES", "RULES", "language", "using", "enter", "leave", "call_from_r", "carried",
-           "idiom", "code", "shown", "r_value", "class_codes", "spellings"]
+           "idiom", "code", "shown", "r_value", "r_name", "class_codes", "spellings"]
 
 #: The languages a caller can have; "marked" is for tests.
 LANGUAGES = ("python", "r", "marked")
@@ -66,7 +66,7 @@ def enter(lang):
     """Make ``lang`` the caller's language until :func:`leave` is given the returned token.
     For callers that cannot use a ``with`` block (the R package)."""
     if lang not in LANGUAGES:
-        raise PyestimValueError(f"language must be one of {LANGUAGES}, got {lang!r}.")
+        raise PyestimValueError(f"language must be one of {shown(LANGUAGES)}, got {shown(lang)}.")
     return _LANGUAGE.set(lang)
 
 
@@ -157,7 +157,8 @@ def _r_string(text):
     return '"' + "".join(out) + '"'
 
 
-def _r_name(name):
+def r_name(name):
+    """A list name as R writes it: `a`, or `my name` in backticks where R needs them."""
     name = str(name)
     if _R_NAME.fullmatch(name) and name not in _R_RESERVED:
         return name
@@ -230,12 +231,12 @@ def r_value(value):
     if _scalar_kind(value) is not None:
         return _r_scalar(value)
     if isinstance(value, dict):
-        return "list(" + ", ".join(f"{_r_name(k)} = {r_value(v)}" for k, v in value.items()) + ")"
+        return "list(" + ", ".join(f"{r_name(k)} = {r_value(v)}" for k, v in value.items()) + ")"
     if isinstance(value, (list, tuple)):
         return _r_vector(value) if value else "list()"
     if type(value).__module__.startswith("pandas."):  # not imported here: pandas is slow to load
         if hasattr(value, "columns"):  # a DataFrame
-            return "data.frame(" + ", ".join(f"{_r_name(k)} = {_r_array(value[k].to_numpy())}"
+            return "data.frame(" + ", ".join(f"{r_name(k)} = {_r_array(value[k].to_numpy())}"
                                              for k in value.columns) + ")"
         if hasattr(value, "to_numpy"):  # a Series, an Index
             return _r_array(np.asarray(value.to_numpy()))

@@ -61,7 +61,7 @@ def test_enter_and_leave_restore_after_an_error():
 def test_call_from_r():
     with pytest.raises(errors.EstimatorSpecError) as info:
         _lang.call_from_r(pyestim.estimator_spec, mode="eval")
-    assert str(info.value) == ("estimator_spec(mode = 'eval') needs loss: compute the loss in "
+    assert str(info.value) == ('estimator_spec(mode = "eval") needs loss: compute the loss in '
                                "the model function and pass loss = loss.")
     assert _lang.language() == "python"
 
@@ -304,7 +304,7 @@ CASES = [
      "returned by tf.metrics.*()", "returned by tf$metrics$*()"),
     ("train without loss", errors.EstimatorSpecError,
      lambda c: pyestim.estimator_spec(mode="train"),
-     "estimator_spec(mode='train') needs loss", "estimator_spec(mode = 'train') needs loss"),
+     "estimator_spec(mode='train') needs loss", 'estimator_spec(mode = "train") needs loss'),
     ("train without train_op", errors.EstimatorSpecError,
      lambda c: pyestim.estimator_spec(mode="train", loss=1.0),
      "optimizer.minimize(loss, global_step=tf.train.get_global_step())",
