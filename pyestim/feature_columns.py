@@ -34,7 +34,7 @@ import tensorflow as tf
 
 from . import engine
 from ._args import as_bool, as_count, as_float, as_list, as_path
-from ._lang import code, shown
+from ._lang import code, idiom, shown
 from .errors import InputDataError, PyestimTypeError, PyestimValueError
 
 # TensorFlow's feature-column classes (private modules, reached through the engine).
@@ -390,8 +390,8 @@ def column_bucketized(source_column, boundaries):
             raise PyestimValueError(
                 "boundaries must be sorted in strictly increasing order; got "
                 f"{shown(values[i])} before {shown(values[i + 1])} (position {i + 1} and "
-                f"{i + 2}) in "
-                f"{values}. Sort them and drop duplicates, e.g. sort(unique(boundaries)).")
+                f"{i + 2}) in {shown(values)}. Sort them and drop duplicates, e.g. "
+                f"{idiom('sorted(set(boundaries))', 'sort(unique(boundaries))')}.")
     return tf.feature_column.bucketized_column(source_column, values)
 
 
