@@ -43,8 +43,8 @@ def model_fn_signature(model_fn):
     unknown = [n for n in named if n not in MODEL_FN_ARGS]
     if unknown:
         raise ModelFnError(
-            f"model_fn has argument(s) {unknown} that the estimator cannot supply; a model "
-            f"function may take any of {list(MODEL_FN_ARGS)}, matched by name.")
+            f"model_fn has argument(s) {shown(unknown)} that the estimator cannot supply; a "
+            f"model function may take any of {shown(list(MODEL_FN_ARGS))}, matched by name.")
     if var_kw:
         return list(MODEL_FN_ARGS)
     if "features" not in named:
