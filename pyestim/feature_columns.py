@@ -133,11 +133,12 @@ def _match(patterns, names, what):
             if p not in names:
                 raise PyestimValueError(
                     f"{what}: feature {shown(p)} is not among the available names "
-                    f"{names}. Check the spelling or the names= given to feature_columns().")
+                    f"{shown(names)}. Check the spelling or the names= given to feature_columns().")
             hits = [p]
         if not hits:
             raise PyestimValueError(
-                f"{what}: pattern {_describe(p)} matches none of the available names {names}.")
+                f"{what}: pattern {_describe(p)} matches none of the available names "
+                f"{shown(names)}.")
         selected.extend(h for h in hits if h not in selected)
     return selected
 
@@ -745,8 +746,8 @@ def input_layer(features, feature_columns, weight_collections=None, trainable=Tr
     missing = sorted({k for c in columns for k in _fc_keys(c)} - set(features))
     if missing:
         raise PyestimValueError(
-            f"The feature columns use feature(s) {missing} that are not in features "
-            f"(which has {sorted(features)}).")
+            f"The feature columns use feature(s) {shown(missing)} that are not in features "
+            f"(which has {shown(sorted(features))}).")
     for c in columns:
         if not isinstance(c, (_fc_v2.DenseColumn, _fc_v1._DenseColumn)):  # noqa: SLF001
             raise PyestimTypeError(
@@ -782,8 +783,8 @@ def check_data_columns(columns, data):
     missing = sorted(key for key in spec if key not in data)
     if missing:
         raise InputDataError(
-            f"The feature column(s) read data column(s) {missing}, which the input does not "
-            f"have; its columns are {sorted(data)}. Add them to the input's features (input_fn(data, "
+            f"The feature column(s) read data column(s) {shown(missing)}, which the input does "
+            f"not have; its columns are {shown(sorted(data))}. Add them to the input's features (input_fn(data, "
             "features = ...)) or rename the feature columns to match.")
     for key, feature in spec.items():
         want = feature.dtype

@@ -463,7 +463,8 @@ def _select(names, available, what):
     missing = [n for n in names if n not in available]
     if missing:
         raise PyestimValueError(
-            f"{what} {missing} not found in the data; its columns are {sorted(available)}.")
+            f"{what} {shown(missing)} not found in the data; its columns are "
+            f"{shown(sorted(available))}.")
     return names
 
 

@@ -123,7 +123,7 @@ def _predicted(object, features, predicted):
                 value = value.argmax(axis=1)
             return value.reshape(-1).astype(np.int64)
     raise PyestimValueError(
-        f"The model's predictions {sorted(out)} hold no classes (expected 'classes' or "
+        f"The model's predictions {shown(sorted(out))} hold no classes (expected 'classes' or "
         "'probabilities'); give predicted= yourself.")
 
 

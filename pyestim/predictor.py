@@ -177,8 +177,8 @@ class Predictor:
                 missing = [k for k in self.predict_keys if k not in predictions]
                 if missing:
                     raise PyestimValueError(
-                        f"predict_keys {missing} are not among the model's predictions "
-                        f"{sorted(predictions)}.")
+                        f"predict_keys {shown(missing)} are not among the model's predictions "
+                        f"{shown(sorted(predictions))}.")
                 predictions = {k: predictions[k] for k in self.predict_keys}
             scaffold = spec.scaffold or _v1.train.Scaffold()
             scaffold.finalize()
@@ -218,8 +218,9 @@ class Predictor:
     def _feed(self, arrays):
         if set(arrays) != set(self._placeholders):
             raise PyestimValueError(
-                f"The predictor was built for the features {sorted(map(str, self._placeholders))}"
-                f" but got {sorted(map(str, arrays))}.")
+                "The predictor was built for the features "
+                f"{shown(sorted(map(str, self._placeholders)))} but got "
+                f"{shown(sorted(map(str, arrays)))}.")
         return {self._placeholders[k]: a for k, a in arrays.items()}
 
     # ------------------------------------------------------------------ calling
