@@ -18,7 +18,9 @@ A message is written once. Code in it is written in Python and passed through :f
 which gives it back as written for Python and rewritten for R by a few mechanical rules (the
 idiom table, :data:`RULES`); where the two languages differ in more than those rules (``return
 estimator_spec(...)`` vs ``return(estimator_spec(...))``, ``{'CPU': 2}`` vs ``list(CPU = 2)``)
-:func:`idiom` takes both spellings.
+:func:`idiom` takes both spellings. A value the message repeats back goes through
+:func:`shown` (``'yes'`` / ``"yes"``, ``[1.0, 2.0]`` / ``c(1, 2)``, ``nan`` / ``NaN``), and code
+that holds values through ``code("steps={}", steps)``, which fills them in after the idiom rules.
 
 The language ``"marked"`` (tests only) renders each idiom as ``⟦python|r⟧``, so that a test can
 check that the Python and the R message of one error differ in idioms only (see
