@@ -440,7 +440,7 @@ def _log_encodings(encodings, where="input_fn()"):
     for name, levels in encodings.items():
         codes = ", ".join(f"{level} = {i}" for i, level in enumerate(levels))
         engine.tf_logger().info(
-            "%s: factor column %s is fed as 0-based integer codes: %s", where, shown(name), codes)
+            "%s: factor column %r is fed as 0-based integer codes: %s", where, name, codes)
 
 
 def _select(names, available, what):

@@ -127,7 +127,7 @@ test_that("factors reach Python as factors: fed as 0-based codes, encoding logge
   df <- data.frame(x = c(1, 2, 3, 4), g = factor(c("b", "a", "b", NA), levels = c("b", "a")))
   tryCatch(input_fn(df, c("x", "g")), finally = restore())
   lines <- unlist(logged$keep$lines)
-  expect_true(any(grepl('factor column "g" is fed as 0-based integer codes: b = 0, a = 1',
+  expect_true(any(grepl("factor column 'g' is fed as 0-based integer codes: b = 0, a = 1",
                         lines, fixed = TRUE)), info = paste(lines, collapse = "\n"))
   # A canned classifier on a factor feature, through an identity column.
   model <- linear_classifier(list(column_numeric("Sepal.Length"),
