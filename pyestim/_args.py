@@ -47,11 +47,11 @@ def as_count(value, name, *, allow_none=True, minimum=0, error=PyestimValueError
         value = value.reshape(()).item()
     elif isinstance(value, (list, tuple)):
         if len(value) != 1:
-            raise error(f"{name} must be a single whole number, got {value!r}.")
+            raise error(f"{name} must be a single whole number, got {shown(value)}.")
         value = value[0]
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise error(
-            f"{name} must be a whole number, got {type(value).__name__} {value!r}. "
+            f"{name} must be a whole number, got {type(value).__name__} {shown(value)}. "
             f"Pass a number such as {code(f'{name}=100')}.")
     if isinstance(value, numbers.Integral):
         out = int(value)
@@ -59,7 +59,7 @@ def as_count(value, name, *, allow_none=True, minimum=0, error=PyestimValueError
         fvalue = float(value)
         if not np.isfinite(fvalue) or fvalue != int(fvalue):
             raise error(
-                f"{name} must be a whole number, got {value!r}. "
+                f"{name} must be a whole number, got {shown(value)}. "
                 f"Round it, e.g. "
                 f"{code(f'{name}={int(round(fvalue)) if np.isfinite(fvalue) else 100}')}.")
         out = int(fvalue)
@@ -72,8 +72,8 @@ def as_steps(steps, max_steps):
     """Validate the ``steps`` / ``max_steps`` pair of ``train()``."""
     if steps is not None and max_steps is not None:
         raise StepsError(
-            f"Give either steps or max_steps, not both (got {code(f'steps={steps!r}')}, "
-            f"{code(f'max_steps={max_steps!r}')}): steps counts from the current global step, "
+            f"Give either steps or max_steps, not both (got {code('steps={}', steps)}, "
+            f"{code('max_steps={}', max_steps)}): steps counts from the current global step, "
             "max_steps is the total to reach.")
     steps = as_count(steps, "steps", minimum=1, error=StepsError)
     max_steps = as_count(max_steps, "max_steps", minimum=1, error=StepsError)
@@ -105,13 +105,14 @@ def as_float(value, name, *, allow_none=False, minimum=None):
         return None
     value = as_scalar(value)
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise PyestimTypeError(f"{name} must be a number, got {type(value).__name__} {value!r}.")
+        raise PyestimTypeError(f"{name} must be a number, got {type(value).__name__} "
+                               f"{shown(value)}.")
     value = float(value)
     if minimum is not None:
         if not np.isfinite(value) or value < minimum:
             raise PyestimValueError(f"{name} must be a finite number >= {minimum}, got {value}.")
     elif not np.isfinite(value):
-        raise PyestimValueError(f"{name} must be finite, got {value!r}.")
+        raise PyestimValueError(f"{name} must be finite, got {shown(value)}.")
     return value
 
 
@@ -123,7 +124,7 @@ def as_positive(value, name):
         value = value.reshape(()).item()
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number)) \
             or not np.isfinite(float(value)) or value <= 0:
-        raise PyestimValueError(f"{name} must be a positive number, got {value!r:.40}.")
+        raise PyestimValueError(f"{name} must be a positive number, got {shown(value, 40)}.")
     return value
 
 
@@ -141,7 +142,7 @@ def as_path(value, name, *, allow_none=True, directory=False):
     if path is None or (directory and (not isinstance(path, str) or not path)):
         what = "a directory path" if directory else "a path"
         raise PyestimTypeError(
-            f"{name} must be {what} (a string), got {type(value).__name__} {value!r:.40}.")
+            f"{name} must be {what} (a string), got {type(value).__name__} {shown(value, 40)}.")
     return path
 
 

@@ -18,7 +18,9 @@ A message is written once. Code in it is written in Python and passed through :f
 which gives it back as written for Python and rewritten for R by a few mechanical rules (the
 idiom table, :data:`RULES`); where the two languages differ in more than those rules (``return
 estimator_spec(...)`` vs ``return(estimator_spec(...))``, ``{'CPU': 2}`` vs ``list(CPU = 2)``)
-:func:`idiom` takes both spellings.
+:func:`idiom` takes both spellings. A value the message repeats back goes through
+:func:`shown` (``'yes'`` / ``"yes"``, ``[1.0, 2.0]`` / ``c(1, 2)``, ``nan`` / ``NaN``), and code
+that holds values through ``code("steps={}", steps)``, which fills them in after the idiom rules.
 
 The language ``"marked"`` (tests only) renders each idiom as ``⟦python|r⟧``, so that a test can
 check that the Python and the R message of one error differ in idioms only (see
@@ -27,12 +29,15 @@ check that the Python and the R message of one error differ in idioms only (see
 
 import contextlib
 import contextvars
+import math
 import re
+
+import numpy as np
 
 from .errors import PyestimValueError
 
 __all__ = ["LANGUAGES", "RULES", "language", "using", "enter", "leave", "call_from_r", "carried",
-           "idiom", "code", "shown", "class_codes", "spellings"]
+           "idiom", "code", "shown", "r_value", "r_name", "class_codes", "spellings"]
 
 #: The languages a caller can have; "marked" is for tests.
 LANGUAGES = ("python", "r", "marked")
@@ -63,7 +68,7 @@ def enter(lang):
     """Make ``lang`` the caller's language until :func:`leave` is given the returned token.
     For callers that cannot use a ``with`` block (the R package)."""
     if lang not in LANGUAGES:
-        raise PyestimValueError(f"language must be one of {LANGUAGES}, got {lang!r}.")
+        raise PyestimValueError(f"language must be one of {shown(LANGUAGES)}, got {shown(lang)}.")
     return _LANGUAGE.set(lang)
 
 
@@ -121,11 +126,124 @@ def idiom(python, r):
     return python
 
 
-def shown(value):
-    """``repr(value)``, with None / True / False spelled in the caller's language (what R
-    passed as NULL or NA reaches Python as None)."""
-    if value is None or isinstance(value, bool):
-        return code(repr(value))
+def shown(value, width=None):
+    """``value`` as the caller writes it: ``repr(value)`` for Python; for R ``NULL``,
+    ``TRUE``, ``"yes"``, ``1`` (a whole double), ``2.5``, ``NaN``, ``Inf``, ``c(1, 2)``,
+    ``list(a = 1, b = "x")``, ``array(c(...), dim = c(2, 3))`` (see :func:`r_value`; what R
+    passed as NA reaches Python as None or NaN, and is shown so). ``width`` cuts each spelling
+    to that many characters (as the format spec ``:.60`` would, but per language, so that a
+    "marked" message keeps its marks)."""
+    python, r = repr(value), r_value(value)
+    if width is not None:
+        python, r = python[:width], r[:width]
+    return python if python == r else idiom(python, r)
+
+
+#: R's reserved words: names that need backticks in list(`if` = 1).
+_R_RESERVED = frozenset("if else repeat while function for next break TRUE FALSE NULL Inf NaN "
+                        "NA NA_integer_ NA_real_ NA_character_ NA_complex_ in".split())
+_R_NAME = re.compile(r"(?:[A-Za-z]|\.(?![0-9]))[A-Za-z0-9._]*|\.")
+_R_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r",
+              "\a": "\\a", "\b": "\\b", "\f": "\\f", "\v": "\\v"}
+
+
+def _r_string(text):
+    out = []
+    for ch in text:
+        if ch in _R_ESCAPES:
+            out.append(_R_ESCAPES[ch])
+        elif ord(ch) < 32 or ord(ch) == 127:
+            out.append(f"\\{ord(ch):03o}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def r_name(name):
+    """A list name as R writes it: `a`, or `my name` in backticks where R needs them."""
+    name = str(name)
+    if _R_NAME.fullmatch(name) and name not in _R_RESERVED:
+        return name
+    return "`" + name.replace("\\", "\\\\").replace("`", "\\`") + "`"
+
+
+def _r_double(x):
+    """A double as R prints it (deparse(): 15 significant digits, fixed or scientific
+    notation, whichever is narrower, fixed on a tie)."""
+    if math.isnan(x):
+        return "NaN"
+    if math.isinf(x):
+        return "Inf" if x > 0 else "-Inf"
+    if x == 0:
+        return "0"
+    mantissa, exponent = f"{x:.14e}".split("e")
+    mantissa, exponent = mantissa.rstrip("0").rstrip("."), int(exponent)
+    significant = len(mantissa.lstrip("-").replace(".", ""))
+    sci = f"{mantissa}e{'+' if exponent >= 0 else '-'}{abs(exponent):02d}"
+    fixed = f"{x:.{max(0, significant - 1 - exponent)}f}"
+    return fixed if len(fixed) <= len(sci) else sci
+
+
+def _scalar_kind(value):
+    """"logical", "numeric" or "character" for a value R holds in a vector, else None."""
+    if isinstance(value, (bool, np.bool_)):
+        return "logical"
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return "numeric"
+    if isinstance(value, (str, np.str_)):
+        return "character"
+    return None
+
+
+def _r_scalar(value):
+    kind = _scalar_kind(value)
+    if kind == "logical":
+        return "TRUE" if value else "FALSE"
+    if kind == "character":
+        return _r_string(str(value))
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
+    return _r_double(float(value))
+
+
+def _r_vector(items):
+    kinds = {_scalar_kind(v) for v in items}
+    if len(kinds) == 1 and None not in kinds:
+        return "c(" + ", ".join(_r_scalar(v) for v in items) + ")"
+    return "list(" + ", ".join(r_value(v) for v in items) + ")"
+
+
+def _r_array(arr):
+    if arr.ndim == 0:
+        return r_value(arr[()])
+    flat = list(arr.ravel(order="F"))
+    if arr.size > np.get_printoptions()["threshold"]:  # summarised, as numpy's repr does
+        body = _r_vector(flat[:3])[:-1] + ", ..., " + _r_vector(flat[-3:])[2:]
+    else:
+        body = _r_vector(flat) if flat else "c()"
+    if arr.ndim == 1:
+        return body
+    return f"array({body}, dim = c({', '.join(str(n) for n in arr.shape)}))"
+
+
+def r_value(value):
+    """``value`` as R writes it (the R half of :func:`shown`)."""
+    if value is None:
+        return "NULL"
+    if _scalar_kind(value) is not None:
+        return _r_scalar(value)
+    if isinstance(value, dict):
+        return "list(" + ", ".join(f"{r_name(k)} = {r_value(v)}" for k, v in value.items()) + ")"
+    if isinstance(value, (list, tuple)):
+        return _r_vector(value) if value else "list()"
+    if type(value).__module__.startswith("pandas."):  # not imported here: pandas is slow to load
+        if hasattr(value, "columns"):  # a DataFrame
+            return "data.frame(" + ", ".join(f"{r_name(k)} = {_r_array(value[k].to_numpy())}"
+                                             for k in value.columns) + ")"
+        if hasattr(value, "to_numpy"):  # a Series, an Index
+            return _r_array(np.asarray(value.to_numpy()))
+    if isinstance(value, np.ndarray):
+        return _r_array(value)
     return repr(value)
 
 
@@ -140,10 +258,16 @@ def _to_r(text):
     return text
 
 
-def code(text):
+def code(text, *values, **named):
     """Code written in Python (``"optimizer.minimize(loss, global_step=...)"``), spelled in the
-    caller's language by the idiom table :data:`RULES`."""
-    return idiom(text, _to_r(text))
+    caller's language by the idiom table :data:`RULES`. With values, ``text`` is a
+    :meth:`str.format` template whose fields are filled with the values as the caller writes
+    them (:func:`shown`): ``code("steps={}", 2.5)``."""
+    if not values and not named:
+        return idiom(text, _to_r(text))
+    python = text.format(*map(repr, values), **{k: repr(v) for k, v in named.items()})
+    r = _to_r(text).format(*map(r_value, values), **{k: r_value(v) for k, v in named.items()})
+    return idiom(python, r)
 
 
 def spellings(marked):

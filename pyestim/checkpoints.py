@@ -8,6 +8,7 @@ import os
 
 from . import engine, locking, recovery
 from ._args import as_list
+from ._lang import shown
 from .errors import NotTrainedError, PyestimTypeError, PyestimValueError
 
 __all__ = ["latest_checkpoint", "reader_checkpoint", "variable_names_in", "variable_value_in"]
@@ -26,7 +27,7 @@ def latest_checkpoint(checkpoint_dir, latest_filename=None):
         if not isinstance(latest_filename, str) or not latest_filename:
             raise PyestimTypeError(
                 "latest_filename must be the name of a checkpoint state file (a string), got "
-                f"{latest_filename!r}.")
+                f"{shown(latest_filename)}.")
         return engine.latest_checkpoint(checkpoint_dir, latest_filename)
     if not locking.is_local(checkpoint_dir):
         return engine.latest_checkpoint(checkpoint_dir)
@@ -56,7 +57,7 @@ def _trained_checkpoint(model_dir, caller):
     path = latest_checkpoint(model_dir)
     if path is None:
         raise NotTrainedError(
-            f"'{caller}()' must be called on a trained model: model_dir {model_dir!r} holds "
+            f"'{caller}()' must be called on a trained model: model_dir {shown(model_dir)} holds "
             "no checkpoint yet; train() the model first (or point model_dir at a trained one).")
     return path
 

@@ -84,7 +84,7 @@ def run_config(model_dir=None, tf_random_seed=None, save_summary_steps=100,
             and args["save_checkpoints_secs"] is not None):
         raise PyestimValueError(
             "Give at most one of save_checkpoints_steps and save_checkpoints_secs "
-            f"(got {save_checkpoints_steps!r} and {save_checkpoints_secs!r}).")
+            f"(got {shown(save_checkpoints_steps)} and {shown(save_checkpoints_secs)}).")
     if args["save_checkpoints_steps"] is None and args["save_checkpoints_secs"] is None:
         # Leave TensorFlow's default (a checkpoint every 600 s) in place.
         del args["save_checkpoints_steps"], args["save_checkpoints_secs"]
@@ -121,7 +121,7 @@ def session_config(**kwargs):
     for key, value in list(kwargs.items()):
         if key not in fields:
             raise PyestimValueError(
-                f"session_config() has no option {key!r}; known options: "
+                f"session_config() has no option {shown(key)}; known options: "
                 + ", ".join(sorted(fields)) + ".")
         if key.endswith("_threads") or key.endswith("_in_ms"):
             kwargs[key] = as_count(value, key)
@@ -130,7 +130,8 @@ def session_config(**kwargs):
                 raise PyestimTypeError(
                     "session_config(device_count=) must map device types to counts, "
                     f"e.g. {idiom(repr({'CPU': 2}), 'list(CPU = 2)')}; got {type(value).__name__}.")
-            kwargs[key] = {str(k): as_count(v, f"device_count[{k!r}]") for k, v in value.items()}
+            kwargs[key] = {str(k): as_count(v, f"device_count[{shown(k)}]")
+                           for k, v in value.items()}
         elif fields[key].type == fields[key].TYPE_BOOL:
             if not isinstance(value, (bool, np.bool_)):
                 raise PyestimTypeError(

@@ -22,7 +22,7 @@ import functools
 import tensorflow as tf
 
 from ._args import as_count, as_float
-from ._lang import code
+from ._lang import code, shown
 from .errors import PyestimTypeError, PyestimValueError
 
 __all__ = ["fully_connected", "stack", "dropout", "optimize_loss", "get_global_step",
@@ -149,7 +149,8 @@ def stack(inputs, layer, stack_args, **kwargs):
         stack_args = [stack_args] if isinstance(stack_args, (int, float)) else stack_args
     if not isinstance(stack_args, (list, tuple)) or not stack_args:
         raise PyestimTypeError(
-            f"stack_args must be a non-empty list (one element per layer), got {stack_args!r}.")
+            "stack_args must be a non-empty list (one element per layer), got "
+            f"{shown(stack_args)}.")
     with _v1.variable_scope(scope, "Stack", [inputs]):
         name = scope.split("/")[-1] if isinstance(scope, str) and scope else _layer_name(layer)
         outputs = tf.convert_to_tensor(inputs)
@@ -180,12 +181,12 @@ def _optimizer(optimizer, lr):
     if isinstance(optimizer, str):
         if optimizer not in OPTIMIZER_CLS_NAMES:
             raise PyestimValueError(
-                f"Optimizer name {optimizer!r} is unknown; use one of "
+                f"Optimizer name {shown(optimizer)} is unknown; use one of "
                 f"{', '.join(sorted(OPTIMIZER_CLS_NAMES))}, an optimizer class or instance.")
         if lr is None:
             raise PyestimValueError(
-                f"learning_rate is {code('None')}, but optimizer {optimizer!r} is a name: give a "
-                "learning_rate (a number or a tensor).")
+                f"learning_rate is {code('None')}, but optimizer {shown(optimizer)} is a name: "
+                "give a learning_rate (a number or a tensor).")
         return OPTIMIZER_CLS_NAMES[optimizer](learning_rate=lr)
     if isinstance(optimizer, type) and issubclass(optimizer, _v1.train.Optimizer):
         return optimizer(learning_rate=lr)

@@ -15,7 +15,7 @@ import numpy as np
 from . import engine, methods
 from ._args import as_path, as_run_config
 from .checkpoints import latest_checkpoint, variable_names_in, variable_value_in
-from ._lang import code
+from ._lang import code, shown
 from .errors import ModelFnError, PyestimTypeError
 from .model_fn import estimator_spec, model_fn_signature, wrap_model_fn
 
@@ -164,7 +164,7 @@ def estimator(model_fn, model_dir=None, config=None, params=None):
     """
     if not callable(model_fn):
         raise ModelFnError(
-            f"model_fn must be a function, got {type(model_fn).__name__} ({model_fn!r:.60}).")
+            f"model_fn must be a function, got {type(model_fn).__name__} ({shown(model_fn, 60)}).")
     wanted = model_fn_signature(model_fn)
     if params is not None:
         if not isinstance(params, dict):

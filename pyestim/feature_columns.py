@@ -34,7 +34,7 @@ import tensorflow as tf
 
 from . import engine
 from ._args import as_bool, as_count, as_float, as_list, as_path
-from ._lang import code
+from ._lang import code, idiom, shown
 from .errors import InputDataError, PyestimTypeError, PyestimValueError
 
 # TensorFlow's feature-column classes (private modules, reached through the engine).
@@ -91,7 +91,7 @@ def object_names(obj):
             if not isinstance(item, str):
                 raise PyestimTypeError(
                     f"names must be strings (or a data frame, dict or structured array to take "
-                    f"the names of); got {type(item).__name__} {item!r}.")
+                    f"the names of); got {type(item).__name__} {shown(item)}.")
             out.append(item)
         return out
     raise PyestimTypeError(
@@ -105,7 +105,7 @@ def _flatten_names(args, what):
     for a in args:
         if is_feature_column(a):
             raise PyestimTypeError(
-                f"{what}() takes feature names, got the feature column {a.name!r}; give its "
+                f"{what}() takes feature names, got the feature column {shown(a.name)}; give its "
                 "name instead.")
         if isinstance(a, (str, re.Pattern)):
             out.append(a)
@@ -116,7 +116,7 @@ def _flatten_names(args, what):
         else:
             raise PyestimTypeError(
                 f"{what}() takes feature names (strings) or patterns, got {type(a).__name__} "
-                f"{a!r:.60}.")
+                f"{shown(a, 60)}.")
     return out
 
 
@@ -132,12 +132,13 @@ def _match(patterns, names, what):
         else:
             if p not in names:
                 raise PyestimValueError(
-                    f"{what}: feature {p!r} is not among the available names "
-                    f"{names}. Check the spelling or the names= given to feature_columns().")
+                    f"{what}: feature {shown(p)} is not among the available names "
+                    f"{shown(names)}. Check the spelling or the names= given to feature_columns().")
             hits = [p]
         if not hits:
             raise PyestimValueError(
-                f"{what}: pattern {_describe(p)} matches none of the available names {names}.")
+                f"{what}: pattern {_describe(p)} matches none of the available names "
+                f"{shown(names)}.")
         selected.extend(h for h in hits if h not in selected)
     return selected
 
@@ -189,14 +190,14 @@ def as_dtype(value, name, default=None):
     except TypeError:
         raise PyestimTypeError(
             f"{name} must be a TensorFlow type such as {code('tf.float32')} or a name such as "
-            f"\"float32\", \"int64\", \"string\"; got {value!r}.") from None
+            f"\"float32\", \"int64\", \"string\"; got {shown(value)}.") from None
 
 
 def _categorical(column, name):
     if isinstance(column, ColumnSelection):
         raise PyestimValueError(
-            f"{name} is a pattern selection ({column!r}); a single categorical column is needed. "
-            "Give the feature's name instead of a pattern.")
+            f"{name} is a pattern selection ({shown(column)}); a single categorical column is "
+            "needed. Give the feature's name instead of a pattern.")
     if isinstance(column, list) and len(column) == 1:
         column = column[0]
     if not _is_categorical(column):
@@ -225,12 +226,12 @@ def as_column_list(columns, name="feature_columns", allow_none=False):
             x.resolve(None)  # raises with a message saying what to do
         elif isinstance(x, str):
             raise PyestimTypeError(
-                f"{name} holds the name {x!r}; give feature columns, e.g. "
-                f"feature_columns(column_numeric({x!r})) or feature_columns({x!r}).")
+                f"{name} holds the name {shown(x)}; give feature columns, e.g. "
+                f"feature_columns(column_numeric({shown(x)})) or feature_columns({shown(x)}).")
         else:
             raise PyestimTypeError(
                 f"{name} must hold feature columns (from column_*() or feature_columns()), got "
-                f"{type(x).__name__} {x!r:.60}.")
+                f"{type(x).__name__} {shown(x, 60)}.")
 
     walk(columns)
     if not out and not allow_none:
@@ -282,7 +283,7 @@ def feature_columns(*columns, names=None):
         else:
             raise PyestimTypeError(
                 "feature_columns() takes feature columns, names and patterns; got "
-                f"{type(x).__name__} {x!r:.60}.")
+                f"{type(x).__name__} {shown(x, 60)}.")
 
     walk(list(columns))
     unique = []
@@ -375,7 +376,7 @@ def column_bucketized(source_column, boundaries):
             f"{type(source_column).__name__}.")
     if len(source_column.shape) > 1:
         raise PyestimValueError(
-            f"source_column must be one-dimensional; {source_column.key!r} has shape "
+            f"source_column must be one-dimensional; {shown(source_column.key)} has shape "
             f"{source_column.shape}.")
     if isinstance(boundaries, np.ndarray):
         boundaries = boundaries.tolist()
@@ -383,14 +384,15 @@ def column_bucketized(source_column, boundaries):
         boundaries = [boundaries]
     if not isinstance(boundaries, (list, tuple)) or not boundaries:
         raise PyestimValueError(
-            f"boundaries must be a non-empty sorted list of numbers, got {boundaries!r}.")
+            f"boundaries must be a non-empty sorted list of numbers, got {shown(boundaries)}.")
     values = [as_float(b, "boundaries") for b in boundaries]
     for i in range(len(values) - 1):
         if values[i] >= values[i + 1]:
             raise PyestimValueError(
                 "boundaries must be sorted in strictly increasing order; got "
-                f"{values[i]!r} before {values[i + 1]!r} (position {i + 1} and {i + 2}) in "
-                f"{values}. Sort them and drop duplicates, e.g. sort(unique(boundaries)).")
+                f"{shown(values[i])} before {shown(values[i + 1])} (position {i + 1} and "
+                f"{i + 2}) in {shown(values)}. Sort them and drop duplicates, e.g. "
+                f"{idiom('sorted(set(boundaries))', 'sort(unique(boundaries))')}.")
     return tf.feature_column.bucketized_column(source_column, values)
 
 
@@ -434,7 +436,7 @@ def _vocabulary(vocabulary_list):
     if not isinstance(vocabulary_list, (list, tuple)) or not vocabulary_list:
         raise PyestimValueError(
             f"vocabulary_list must be a non-empty list of strings or integers, got "
-            f"{vocabulary_list!r}.")
+            f"{shown(vocabulary_list)}.")
     if all(isinstance(v, str) for v in vocabulary_list):
         vocab = list(vocabulary_list)
     elif all(isinstance(v, numbers.Real) and not isinstance(v, bool) for v in vocabulary_list):
@@ -442,7 +444,7 @@ def _vocabulary(vocabulary_list):
     else:
         raise PyestimTypeError(
             "vocabulary_list must hold only strings or only whole numbers, got "
-            f"{vocabulary_list!r}.")
+            f"{shown(vocabulary_list)}.")
     dupes = sorted({v for v in vocab if vocab.count(v) > 1}, key=str)
     if dupes:
         raise PyestimValueError(f"vocabulary_list has duplicate entries {dupes}.")
@@ -519,7 +521,7 @@ def column_categorical_with_vocabulary_file(*args, vocabulary_file, vocabulary_s
     """
     vocabulary_file = as_path(vocabulary_file, "vocabulary_file", allow_none=False)
     if not tf.io.gfile.exists(vocabulary_file):
-        raise PyestimValueError(f"vocabulary_file {vocabulary_file!r} does not exist.")
+        raise PyestimValueError(f"vocabulary_file {shown(vocabulary_file)} does not exist.")
     vocabulary_size = as_count(vocabulary_size, "vocabulary_size", minimum=1)
     num_oov_buckets = as_count(num_oov_buckets, "num_oov_buckets", allow_none=False)
     if default_value is not None:
@@ -586,7 +588,8 @@ def column_categorical_weighted(categorical_column, weight_feature_key, dtype=tf
     categorical_column = _categorical(categorical_column, "categorical_column")
     if not isinstance(weight_feature_key, str) or not weight_feature_key:
         raise PyestimTypeError(
-            f"weight_feature_key must be a feature name (a string), got {weight_feature_key!r}.")
+            "weight_feature_key must be a feature name (a string), got "
+            f"{shown(weight_feature_key)}.")
     dtype = as_dtype(dtype, "dtype")
     if not (dtype.is_floating or dtype.is_integer):
         raise PyestimValueError(f"dtype must be a float or integer type, got {dtype.name}.")
@@ -646,7 +649,8 @@ def column_embedding(categorical_column, dimension, combiner="mean", initializer
     dimension = as_count(dimension, "dimension", allow_none=False, minimum=1)
     if combiner not in _COMBINERS:
         raise PyestimValueError(
-            f"combiner must be one of {', '.join(repr(c) for c in _COMBINERS)}; got {combiner!r}.")
+            f"combiner must be one of {', '.join(shown(c) for c in _COMBINERS)}; got "
+            f"{shown(combiner)}.")
     if initializer is not None and not callable(initializer):
         raise PyestimTypeError(
             f"initializer must be an initializer (a function), got {type(initializer).__name__}.")
@@ -692,12 +696,12 @@ def column_crossed(keys, hash_bucket_size, hash_key=None):
         if not (isinstance(k, str) or _is_categorical(k)):
             raise PyestimTypeError(
                 "keys of column_crossed() must be feature names or categorical columns, got "
-                f"{type(k).__name__} {k!r:.60}.")
+                f"{type(k).__name__} {shown(k, 60)}.")
         hashed = (_fc_v2.HashedCategoricalColumn, _fc_v1._HashedCategoricalColumn)  # noqa: SLF001
         if isinstance(k, hashed):
             raise PyestimValueError(
-                f"column_crossed() cannot cross the hashed column {k.key!r}; cross the feature "
-                f"name {k.key!r} instead.")
+                f"column_crossed() cannot cross the hashed column {shown(k.key)}; cross the "
+                f"feature name {shown(k.key)} instead.")
     hash_bucket_size = as_count(hash_bucket_size, "hash_bucket_size", allow_none=False)
     if hash_bucket_size <= 1:
         raise PyestimValueError(
@@ -742,12 +746,12 @@ def input_layer(features, feature_columns, weight_collections=None, trainable=Tr
     missing = sorted({k for c in columns for k in _fc_keys(c)} - set(features))
     if missing:
         raise PyestimValueError(
-            f"The feature columns use feature(s) {missing} that are not in features "
-            f"(which has {sorted(features)}).")
+            f"The feature columns use feature(s) {shown(missing)} that are not in features "
+            f"(which has {shown(sorted(features))}).")
     for c in columns:
         if not isinstance(c, (_fc_v2.DenseColumn, _fc_v1._DenseColumn)):  # noqa: SLF001
             raise PyestimTypeError(
-                f"input_layer() takes dense columns; {c.name!r} is categorical. Wrap it in "
+                f"input_layer() takes dense columns; {shown(c.name)} is categorical. Wrap it in "
                 "column_indicator() or column_embedding().")
     return tf.compat.v1.feature_column.input_layer(
         features, columns, weight_collections=weight_collections,
@@ -779,8 +783,8 @@ def check_data_columns(columns, data):
     missing = sorted(key for key in spec if key not in data)
     if missing:
         raise InputDataError(
-            f"The feature column(s) read data column(s) {missing}, which the input does not "
-            f"have; its columns are {sorted(data)}. Add them to the input's features (input_fn(data, "
+            f"The feature column(s) read data column(s) {shown(missing)}, which the input does "
+            f"not have; its columns are {shown(sorted(data))}. Add them to the input's features (input_fn(data, "
             "features = ...)) or rename the feature columns to match.")
     for key, feature in spec.items():
         want = feature.dtype
@@ -794,7 +798,7 @@ def check_data_columns(columns, data):
         else:
             continue
         raise InputDataError(
-            f"Data column {key!r} holds {have} values, but its feature column expects "
+            f"Data column {shown(key)} holds {have} values, but its feature column expects "
             f"{expected}. Convert the column (e.g. as.numeric() / as.character() in R, "
             "astype() in pandas), or use a feature column of its kind (column_numeric for "
             "numbers, column_categorical_with_vocabulary_list / _hash_bucket for text, "
@@ -804,7 +808,7 @@ def check_data_columns(columns, data):
 def _label_key(label_key):
     if not isinstance(label_key, str) or not label_key:
         raise PyestimValueError(
-            f"label_key must name the label feature (a string), got {label_key!r}.")
+            f"label_key must name the label feature (a string), got {shown(label_key)}.")
     return label_key
 
 

@@ -1,5 +1,6 @@
 """The training history that ``train()`` returns."""
 
+from ._lang import shown
 from .errors import PyestimValueError
 
 __all__ = ["History", "METRICS", "select_metrics", "pyplot"]
@@ -246,5 +247,6 @@ def select_metrics(metrics=None):
         metrics = [metrics]
     unknown = [m for m in metrics if m not in METRICS]
     if unknown:
-        raise PyestimValueError(f"Unknown metric(s) {unknown}: a History has {list(METRICS)}.")
+        raise PyestimValueError(f"Unknown metric(s) {shown(unknown)}: a History has "
+                                f"{shown(list(METRICS))}.")
     return list(metrics)

@@ -18,7 +18,7 @@ import tensorflow as tf
 from . import guards
 from ._args import (as_bool, as_count, as_list, as_path, as_positive, at_most_one,
                     exactly_one)
-from ._lang import code, idiom
+from ._lang import code, idiom, shown
 from .errors import HookError, NanLossError, PyestimValueError
 from .history import History
 
@@ -74,18 +74,18 @@ def hook_logging_tensor(tensors, every_n_iter=None, every_n_secs=None, formatter
     for tag, tensor in items:
         if not isinstance(tag, str) and isinstance(tensors, dict):
             raise HookError(
-                f"hook_logging_tensor(tensors=) tags must be strings, got {tag!r:.40}.")
+                f"hook_logging_tensor(tensors=) tags must be strings, got {shown(tag, 40)}.")
         if not (isinstance(tensor, str) and tensor) and not _is_graph_tensor(tensor):
             raise HookError(
                 "hook_logging_tensor(tensors=) must hold tensors or tensor names, got "
-                f"{type(tensor).__name__} {tensor!r:.40}.")
+                f"{type(tensor).__name__} {shown(tensor, 40)}.")
     every_n_iter = as_count(every_n_iter, "every_n_iter", minimum=1)
     every_n_secs = as_positive(every_n_secs, "every_n_secs")
     at_end = as_bool(at_end, "at_end")
     if not at_end and (every_n_iter is None) == (every_n_secs is None):
         raise PyestimValueError(
             "hook_logging_tensor() needs exactly one of every_n_iter and every_n_secs "
-            f"(got {code(f'every_n_iter={every_n_iter!r}, every_n_secs={every_n_secs!r}')}), "
+            f"(got {code('every_n_iter={}, every_n_secs={}', every_n_iter, every_n_secs)}), "
             f"or {code('at_end=True')}.")
     if formatter is not None and not callable(formatter):
         raise HookError(f"formatter must be a function, got {type(formatter).__name__}.")
@@ -142,7 +142,7 @@ def hook_checkpoint_saver(checkpoint_dir, save_secs=None, save_steps=None, saver
             os.sep in checkpoint_basename:
         raise PyestimValueError(
             "checkpoint_basename must be a file name such as \"model.ckpt\", got "
-            f"{checkpoint_basename!r:.40}.")
+            f"{shown(checkpoint_basename, 40)}.")
     _of_type(saver, tf.compat.v1.train.Saver, "saver", "tf.train.Saver")
     _of_type(scaffold, tf.compat.v1.train.Scaffold, "scaffold", "tf.train.Scaffold")
     listeners = as_list(listeners)
@@ -492,7 +492,8 @@ def _graph_element(name):
     try:
         return graph.as_graph_element(name if ":" in name else name + ":0")
     except (KeyError, ValueError) as err:
-        raise PyestimValueError(f"No tensor named {name!r} in the model's graph ({err}).") from None
+        raise PyestimValueError(
+            f"No tensor named {shown(name)} in the model's graph ({err}).") from None
 
 
 def _distinct_losses():
@@ -734,7 +735,7 @@ def normalize_hooks(hooks, name="hooks"):
         if not isinstance(hook, SessionRunHook):
             where = f"{name}[{i}]" if isinstance(hooks, (list, tuple)) else name
             raise HookError(
-                f"{where} is a {type(hook).__name__} ({hook!r:.60}), not a session run hook. "
+                f"{where} is a {type(hook).__name__} ({shown(hook, 60)}), not a session run hook. "
                 "Create hooks with hook_logging_tensor(), the other hook_*() functions or "
                 "session_run_hook().")
         out.append(hook)

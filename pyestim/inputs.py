@@ -64,7 +64,7 @@ def _as_array(value, name):
         if odd:
             raise PyestimTypeError(
                 f"{name} mixes strings with other values (e.g. {type(odd[0]).__name__} "
-                f"{odd[0]!r:.40}); a feature holds either numbers or strings. Convert the "
+                f"{shown(odd[0], 40)}); a feature holds either numbers or strings. Convert the "
                 "column to one type (and missing values to \"\" or a number).")
         try:
             arr = np.array([v.encode() if isinstance(v, str) else v for v in flat],
@@ -72,7 +72,7 @@ def _as_array(value, name):
         except UnicodeEncodeError as err:
             raise PyestimValueError(
                 f"{name} holds text that is not valid Unicode ({err.reason} at "
-                f"{err.object[err.start:err.end]!r}); clean the strings first.") from None
+                f"{shown(err.object[err.start:err.end])}); clean the strings first.") from None
     elif arr.dtype == object:
         raise PyestimTypeError(
             f"{name} holds Python objects (dtype object) that are not strings; give numbers "
@@ -106,7 +106,7 @@ def _collect(x, y):
         if not x:
             raise PyestimValueError("x is an empty dict; give at least one feature array.")
         features = collections.OrderedDict(
-            (str(k), _as_array(_factor_codes(v, str(k), encodings), f"x[{k!r}]"))
+            (str(k), _as_array(_factor_codes(v, str(k), encodings), f"x[{shown(k)}]"))
             for k, v in x.items())
         single_x = False
     elif x is None:
@@ -125,7 +125,7 @@ def _collect(x, y):
                 idiom("y is an empty dict", "y is an empty list")
                 + f"; use {code('None')} for no labels.")
         targets = collections.OrderedDict(
-            (str(k), _as_array(_factor_codes(v, str(k), encodings), f"y[{k!r}]"))
+            (str(k), _as_array(_factor_codes(v, str(k), encodings), f"y[{shown(k)}]"))
             for k, v in sorted(y.items()))
         clash = sorted(set(targets) & set(features))
         if clash:
@@ -177,7 +177,7 @@ def check_finite(columns, allow=False):
         per_row = bad.reshape(bad.shape[0], -1).any(axis=1) if bad.ndim > 1 else bad
         row = int(np.argmax(per_row))
         raise NonFiniteInputError(
-            f"Feature {name!r} holds {int(bad.sum())} non-finite value(s) "
+            f"Feature {shown(name)} holds {int(bad.sum())} non-finite value(s) "
             f"({idiom('NaN', 'NA / NaN')} or infinite), the first in row {row + 1} (first row = "
             "1): a model fed these learns NaN or predicts silently wrong values. Remove or "
             "impute those rows, or pass "
@@ -361,7 +361,7 @@ def check_labels(fn, n_classes):
         if bad.any():
             rows = np.flatnonzero(bad)
             raise InputDataError(
-                f"{rows.size} label(s) are not whole numbers, e.g. {flat[rows[0]]!r} at row "
+                f"{rows.size} label(s) are not whole numbers, e.g. {shown(flat[rows[0]])} at row "
                 f"{rows[0] + 1} (first row = 1); a classifier's labels are class indices "
                 f"0..{n_classes - 1}. Recode them as integers.")
     bad = (flat < 0) | (flat >= n_classes)
@@ -408,7 +408,7 @@ def _nested_values(col, name):
     if arr is None or arr.dtype == object:
         lengths = sorted({len(v) if hasattr(v, "__len__") else 1 for v in col})
         raise PyestimValueError(
-            f"Column {name!r} is a list of sequences of different lengths ({lengths}); pad "
+            f"Column {shown(name)} is a list of sequences of different lengths ({lengths}); pad "
             "them to one length first (each example must have the same shape).")
     if arr.dtype.kind == "f" and arr.size and np.all(np.isfinite(arr)) and \
             np.all(arr == np.round(arr)):
@@ -452,18 +452,19 @@ def _select(names, available, what):
     else:
         raise PyestimTypeError(
             f"{what} must be a column name or a list of column names, got "
-            f"{type(names).__name__} {names!r:.60}.")
+            f"{type(names).__name__} {shown(names, 60)}.")
     odd = [n for n in names if not isinstance(n, (str, np.str_, int, np.integer))
            or isinstance(n, (bool, np.bool_))]
     if odd:
-        raise PyestimTypeError(f"{what} must be column names (strings), got {odd!r:.80}.")
+        raise PyestimTypeError(f"{what} must be column names (strings), got {shown(odd, 80)}.")
     if not names:
         raise PyestimValueError(f"{what}: give at least one column name.")
     names = [str(n) for n in names]
     missing = [n for n in names if n not in available]
     if missing:
         raise PyestimValueError(
-            f"{what} {missing} not found in the data; its columns are {sorted(available)}.")
+            f"{what} {shown(missing)} not found in the data; its columns are "
+            f"{shown(sorted(available))}.")
     return names
 
 
@@ -505,7 +506,7 @@ def _check_numeric(values, names):
     for name in names:
         arr = np.asarray(values[name])
         if arr.dtype.kind not in "biuf":
-            bad.append(f"{name!r} ({'text' if arr.dtype.kind in 'OUS' else arr.dtype})")
+            bad.append(f"{shown(name)} ({'text' if arr.dtype.kind in 'OUS' else arr.dtype})")
     if bad:
         raise InputDataError(
             f"Feature column(s) {', '.join(bad)} are not numeric, but a custom estimator gets "
@@ -659,7 +660,7 @@ def resolve_input_fn(fn, estimator, mode, name="input_fn"):
     """
     if not callable(fn):
         raise InputFnError(
-            f"{name} must be a function, got {type(fn).__name__} ({fn!r:.60}). Pass an input "
+            f"{name} must be a function, got {type(fn).__name__} ({shown(fn, 60)}). Pass an input "
             f"function such as {code('numpy_input_fn(x, y, shuffle=True)')}.")
     args = _declared_args(fn)
     if args is None or not args or set(args) <= TF_INPUT_FN_ARGS:

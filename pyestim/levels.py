@@ -17,6 +17,7 @@ import os
 import numpy as np
 
 from . import locking
+from ._lang import shown
 from .errors import InputDataError
 
 __all__ = ["FILE", "stored_levels", "model_codes", "name_classes"]
@@ -73,7 +74,7 @@ def model_codes(model_dir, response, data_levels, codes, training):
     unseen = [data_levels[c] for c in present if data_levels[c] not in index]
     if unseen:
         raise InputDataError(
-            f"The response {response!r} has level(s) the model was not trained on: "
+            f"The response {shown(response)} has level(s) the model was not trained on: "
             f"{', '.join(map(str, unseen))}. The model's levels (stored in its model_dir, "
             f"{FILE}) are: {', '.join(map(str, model_levels))}. Drop those rows or train a new "
             "model (another model_dir) on data with these levels.")

@@ -34,6 +34,7 @@ import time
 
 import tensorflow as tf
 
+from ._lang import shown
 from .errors import ModelDirError, ModelDirLockedError
 
 __all__ = ["LOCK_NAME", "ModelDirLock", "is_local", "ensure_dir", "remove_created_dirs",
@@ -77,9 +78,9 @@ def ensure_dir(model_dir):
             break
         probe = parent
     if os.path.lexists(probe) and not os.path.isdir(probe):
-        what = "is a file" if probe == path else f"lies under {probe!r}, which is a file"
+        what = "is a file" if probe == path else f"lies under {shown(probe)}, which is a file"
         raise ModelDirError(
-            f"model_dir {os.fspath(model_dir)!r} cannot be used: it {what}, not a directory. "
+            f"model_dir {shown(os.fspath(model_dir))} cannot be used: it {what}, not a directory. "
             "Pass a directory path as model_dir (it is created if missing).")
     created = []
     for d in reversed(missing):
@@ -90,8 +91,8 @@ def ensure_dir(model_dir):
         except OSError as err:
             _remove_dirs(created)
             raise ModelDirError(
-                f"model_dir {os.fspath(model_dir)!r} cannot be created: mkdir {d!r} failed "
-                f"({_reason(err)}). Pass a model_dir in a place you can write to.") from None
+                f"model_dir {shown(os.fspath(model_dir))} cannot be created: mkdir {shown(d)} "
+                f"failed ({_reason(err)}). Pass a model_dir in a place you can write to.") from None
         created.append(d)
     return created
 
@@ -116,7 +117,7 @@ def check_writable(model_dir):
         fd, probe = tempfile.mkstemp(prefix=".pyestim-write-test-", dir=os.fspath(model_dir))
     except OSError as err:
         raise ModelDirError(
-            f"model_dir {os.fspath(model_dir)!r} is not writable ({_reason(err)}): training "
+            f"model_dir {shown(os.fspath(model_dir))} is not writable ({_reason(err)}): training "
             "writes checkpoints there. Fix its permissions or pass another model_dir.") from None
     os.close(fd)
     os.unlink(probe)
@@ -167,8 +168,8 @@ class ModelDirLock:
                              0o644)
             except OSError as err:
                 raise ModelDirError(
-                    f"model_dir {self.model_dir!r} is not writable: cannot create "
-                    f"{self.path!r} ({_reason(err)}). Training writes checkpoints there; fix "
+                    f"model_dir {shown(self.model_dir)} is not writable: cannot create "
+                    f"{shown(self.path)} ({_reason(err)}). Training writes checkpoints there; fix "
                     "its permissions or pass another model_dir.") from None
             if fcntl is None:  # pragma: no cover - Windows
                 self._fd, self.created_file = fd, not existed
@@ -192,7 +193,7 @@ class ModelDirLock:
                     return self
                 os.close(fd)
                 raise ModelDirError(
-                    f"Cannot lock model_dir {self.model_dir!r}: flock on {self.path!r} "
+                    f"Cannot lock model_dir {shown(self.model_dir)}: flock on {shown(self.path)} "
                     f"failed ({_reason(err)}).") from None
             # The holder before us may have removed the file between our open and our lock:
             # then we locked an orphan and must start again with the file now at the path.
@@ -211,12 +212,12 @@ class ModelDirLock:
             except OSError as err:
                 os.close(fd)
                 raise ModelDirError(
-                    f"model_dir {self.model_dir!r} is not writable: cannot write "
-                    f"{self.path!r} ({_reason(err)}).") from None
+                    f"model_dir {shown(self.model_dir)} is not writable: cannot write "
+                    f"{shown(self.path)} ({_reason(err)}).") from None
             self._fd, self.created_file, self.locked = fd, not existed, True
             return self
         raise ModelDirError(  # pragma: no cover - needs a storm of concurrent trainers
-            f"Could not lock model_dir {self.model_dir!r}: the lock file kept being replaced "
+            f"Could not lock model_dir {shown(self.model_dir)}: the lock file kept being replaced "
             "by other processes.")
 
     def _locked_error(self, info):
@@ -229,7 +230,7 @@ class ModelDirLock:
         else:
             holder = "another process (it has not written its details yet)"
         return ModelDirLockedError(
-            f"model_dir {self.model_dir!r} is being trained by {holder}. Only one train() "
+            f"model_dir {shown(self.model_dir)} is being trained by {holder}. Only one train() "
             "may write a model_dir at a time (two would interleave their checkpoints): wait "
             "for it to finish, stop it, or train in another model_dir. evaluate() and "
             "predict() may run meanwhile.",

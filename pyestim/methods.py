@@ -17,7 +17,7 @@ import numpy as np
 from . import engine, guards, hooks as _hooks, levels, recovery, results
 from ._args import as_bool, as_count, as_list, as_steps
 from .checkpoints import reader_checkpoint
-from ._lang import carried, code, idiom
+from ._lang import carried, code, idiom, shown
 from .errors import PyestimValueError, StepsError
 from .inputs import check_labels, resolve_input_fn
 from .translate import checked_input_fn, translated, unknown_predict_keys
@@ -94,7 +94,8 @@ def _predict_keys(predict_keys):
         keys = []
     if not keys or not all(isinstance(k, str) for k in keys):
         raise PyestimValueError(
-            f"predict_keys must be a name or a list of names of predictions, got {predict_keys!r}.")
+            "predict_keys must be a name or a list of names of predictions, got "
+            f"{shown(predict_keys)}.")
     return keys
 
 
@@ -146,7 +147,7 @@ def export_savedmodel(est, export_dir_base, serving_input_receiver_fn=None, asse
             + ".")
     if not versioned and not overwrite and os.path.lexists(base):
         raise PyestimValueError(
-            f"export_dir_base {base!r} already exists and {code('overwrite=False')}: pass "
+            f"export_dir_base {shown(base)} already exists and {code('overwrite=False')}: pass "
             f"{code('overwrite=True')} to replace it, {code('versioned=True')} to export into a "
             "new timestamped folder under it, or another export_dir_base.")
 

@@ -12,7 +12,7 @@ import inspect
 import tensorflow as tf
 
 from . import engine, hooks as _hooks
-from ._lang import code, idiom
+from ._lang import code, idiom, shown
 from .errors import EstimatorSpecError, ModelFnError, PyestimError
 from .translate import input_mismatch, missing_feature, raised_by_tensorflow
 
@@ -36,15 +36,15 @@ def model_fn_signature(model_fn):
             continue
         elif p.kind == p.POSITIONAL_ONLY:
             raise ModelFnError(
-                f"model_fn's argument {p.name!r} is positional-only; pyestim passes arguments "
+                f"model_fn's argument {shown(p.name)} is positional-only; pyestim passes arguments "
                 "by name (features, labels, mode, params, config).")
         else:
             named.append(p.name)
     unknown = [n for n in named if n not in MODEL_FN_ARGS]
     if unknown:
         raise ModelFnError(
-            f"model_fn has argument(s) {unknown} that the estimator cannot supply; a model "
-            f"function may take any of {list(MODEL_FN_ARGS)}, matched by name.")
+            f"model_fn has argument(s) {shown(unknown)} that the estimator cannot supply; a "
+            f"model function may take any of {shown(list(MODEL_FN_ARGS))}, matched by name.")
     if var_kw:
         return list(MODEL_FN_ARGS)
     if "features" not in named:
@@ -70,7 +70,7 @@ def wrap_model_fn(model_fn, wanted, has_params):
             raise new from err
         if not isinstance(spec, engine.EstimatorSpec):
             raise ModelFnError(
-                f"model_fn must return estimator_spec(...), but in mode {mode!r} it returned "
+                f"model_fn must return estimator_spec(...), but in mode {shown(mode)} it returned "
                 f"{type(spec).__name__}. End every branch of the model function with "
                 + idiom("return estimator_spec(mode=mode, ...)",
                         "return(estimator_spec(mode = mode, ...))") + ".")
@@ -90,7 +90,7 @@ def wrap_model_fn(model_fn, wanted, has_params):
 
 def _spec_call(mode):
     """estimator_spec(mode='train') in the caller's language."""
-    return code(f"estimator_spec(mode={mode!r})")
+    return code("estimator_spec(mode={})", mode)
 
 
 def _metric_ops(eval_metric_ops):
@@ -105,14 +105,15 @@ def _metric_ops(eval_metric_ops):
     out = {}
     for name, op in eval_metric_ops.items():
         if not isinstance(name, str) or not name:
-            raise EstimatorSpecError(f"eval_metric_ops names must be non-empty strings, got {name!r}.")
+            raise EstimatorSpecError(f"eval_metric_ops names must be non-empty strings, got "
+                                     f"{shown(name)}.")
         if isinstance(op, tf.keras.metrics.Metric):
             out[name] = op
         elif isinstance(op, (list, tuple)) and len(op) == 2:
             out[name] = tuple(op)
         else:
             raise EstimatorSpecError(
-                f"eval_metric_ops[{name!r}] must be a (value, update_op) pair as returned by "
+                f"eval_metric_ops[{shown(name)}] must be a (value, update_op) pair as returned by "
                 f"{code('tf.metrics.*()')}, got {type(op).__name__}"
                 + (f" of length {len(op)}" if isinstance(op, (list, tuple)) else "") + ".")
     return out
@@ -148,7 +149,7 @@ def estimator_spec(mode, predictions=None, loss=None, train_op=None, eval_metric
     """
     if not isinstance(mode, str) or mode not in _MODES:
         raise EstimatorSpecError(
-            f"Unknown mode {mode!r}: expected one of 'train', 'eval', 'infer' "
+            f"Unknown mode {shown(mode)}: expected one of 'train', 'eval', 'infer' "
             "(pass on the mode the model function received).")
     unknown = sorted(set(kwargs) - {"export_outputs", "scaffold"})
     if unknown:

@@ -22,7 +22,7 @@ import numpy as np
 import tensorflow as tf
 
 from .estimator import variable_value
-from ._lang import code, idiom
+from ._lang import code, idiom, shown
 from .errors import PyestimTypeError, PyestimValueError
 from .history import pyplot as _pyplot
 from .inputs import resolve_input_fn
@@ -123,7 +123,7 @@ def _predicted(object, features, predicted):
                 value = value.argmax(axis=1)
             return value.reshape(-1).astype(np.int64)
     raise PyestimValueError(
-        f"The model's predictions {sorted(out)} hold no classes (expected 'classes' or "
+        f"The model's predictions {shown(sorted(out))} hold no classes (expected 'classes' or "
         "'probabilities'); give predicted= yourself.")
 
 
@@ -208,7 +208,7 @@ def conv_weights_data(object, variable="conv2d/kernel", input_channel=0):
     w = np.asarray(next(iter(variable_value(object, variable).values())))
     if w.ndim != 4:
         raise PyestimValueError(
-            f"{variable!r} has shape {list(w.shape)}; a convolution kernel has 4 dimensions "
+            f"{shown(variable)} has shape {list(w.shape)}; a convolution kernel has 4 dimensions "
             "[height, width, input channels, filters] (e.g. 'conv2d/kernel').")
     channel = _index(input_channel, w.shape[2], "input_channel")
     return {"weights": np.moveaxis(w[:, :, channel, :], -1, 0), "min": float(w.min()),
@@ -220,7 +220,7 @@ def _index(value, size, name):
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer, float)) \
             or float(value) != int(value) or not 0 <= int(value) < size:
         raise PyestimValueError(
-            f"{name} must be a whole number from 0 to {size - 1}, got {value!r}.")
+            f"{name} must be a whole number from 0 to {size - 1}, got {shown(value)}.")
     return int(value)
 
 
@@ -238,7 +238,7 @@ def conv_layer_data(object, layer, image):
         values = np.asarray(p.run(one, fetches={"layer": layer})["layer"])
     if values.ndim != 4:
         raise PyestimValueError(
-            f"Layer {layer!r} gives shape {list(values.shape)}; plot_conv_layer() shows "
+            f"Layer {shown(layer)} gives shape {list(values.shape)}; plot_conv_layer() shows "
             "4-dimensional outputs [1, height, width, channels] (a convolution or pooling "
             "layer).")
     return {"values": np.moveaxis(values[0], -1, 0),

@@ -23,7 +23,7 @@ import tensorflow as tf
 
 from . import engine
 from .checkpoints import latest_checkpoint  # pyestim's: skips a checkpoint whose files are gone
-from ._lang import code, idiom
+from ._lang import code, idiom, shown
 from .errors import CheckpointError, PyestimTypeError, PyestimValueError
 from .estimator import Estimator
 from .translate import translate_error
@@ -63,7 +63,7 @@ def _feature_arrays(features):
         items = {None: features}
     out = {}
     for name, value in items.items():
-        what = "the features" if name is None else f"feature {name!r}"
+        what = "the features" if name is None else f"feature {shown(name)}"
         try:
             arr = np.asarray(value)
         except Exception as err:  # noqa: BLE001 - report what could not be converted
@@ -116,7 +116,7 @@ class Predictor:
             if not keys or not all(isinstance(k, str) for k in keys):
                 raise PyestimValueError(
                     f"predict_keys must be a name or a list of names of predictions, got "
-                    f"{predict_keys!r}.")
+                    f"{shown(predict_keys)}.")
             predict_keys = keys
         self.predict_keys = predict_keys
         self.checkpoint_path = None
@@ -140,7 +140,7 @@ class Predictor:
         path = latest_checkpoint(self.model_dir)
         if path is None:
             raise CheckpointError(
-                f"The estimator has no checkpoint in model_dir {self.model_dir!r}: nothing to "
+                f"The estimator has no checkpoint in model_dir {shown(self.model_dir)}: nothing to "
                 "predict with. train() it first (predict() would use freshly initialised, "
                 "random weights).", path=self.model_dir)
         return path
@@ -177,8 +177,8 @@ class Predictor:
                 missing = [k for k in self.predict_keys if k not in predictions]
                 if missing:
                     raise PyestimValueError(
-                        f"predict_keys {missing} are not among the model's predictions "
-                        f"{sorted(predictions)}.")
+                        f"predict_keys {shown(missing)} are not among the model's predictions "
+                        f"{shown(sorted(predictions))}.")
                 predictions = {k: predictions[k] for k in self.predict_keys}
             scaffold = spec.scaffold or _v1.train.Scaffold()
             scaffold.finalize()
@@ -218,8 +218,9 @@ class Predictor:
     def _feed(self, arrays):
         if set(arrays) != set(self._placeholders):
             raise PyestimValueError(
-                f"The predictor was built for the features {sorted(map(str, self._placeholders))}"
-                f" but got {sorted(map(str, arrays))}.")
+                "The predictor was built for the features "
+                f"{shown(sorted(map(str, self._placeholders)))} but got "
+                f"{shown(sorted(map(str, arrays)))}.")
         return {self._placeholders[k]: a for k, a in arrays.items()}
 
     # ------------------------------------------------------------------ calling
@@ -269,7 +270,7 @@ class Predictor:
             ops = [op.name for op in graph.get_operations()
                    if op.type in ("Relu", "Conv2D", "BiasAdd", "MaxPool", "MatMul")]
             raise PyestimValueError(
-                f"No tensor, op or layer named {name!r} in the predict graph. Layers' outputs "
+                f"No tensor, op or layer named {shown(name)} in the predict graph. Layers' outputs "
                 f"there include: {', '.join(ops[:12])}{' ...' if len(ops) > 12 else ''}.")
         return inside[-1].outputs[0]
 

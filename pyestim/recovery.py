@@ -47,7 +47,7 @@ import tensorflow as tf
 from google.protobuf import text_format
 
 from . import engine, locking
-from ._lang import code
+from ._lang import code, shown
 from .errors import CheckpointError, ModelDirError
 
 __all__ = ["ROLLBACK_DIR", "MANIFEST", "checkpoint_files", "checkpoint_status", "read_state",
@@ -187,7 +187,7 @@ def _damaged_error(prefix, why, model_dir, state, what="The latest checkpoint"):
     older = newest_complete(model_dir, state, skip={prefix})
     files = ", ".join(os.path.basename(p) for p in checkpoint_files(prefix)) or "none left"
     advice = (f"Delete its files ({files}) and pyestim falls back to {older}, the newest "
-              f"complete checkpoint; or pass {code(f'checkpoint_path={older!r}')} to evaluate() / "
+              f"complete checkpoint; or pass {code('checkpoint_path={}', older)} to evaluate() / "
               "predict()." if older else
               f"No older complete checkpoint is left in {model_dir}: delete its files to start "
               "again from scratch, or restore the directory from a backup.")
@@ -251,7 +251,7 @@ def check_checkpoint_path(path):
         except CheckpointError:
             latest = None
         raise CheckpointError(
-            f"checkpoint_path {path!r} is not a checkpoint: {why}. "
+            f"checkpoint_path {shown(path)} is not a checkpoint: {why}. "
             + (f"The newest complete checkpoint there is {latest}." if latest else
                "latest_checkpoint(model_dir) gives the newest one."), path=path)
     raise _damaged_error(path, why, model_dir, None, what="Checkpoint")
@@ -505,7 +505,7 @@ def training_call(model_dir):
         except OSError as err:
             shutil.rmtree(os.path.join(model_dir, ROLLBACK_DIR), ignore_errors=True)
             raise ModelDirError(
-                f"Could not prepare model_dir {model_dir!r} for training: {err}. Check its "
+                f"Could not prepare model_dir {shown(model_dir)} for training: {err}. Check its "
                 "permissions and free space.") from None
         call = TrainingCall(model_dir, snapshot)
         try:

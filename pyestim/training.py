@@ -11,7 +11,7 @@ import warnings
 
 from . import engine, results
 from ._args import as_bool, as_count, as_list
-from ._lang import code
+from ._lang import code, shown
 from .errors import InputFnError, PyestimTypeError, PyestimValueError, StepsError
 from .estimator import as_estimator
 from .hooks import HistorySaverHook, ProgressBarHook, normalize_hooks
@@ -70,7 +70,7 @@ def view_metrics_on(view_metrics, verbose, environ=None):
     if isinstance(view_metrics, str):
         if view_metrics != "auto":
             raise PyestimValueError(f"view_metrics must be \"auto\", {code('True')} or "
-                                    f"{code('False')}, got {view_metrics!r}.")
+                                    f"{code('False')}, got {shown(view_metrics)}.")
         view_metrics = verbose
     view_metrics = as_bool(view_metrics, "view_metrics")
     in_rstudio = (os.environ if environ is None else environ).get("RSTUDIO") is not None
@@ -127,7 +127,7 @@ def eval_spec(input_fn, steps=100, name=None, hooks=None, exporters=None, start_
     """
     _check_input_fn(input_fn, "eval_spec")
     if name is not None and not isinstance(name, str):
-        raise PyestimTypeError(f"name must be a string or {code('None')}, got {name!r}.")
+        raise PyestimTypeError(f"name must be a string or {code('None')}, got {shown(name)}.")
     exporters = as_list(exporters)
     for e in exporters:
         if not isinstance(e, engine.Exporter):

@@ -21,7 +21,7 @@ import re
 import tensorflow as tf
 
 from . import recovery
-from ._lang import class_codes, code, idiom
+from ._lang import class_codes, code, idiom, r_name, shown
 from .errors import (CheckpointError, FeatureKeyError, InputDataError, InputDataTypeError,
                      InputFnError, ModelDirError, PyestimValueError)
 
@@ -165,7 +165,7 @@ def translate_model_dir_error(err, model_dir):
                                     tf.errors.FailedPreconditionError,
                                     tf.errors.UnknownError)):
         return ModelDirError(
-            f"Could not write to model_dir {os.fspath(model_dir)!r}: {msg}. Fix its "
+            f"Could not write to model_dir {shown(os.fspath(model_dir))}: {msg}. Fix its "
             "permissions or free space, or pass another model_dir.")
     return None
 
@@ -202,7 +202,7 @@ def input_mismatch(err, features, labels, mode):
     graph on ``features`` and ``labels``."""
     cls = InputDataTypeError if isinstance(err, TypeError) else InputDataError
     return cls(
-        f"The model function could not be built on this input (mode {mode!r}): "
+        f"The model function could not be built on this input (mode {shown(mode)}): "
         f"{str(err).rstrip('. ')}. The "
         f"features arrive as {_describe(features)} and the labels as {_describe(labels)}; "
         "check that their shapes and dtypes are what the model function expects (e.g. the "
@@ -216,9 +216,10 @@ def missing_feature(err, features):
     if not isinstance(features, dict) or not isinstance(key, str) or key in features:
         return None
     return FeatureKeyError(
-        f"The model function reads feature {key!r}, but the input function gives the "
-        f"features {sorted(features)}. Name the feature {key!r} in the input (e.g. "
-        + idiom(f"numpy_input_fn(x={{{key!r}: ...}})", f"numpy_input_fn(x = list({key} = ...))")
+        f"The model function reads feature {shown(key)}, but the input function gives the "
+        f"features {shown(sorted(features))}. Name the feature {shown(key)} in the input (e.g. "
+        + idiom(f"numpy_input_fn(x={{{repr(key)}: ...}})",
+                f"numpy_input_fn(x = list({r_name(key)} = ...))")
         + ") or read one of the features given.")
 
 

@@ -6,8 +6,11 @@ the parity suite (tests/parity/test_errors.py) compares R's messages with these 
 """
 
 import ast
+import os
 import pathlib
 import re
+import shutil
+import subprocess
 import threading
 
 import numpy as np
@@ -21,6 +24,7 @@ from pyestim._args import as_bool
 from pyestim.canned.optimizers import resolve_activation_fn, resolve_optimizer, tf_version
 from pyestim.inputs import check_labels
 from pyestim.predictor import _feature_arrays
+from conftest import in_ci
 from helpers import time_limit, toy_input
 
 PACKAGE = pathlib.Path(pyestim.__file__).parent
@@ -61,7 +65,7 @@ def test_enter_and_leave_restore_after_an_error():
 def test_call_from_r():
     with pytest.raises(errors.EstimatorSpecError) as info:
         _lang.call_from_r(pyestim.estimator_spec, mode="eval")
-    assert str(info.value) == ("estimator_spec(mode = 'eval') needs loss: compute the loss in "
+    assert str(info.value) == ('estimator_spec(mode = "eval") needs loss: compute the loss in '
                                "the model function and pass loss = loss.")
     assert _lang.language() == "python"
 
@@ -220,6 +224,163 @@ def test_the_scan_finds_an_r_idiom():
     assert hits == ["cast them with tf$cast"]
 
 
+#: Files whose messages keep Python's repr for every caller, and why: the command line is
+#: a shell command (no R caller: its values are what the shell passed); the lazy package's
+#: and pyestim.tf's AttributeErrors follow Python's module protocol word for word; the
+#: TensorFlow version check runs at import, before any caller's language is set.
+REPR_ALLOWED_FILES = {
+    "pyestim/cli.py": "the command line: shell arguments, no R caller",
+    "pyestim/_lazy.py": "Python's AttributeError wording for a module attribute",
+    "pyestim/tf.py": "Python's AttributeError wording for the pyestim.tf module",
+    "pyestim/engine/tf_compat.py": "raised at import, before a caller's language is set",
+}
+
+
+def _repr_values_in_messages(tree):
+    """Line numbers of ``{value!r}`` inside a raise statement, an error's constructor or a
+    warnings.warn() call."""
+    lines = []
+    for raising in ast.walk(tree):
+        func = getattr(raising, "func", None)
+        name = getattr(func, "id", None) or getattr(func, "attr", None) or ""
+        if not (isinstance(raising, ast.Raise) or (
+                isinstance(raising, ast.Call) and (name.endswith("Error") or name == "warn"))):
+            continue
+        lines += [node.lineno for node in ast.walk(raising)
+                  if isinstance(node, ast.FormattedValue) and node.conversion == ord("r")]
+    return sorted(set(lines))
+
+
+def test_no_python_repr_of_a_value_in_pyestim_errors():
+    """A value repeated back in a message goes through shown() (R callers read c(1, 2),
+    "yes", NULL), not ``{value!r}``, outside the few Python-only places above."""
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        rel = str(path.relative_to(PACKAGE.parent))
+        if rel in REPR_ALLOWED_FILES or path.name == "_lang.py":
+            continue
+        found += [f"{rel}:{line}" for line in _repr_values_in_messages(ast.parse(path.read_text()))]
+    assert not found, "{value!r} in messages (use shown(value)):\n" + "\n".join(found)
+    assert all((PACKAGE.parent / rel).exists() for rel in REPR_ALLOWED_FILES)
+
+
+def test_the_scan_finds_a_repr_in_a_message():
+    """The scan above can fail: it finds {x!r} in a raise, in an error's constructor and in a
+    warning, and not in a __repr__ or in shown()."""
+    tree = ast.parse('raise ValueError(f"got {x!r}")\n'
+                     'err = PyestimTypeError(f"a {y!r:.40}")\n'
+                     'warnings.warn(f"odd {z!r}")\n'
+                     'def __repr__(self):\n    return f"<{self.x!r}>"\n'
+                     'raise ValueError(f"got {shown(x)}")\n')
+    assert _repr_values_in_messages(tree) == [1, 2, 3]
+
+
+# --------------------------------------------------------------------------------------------
+# Values as each language writes them: shown()
+
+#: (Python value, its repr, R's spelling, an R expression that makes the same value as R
+#: hands it to Python): R's spelling is R's own, deparse() of that value (checked by
+#: test_r_spelling_is_what_r_deparse_gives), except where noted.
+VALUES = [
+    (None, "None", "NULL", "NULL"),
+    (True, "True", "TRUE", "TRUE"),
+    (False, "False", "FALSE", "1 > 2"),
+    (1.0, "1.0", "1", "2 - 1"),
+    (2.5, "2.5", "2.5", "5 / 2"),
+    (-0.5, "-0.5", "-0.5", "-1 / 2"),
+    (1 / 3, "0.3333333333333333", "0.333333333333333", "1 / 3"),
+    (0.1, "0.1", "0.1", "1 / 10"),
+    (1e6, "1000000.0", "1e+06", "10^6"),
+    (1e5, "100000.0", "1e+05", "10^5"),
+    (123456.0, "123456.0", "123456", "123456"),
+    (100000.1, "100000.1", "100000.1", "1e5 + 0.1"),
+    (0.000123, "0.000123", "0.000123", "1.23e-4"),
+    (1e-20, "1e-20", "1e-20", "10^-20"),
+    (1e100, "1e+100", "1e+100", "10^100"),
+    (float("nan"), "nan", "NaN", "0 / 0"),
+    (float("inf"), "inf", "Inf", "1 / 0"),
+    (float("-inf"), "-inf", "-Inf", "-1 / 0"),
+    ("yes", "'yes'", '"yes"', "'yes'"),
+    ('say "hi"\\ \n\t\x01', "'say \"hi\"\\\\ \\n\\t\\x01'", '"say \\"hi\\"\\\\ \\n\\t\\001"',
+     'paste0("say ", intToUtf8(34), "hi", intToUtf8(34), intToUtf8(92), " ", intToUtf8(10), '
+     'intToUtf8(9), intToUtf8(1))'),
+    ("é", "'é'", '"é"', 'intToUtf8(233)'),
+    ([1.0, 2.0], "[1.0, 2.0]", "c(1, 2)", "c(2, 4) / 2"),
+    ((2, 3), "(2, 3)", "c(2, 3)", "c(2, 3)"),
+    (["a", "b"], "['a', 'b']", 'c("a", "b")', "letters[1:2]"),
+    ([True, False], "[True, False]", "c(TRUE, FALSE)", "c(1, 0) > 0.5"),
+    ([1.0, "a"], "[1.0, 'a']", 'list(1, "a")', "list(1, 'a')"),
+    ([[1.0], None], "[[1.0], None]", "list(c(1), NULL)", None),  # deparse: list(1, NULL)
+    ([], "[]", "list()", "list()"),
+    ({"a": 1.0, "b": "x"}, "{'a': 1.0, 'b': 'x'}", 'list(a = 1, b = "x")',
+     "list(a = 1, b = 'x')"),
+    ({".a": 1.0, "a.b_c": 2.0}, "{'.a': 1.0, 'a.b_c': 2.0}", "list(.a = 1, a.b_c = 2)",
+     "list(.a = 1, a.b_c = 2)"),
+    # deparse() quotes these names ("my name" = 1); R code writes them in backticks
+    ({"my name": 1.0, "if": 2.0, ".1a": 3.0}, "{'my name': 1.0, 'if': 2.0, '.1a': 3.0}",
+     "list(`my name` = 1, `if` = 2, `.1a` = 3)", None),
+    (np.array([1.0, 2.5]), "array([1. , 2.5])", "c(1, 2.5)", "c(1, 2.5)"),
+    (np.array(["u", "v"]), "array(['u', 'v'], dtype='<U1')", 'c("u", "v")', "c('u', 'v')"),
+    # (a numpy scalar's repr is numpy's: np.float32(0.5) in NumPy 2, 0.5 before)
+    (np.float32(0.5), None, "0.5", "0.5"),
+    (np.int64(3), None, "3", None),  # an R integer: deparse() writes 3L, print() 3
+    # R's matrix(1:6, 2), as doubles: column-major, as R holds it
+    (np.array([[1.0, 3.0, 5.0], [2.0, 4.0, 6.0]]), None,
+     "array(c(1, 2, 3, 4, 5, 6), dim = c(2, 3))", None),
+    (pd.Series([1.0, 2.0]), None, "c(1, 2)", "c(1, 2)"),
+    (np.zeros(2000), None, "c(0, 0, 0, ..., 0, 0, 0)", None),  # summarised as numpy does
+    (int, "<class 'int'>", "<class 'int'>", None),
+]
+
+
+@pytest.mark.parametrize("value, python, r, _", VALUES, ids=[str(i) for i in range(len(VALUES))])
+def test_shown_writes_a_value_as_the_caller_writes_it(value, python, r, _):
+    python = repr(value) if python is None else python
+    assert _lang.shown(value) == python
+    with _lang.using("r"):
+        assert _lang.shown(value) == r
+    with _lang.using("marked"):
+        assert _lang.spellings(_lang.shown(value)) == (python, r)
+
+
+def test_r_spelling_is_what_r_deparse_gives():
+    """R's own printing of the same values (deparse() run by Rscript) is what shown() gives an
+    R caller: the expectations above are R's, not ours."""
+    rows = [(r, expr) for _, _, r, expr in VALUES if expr is not None]
+    if shutil.which("Rscript") is None:
+        if in_ci():
+            pytest.fail("CI=true but R is not installed: R's deparse() cannot be compared.")
+        pytest.skip("R is not installed")
+    script = "\n".join(f"cat(deparse({expr}), '\\n', sep = '')" for _, expr in rows)
+    out = subprocess.run(["Rscript", "--vanilla", "-e", script], capture_output=True,
+                         text=True, timeout=120, env=dict(os.environ, LANG="C.UTF-8"))
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines() == [r for r, _ in rows]
+
+
+def test_shown_cuts_each_spelling():
+    assert _lang.shown("abcdef", 4) == "'abc"
+    with _lang.using("r"):
+        assert _lang.shown("abcdef", 4) == '"abc'
+    with _lang.using("marked"):
+        assert _lang.spellings(_lang.shown("abcdef", 4)) == ("'abc", '"abc')
+
+
+def test_code_fills_values_after_the_idiom_rules():
+    """code("checkpoint_path={}", value): the value is written as the caller writes it, and
+    the idiom rules do not touch it (a path "a.b/c" stays as it is, in quotes)."""
+    assert _lang.code("checkpoint_path={}", "m.x/ckpt-5") == "checkpoint_path='m.x/ckpt-5'"
+    with _lang.using("r"):
+        assert (_lang.code("f(steps={}, max_steps={m})", 2.5, m=None)
+                == 'f(steps = 2.5, max_steps = NULL)')
+        assert _lang.code("checkpoint_path={}", "m.x/ckpt-5") == 'checkpoint_path = "m.x/ckpt-5"'
+
+
+def test_r_name_quotes_names_r_cannot_write_bare():
+    assert [_lang.r_name(n) for n in ["x", ".a", "a.b_1", "my name", "if", "1x", "_a", "a`b"]] == [
+        "x", ".a", "a.b_1", "`my name`", "`if`", "`1x`", "`_a`", "`a\\`b`"]
+
+
 # --------------------------------------------------------------------------------------------
 # Every error path with an idiom, from Python and as from R
 
@@ -304,7 +465,7 @@ CASES = [
      "returned by tf.metrics.*()", "returned by tf$metrics$*()"),
     ("train without loss", errors.EstimatorSpecError,
      lambda c: pyestim.estimator_spec(mode="train"),
-     "estimator_spec(mode='train') needs loss", "estimator_spec(mode = 'train') needs loss"),
+     "estimator_spec(mode='train') needs loss", 'estimator_spec(mode = "train") needs loss'),
     ("train without train_op", errors.EstimatorSpecError,
      lambda c: pyestim.estimator_spec(mode="train", loss=1.0),
      "optimizer.minimize(loss, global_step=tf.train.get_global_step())",
@@ -515,6 +676,31 @@ CASES = [
      "Pass dtype=np.float32 or dtype=np.uint8.", "Pass dtype = np$float32 or dtype = np$uint8."),
     ("feature column shape", errors.PyestimValueError,
      lambda c: pyestim.column_numeric("a", shape=[]), "e.g. shape=1.", "e.g. shape = 1."),
+    # values repeated back: shown() (R's spellings as R's deparse() writes those values)
+    ("value: a string", errors.PyestimValueError,
+     lambda c: pyestim.input_fn({"a": [1.0, 2.0]}, "a", shuffle="yes"), "got 'yes'.",
+     'got "yes".'),
+    ("value: an empty list", errors.PyestimValueError,
+     lambda c: pyestim.dnn_regressor([], [pyestim.column_numeric("a")]), "got [].",
+     "got list()."),
+    ("value: a dict", errors.PyestimTypeError,
+     lambda c: pyestim.dnn_regressor([3], [pyestim.column_numeric("a")], dropout={"p": 0.5}),
+     "got {'p': 0.5}.", "got list(p = 0.5)."),
+    ("value: NaN", errors.PyestimValueError,
+     lambda c: pyestim.run_config(save_checkpoints_steps=float("nan")), "got nan.", "got NaN."),
+    ("value: numbers in a code template", errors.StepsError, lambda c: pyestim.train(
+        pyestim.estimator(_no_step_model, model_dir=c.dir()), toy_input(c.data), steps=2.5,
+        max_steps=1e6),
+     "(got steps=2.5, max_steps=1000000.0)", "(got steps = 2.5, max_steps = 1e+06)"),
+    ("value: a list of numbers", errors.PyestimValueError,
+     lambda c: pyestim.column_bucketized(pyestim.column_numeric("a"), [1.0, 3.0, 2.0]),
+     "got 3.0 before 2.0 (position 2 and 3) in [1.0, 3.0, 2.0]. Sort them and drop duplicates, "
+     "e.g. sorted(set(boundaries)).",
+     "got 3 before 2 (position 2 and 3) in c(1, 3, 2). Sort them and drop duplicates, "
+     "e.g. sort(unique(boundaries))."),
+    ("value: a feature name", errors.NonFiniteInputError,
+     lambda c: pyestim.numpy_input_fn({"x": np.array([1.0, np.inf])}, shuffle=False),
+     "Feature 'x' holds 1 non-finite", 'Feature "x" holds 1 non-finite'),
 ]
 
 CASE_IDS = [c[0] for c in CASES]
@@ -552,8 +738,9 @@ def test_error_from_r_speaks_r(index, ctx):
 
 
 @pytest.mark.parametrize("index", [CASE_IDS.index("train without train_op"),
-                                   CASE_IDS.index("string labels")],
-                         ids=["train without train_op", "string labels"])
+                                   CASE_IDS.index("string labels"),
+                                   CASE_IDS.index("value: a list of numbers")],
+                         ids=["train without train_op", "string labels", "value: a list"])
 def test_the_two_messages_differ_in_idioms_only(index, ctx):
     """One error in the "marked" language gives both messages, idiom by idiom."""
     case = CASES[index]

@@ -8,7 +8,7 @@ import numpy as np
 
 from .. import engine
 from .._args import as_count
-from .._lang import code, idiom
+from .._lang import code, idiom, shown
 from ..errors import PyestimTypeError, PyestimValueError
 from ..estimator import Estimator, class_count
 from ..feature_columns import (check_data_columns, classifier_parse_example_spec,
@@ -118,7 +118,7 @@ def as_hidden_units(hidden_units, name="hidden_units", allow_none=False):
     if not isinstance(hidden_units, (list, tuple)) or not hidden_units:
         raise PyestimValueError(
             f"{name} must be a non-empty list of layer sizes, e.g. {hidden_units_example()}; got "
-            f"{hidden_units!r}.")
+            f"{shown(hidden_units)}.")
     return [as_count(u, name, allow_none=False, minimum=1) for u in hidden_units]
 
 
@@ -132,7 +132,8 @@ def as_dropout(dropout, name="dropout"):
     if dropout is None:
         return None
     if isinstance(dropout, (bool, np.bool_)) or not isinstance(dropout, numbers.Real):
-        raise PyestimTypeError(f"{name} must be a probability or {code('None')}, got {dropout!r}.")
+        raise PyestimTypeError(f"{name} must be a probability or {code('None')}, got "
+                               f"{shown(dropout)}.")
     dropout = float(dropout)
     if not 0.0 <= dropout < 1.0:
         raise PyestimValueError(
@@ -161,7 +162,7 @@ def as_label_vocabulary(label_vocabulary, n_classes):
             isinstance(v, str) for v in label_vocabulary):
         raise PyestimTypeError(
             "label_vocabulary must be a list of strings (the class names), got "
-            f"{label_vocabulary!r:.80}.")
+            f"{shown(label_vocabulary, 80)}.")
     vocab = list(label_vocabulary)
     if len(set(vocab)) != len(vocab):
         raise PyestimValueError(f"label_vocabulary has duplicate entries: {vocab}.")

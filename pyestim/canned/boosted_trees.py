@@ -35,6 +35,7 @@ import tensorflow as tf
 
 from .. import engine
 from .._args import as_count, as_float, as_path, as_run_config
+from .._lang import shown
 from ..errors import PyestimTypeError, PyestimValueError
 from ..feature_columns import as_column_list, as_weight_column
 from ._docs import documented
@@ -52,14 +53,14 @@ def check_columns(columns):
         if not isinstance(c, (_fc.BucketizedColumn, _fc.IndicatorColumn)):
             hint = ""
             if isinstance(c, _fc.NumericColumn):
-                hint = (f" Bucketize it: column_bucketized(column_numeric({c.key!r}), "
+                hint = (f" Bucketize it: column_bucketized(column_numeric({shown(c.key)}), "
                         "boundaries = ...).")
             elif isinstance(c, _fc.CategoricalColumn):
                 hint = " Wrap it: column_indicator(<the categorical column>)."
             raise PyestimTypeError(
                 "boosted_trees_regressor() / boosted_trees_classifier() take bucketized columns "
                 f"(column_bucketized()) and indicator columns (column_indicator()); "
-                f"{c.name!r} is a {type(c).__name__}.{hint}")
+                f"{shown(c.name)} is a {type(c).__name__}.{hint}")
 
 
 def _bucket_ids(features, columns):

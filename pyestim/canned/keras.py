@@ -6,7 +6,7 @@ import tensorflow as tf
 
 from .. import engine
 from .._args import as_path, as_run_config
-from .._lang import code
+from .._lang import code, shown
 from ..errors import PyestimTypeError, PyestimValueError
 from .base import CannedEstimator
 
@@ -45,10 +45,10 @@ def keras_model_to_estimator(keras_model=None, keras_model_path=None, custom_obj
         keras_model_path = as_path(keras_model_path, "keras_model_path")
         if keras_model_path.startswith(("gs://", "storage.googleapis.com")):
             raise PyestimValueError(
-                f"keras_model_path {keras_model_path!r} is not a local path. Please copy the "
+                f"keras_model_path {shown(keras_model_path)} is not a local path. Please copy the "
                 "model locally first.")
         if not os.path.exists(keras_model_path):
-            raise PyestimValueError(f"keras_model_path {keras_model_path!r} does not exist.")
+            raise PyestimValueError(f"keras_model_path {shown(keras_model_path)} does not exist.")
         keras_model = tf.keras.models.load_model(keras_model_path, custom_objects=custom_objects)
     if not isinstance(keras_model, tf.keras.Model):
         raise PyestimTypeError(

@@ -5,7 +5,7 @@ between TensorFlow 1's and 2's canned classes that the optimizers imply (see
 import numpy as np
 import tensorflow as tf
 
-from .._lang import code, idiom
+from .._lang import code, idiom, shown
 from ..errors import PyestimTypeError, PyestimValueError
 
 __all__ = ["known_activations", "resolve_activation_fn", "resolve_optimizer", "tf_version",
@@ -30,7 +30,7 @@ def resolve_activation_fn(activation_fn, name="activation_fn"):
     if isinstance(activation_fn, str):
         if activation_fn not in known_activations():
             raise PyestimValueError(
-                f"{activation_fn!r} is not a known activation function in the "
+                f"{shown(activation_fn)} is not a known activation function in the "
                 f"'{code('tf.nn')}' module; "
                 f"give one of {', '.join(known_activations())}, or a function.")
         return getattr(tf.nn, activation_fn)
@@ -38,7 +38,7 @@ def resolve_activation_fn(activation_fn, name="activation_fn"):
         return activation_fn
     raise PyestimTypeError(
         f"{name} must be the name of an activation function (e.g. \"relu\") or a function, got "
-        f"{type(activation_fn).__name__} {activation_fn!r:.60}.")
+        f"{type(activation_fn).__name__} {shown(activation_fn, 60)}.")
 
 
 _OPTIMIZERS = ("Adagrad", "Adam", "Ftrl", "RMSProp", "SGD")
@@ -78,7 +78,7 @@ def resolve_optimizer(optimizer, name="optimizer"):
             if optimizer.lower() == known.lower():
                 return known
         raise PyestimValueError(
-            f"Unknown optimizer name {optimizer!r} for {name}; give one of "
+            f"Unknown optimizer name {shown(optimizer)} for {name}; give one of "
             f"{', '.join(repr(o) for o in _OPTIMIZERS)}, an optimizer object or a function "
             "returning one.")
     if isinstance(optimizer, tf.compat.v1.train.Optimizer):
@@ -95,7 +95,7 @@ def resolve_optimizer(optimizer, name="optimizer"):
         f"{name} must be an optimizer name ({', '.join(_OPTIMIZERS)}), an optimizer object (e.g. "
         f"{code('tf.train.AdagradOptimizer(learning_rate=0.1)')}), or a function returning "
         "one; got "
-        f"{type(optimizer).__name__} {optimizer!r:.60}.")
+        f"{type(optimizer).__name__} {shown(optimizer, 60)}.")
 
 
 def tf_version(args):

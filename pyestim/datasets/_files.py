@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Callable, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from pyestim import engine
-from pyestim._lang import code
+from pyestim._lang import code, shown
 from pyestim.errors import ChecksumError, DatasetError
 
 __all__ = [
@@ -138,7 +138,7 @@ def _lookup(name: str) -> Tuple[RemoteFiles, Callable]:
     except (KeyError, TypeError):
         known = ", ".join(repr(n) for n in known_datasets()) or "(none)"
         raise DatasetError(
-            f"Unknown data set name {name!r}. Known names: {known}. "
+            f"Unknown data set name {shown(name)}. Known names: {known}. "
             "Pass one of these names."
         ) from None
 

@@ -47,7 +47,7 @@ from pyestim.datasets._files import (
     register_dataset,
 )
 from pyestim import engine
-from pyestim._lang import code
+from pyestim._lang import code, shown
 from pyestim.errors import DatasetError
 
 __all__ = [
@@ -118,7 +118,7 @@ def _image_dtype(dtype) -> np.dtype:
         resolved = None
     if resolved not in (np.dtype(np.uint8), np.dtype(np.float32)):
         raise DatasetError(
-            f"Invalid image dtype {dtype!r}: expected uint8 (pixels 0..255) or float32 "
+            f"Invalid image dtype {shown(dtype)}: expected uint8 (pixels 0..255) or float32 "
             f"(pixels scaled to [0, 1]). Pass {code('dtype=np.float32')} or "
             f"{code('dtype=np.uint8')}."
         )
@@ -140,8 +140,8 @@ def _make_rng(seed):
         return np.random.default_rng(seed)
     except (TypeError, ValueError) as exc:
         raise DatasetError(
-            f"Invalid seed {seed!r}: expected {code('None')}, a non-negative integer, or a NumPy "
-            f"Generator / RandomState ({exc})."
+            f"Invalid seed {shown(seed)}: expected {code('None')}, a non-negative integer, or a "
+            f"NumPy Generator / RandomState ({exc})."
         ) from None
 
 
@@ -470,7 +470,7 @@ class DataSet:
             batch_size = operator.index(batch_size)
         except TypeError:
             raise DatasetError(
-                f"batch_size must be a whole number, got {batch_size!r}."
+                f"batch_size must be a whole number, got {shown(batch_size)}."
             ) from None
         fake = self._fake if fake_data is None else bool(fake_data)
         if fake:
@@ -538,8 +538,8 @@ def _folder_argument(train_dir, data_dir):
 
     if norm(train_dir) != norm(data_dir):
         raise DatasetError(
-            f"train_dir={os.fspath(train_dir)!r} and data_dir={os.fspath(data_dir)!r} name "
-            "different folders. They mean the same thing (train_dir is TF1's name for "
+            f"{code('train_dir={} and data_dir={}', os.fspath(train_dir), os.fspath(data_dir))} "
+            "name different folders. They mean the same thing (train_dir is TF1's name for "
             "data_dir): pass only one."
         )
     return data_dir
@@ -619,7 +619,7 @@ def read_data_sets(
         )
     if isinstance(validation_size, bool) or not isinstance(validation_size, numbers.Integral):
         raise DatasetError(
-            f"validation_size must be a whole number, got {validation_size!r}."
+            f"validation_size must be a whole number, got {shown(validation_size)}."
         )
     validation_size = int(validation_size)
     folder = _tf1_folder(train_dir, data_dir, download, source_url, verify)

@@ -23,6 +23,7 @@ import re
 
 import tensorflow as tf
 
+from .._lang import shown
 from . import tf_compat
 
 __all__ = ["tf_logger", "OwnDeprecations"]
@@ -66,7 +67,7 @@ def tf_logger():
         level = logging.getLevelName(wanted.upper())
         if not isinstance(level, int):
             raise ValueError(
-                f"PYESTIM_TF_VERBOSITY={wanted!r} is not a logging level: use DEBUG, INFO, "
+                f"PYESTIM_TF_VERBOSITY={shown(wanted)} is not a logging level: use DEBUG, INFO, "
                 "WARNING or ERROR.")
         logger.setLevel(level)
     elif logger.level == logging.NOTSET:

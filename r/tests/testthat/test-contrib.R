@@ -83,7 +83,7 @@ test_that("contrib layers and framework from R: names, defaults, optimize_loss",
     op <- tf$contrib$layers$optimize_loss(loss, step, learning_rate = 0.1, optimizer = "SGD")
     expect_equal(op$shape$as_list(), list())
     expect_error(tf$contrib$layers$optimize_loss(loss, step, 0.1, "Adamax"),
-                 "Optimizer name 'Adamax'", class = "PyestimValueError")
+                 'Optimizer name "Adamax"', class = "PyestimValueError")
     local <- tf$contrib$framework$local_variable(c(1, 2), name = "counts")
     expect_equal(vapply(tf$local_variables(), function(v) v$op$name, ""), "counts")
   })

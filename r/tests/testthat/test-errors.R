@@ -83,7 +83,7 @@ test_that("Python errors carry the exception's class names, message and tracebac
   expect_match(conditionMessage(err), "^PyestimValueError: Give at most one of")
   expect_s3_class(err$python_exception, "python.builtin.object")
   err2 <- tryCatch(session_config(bogus_option = 1), error = function(e) e)
-  expect_match(conditionMessage(err2), "has no option 'bogus_option'")
+  expect_match(conditionMessage(err2), 'has no option "bogus_option"')
 })
 
 test_that("a Python error names the R call that led to it", {
@@ -109,7 +109,7 @@ test_that("pyestim's functions reached through tf give classed errors, other nam
   expect_identical(deparse(conditionCall(err)[[1]][[3]]), "read_data_sets")
 
   expect_error(tf$contrib$learn$datasets$load_dataset("cifar"),
-               "^DatasetError: Unknown data set name 'cifar'", class = "pyestim_error")
+               '^DatasetError: Unknown data set name "cifar"', class = "pyestim_error")
   expect_error(tf$estimator$inputs$numpy_input_fn(x = list(a = c(1, 2, 3)), y = c(1, 2)),
                "shuffle must be given explicitly", class = "PyestimValueError")
   expect_error(tf$contrib$learn$datasets[["load_dataset"]]("cifar"), class = "DatasetError")

@@ -60,7 +60,7 @@ test_that("a model function with ... gets every argument", {
 test_that("estimator_spec() returns an EstimatorSpec and checks its arguments in Python", {
   skip_if_no_pyestim()
   expect_error(estimator_spec(mode = "bogus"), class = "EstimatorSpecError")
-  expect_error(estimator_spec(mode = "bogus"), "EstimatorSpecError: Unknown mode 'bogus'")
+  expect_error(estimator_spec(mode = "bogus"), 'EstimatorSpecError: Unknown mode "bogus"')
   expect_error(estimator_spec(mode = "train"), "needs loss")
   expect_error(estimator_spec("infer", predictions = 1, bogus = 2), "unexpected argument")
   g <- tf$Graph()
@@ -73,7 +73,7 @@ test_that("estimator_spec() returns an EstimatorSpec and checks its arguments in
 test_that("estimator() reports a model function it cannot use", {
   skip_if_no_pyestim()
   expect_error(estimator(function(x) NULL), class = "ModelFnError")
-  expect_error(estimator(function(x) NULL), "model_fn has argument\\(s\\) \\['x'\\]")
+  expect_error(estimator(function(x) NULL), 'model_fn has argument\\(s\\) c\\("x"\\)')
   expect_error(estimator("not a function"), class = "ModelFnError")
   expect_error(estimator(function(features, labels, mode) NULL, params = list(a = 1)),
                "no 'params' argument")

@@ -33,7 +33,7 @@ test_that("NA, NaN and Inf in features are refused, naming the column, row and c
   skip_if_no_pyestim()
   df <- data.frame(a = c(1, 2, 3, 4), b = c(0.5, NA, Inf, 1), y = c(0L, 1L, 0L, 1L))
   err <- expect_error(input_fn(df, c("a", "b"), "y"), class = "NonFiniteInputError")
-  expect_match(conditionMessage(err), "'b' holds 2 non-finite value(s)", fixed = TRUE)
+  expect_match(conditionMessage(err), '"b" holds 2 non-finite value(s)', fixed = TRUE)
   expect_match(conditionMessage(err), "first in row 2 ", fixed = TRUE)
   expect_error(input_fn(y ~ a + b, df), class = "NonFiniteInputError")
   x <- toy_data()$x
@@ -52,6 +52,6 @@ test_that("canned estimators refuse text given to column_numeric() and missing c
                    stringsAsFactors = FALSE)
   est <- linear_classifier(feature_columns(column_numeric("a")), model_dir = new_model_dir())
   err <- expect_error(train(est, input_fn(df, "a", "y"), steps = 1), class = "InputDataError")
-  expect_match(conditionMessage(err), "'a' holds text values", fixed = TRUE)
+  expect_match(conditionMessage(err), '"a" holds text values', fixed = TRUE)
   expect_error(train(est, input_fn(df, "b", "y"), steps = 1), "which the input does not have")
 })

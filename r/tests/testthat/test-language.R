@@ -23,7 +23,7 @@ test_that("estimator_spec() errors name R code", {
   expect_r_message(estimator_spec(mode = "train", loss = 1), "EstimatorSpecError",
                    "optimizer$minimize(loss, global_step = tf$train$get_global_step())")
   expect_r_message(estimator_spec(mode = "eval"), "EstimatorSpecError",
-                   "estimator_spec(mode = 'eval') needs loss: compute the loss in the model function and pass loss = loss.")
+                   'estimator_spec(mode = "eval") needs loss: compute the loss in the model function and pass loss = loss.')
   expect_r_message(estimator_spec(mode = "infer"), "EstimatorSpecError",
                    "e.g. list(classes = ..., probabilities = ...).")
   expect_r_message(estimator_spec(mode = "eval", loss = 1, eval_metric_ops = "accuracy"),
@@ -112,4 +112,24 @@ test_that("configuration, canned estimator and export errors name R code", {
                    "PyestimValueError",
                    "already exists and overwrite = FALSE: pass overwrite = TRUE to replace it")
   expect_identical(current_language(), "python")
+})
+
+test_that("values repeated back in errors are written as R writes them", {
+  skip_if_no_pyestim()
+  df <- data.frame(a = c(1, 2), y = c("u", "v"), stringsAsFactors = FALSE)
+  expect_r_message(input_fn(df, "a", "y", shuffle = "yes"), "PyestimValueError",
+                   'got "yes".')
+  expect_r_message(column_bucketized(column_numeric("a"), c(1, 3, 2)), "PyestimValueError",
+                   paste("got 3 before 2 (position 2 and 3) in c(1, 3, 2). Sort them and drop",
+                         "duplicates, e.g. sort(unique(boundaries))."))
+  expect_r_message(dnn_regressor(c(3), feature_columns(column_numeric("a")),
+                                 dropout = list(p = 0.5)),
+                   "PyestimTypeError", "got list(p = 0.5).")
+  expect_r_message(run_config(save_checkpoints_steps = NaN), "PyestimValueError", "got NaN.")
+  # (a whole R number reaches Python as an integer: max_steps = 1e6 is shown as 1000000)
+  expect_r_message(train(toy_estimator(), toy_train_fn(), steps = 2.5, max_steps = 20),
+                   "StepsError", "(got steps = 2.5, max_steps = 20)")
+  msg <- expect_r_message(estimator_spec(mode = "bogus"), "EstimatorSpecError",
+                          'Unknown mode "bogus"')
+  expect_false(grepl("'bogus'", msg, fixed = TRUE))
 })
