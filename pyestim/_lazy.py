@@ -2,8 +2,9 @@
 parsing) does not import TensorFlow.
 
 A module that loads names lazily keeps a module-level dict ``_LAZY`` (public name -> the module
-that defines it, as a string literal, so ``tests/test_structure.py`` reads it as an import when
-it looks for import cycles) and sets ``__getattr__, __dir__ = attach(__name__, _LAZY, ...)``.
+that defines it, as a string literal; the package writes it as ``_EXPORTS``, module -> names, and
+derives ``_LAZY``; ``tests/test_structure.py`` reads either as imports when it looks for import
+cycles) and sets ``__getattr__, __dir__ = attach(__name__, _LAZY, ...)``.
 A module that needs a module only at run time (the CLI, after parsing) calls
 ``load("pyestim.x")``. This module is the only place in pyestim that imports by name.
 """

@@ -47,13 +47,17 @@ def _imported_modules(path, node):
 
 
 def _string_table(node):
-    """The dict of a ``_LAZY = {...}`` assignment whose values are all module names (strings),
-    else {} (pyestim.tf's ``_LAZY`` holds builders, not module names)."""
-    if not (isinstance(node, ast.Assign) and isinstance(node.value, ast.Dict) and any(
-            isinstance(t, ast.Name) and t.id == "_LAZY" for t in node.targets)):
+    """The table of a ``_LAZY = {name: "module"}`` assignment whose values are all module names
+    (strings), or of an ``_EXPORTS = {"module": ("name", ...)}`` assignment (the package's),
+    as public name -> module; else {} (pyestim.tf's ``_LAZY`` holds builders, not modules)."""
+    if not (isinstance(node, ast.Assign) and isinstance(node.value, ast.Dict)):
         return {}
-    if not all(isinstance(v, ast.Constant) and isinstance(v.value, str)
-               for v in node.value.values):
+    targets = {t.id for t in node.targets if isinstance(t, ast.Name)}
+    if "_EXPORTS" in targets:
+        return {name: module for module, names in ast.literal_eval(node.value).items()
+                for name in names}
+    if "_LAZY" not in targets or not all(
+            isinstance(v, ast.Constant) and isinstance(v.value, str) for v in node.value.values):
         return {}
     return ast.literal_eval(node.value)
 
