@@ -48,7 +48,8 @@ with_python_errors <- function(expr, call = sys.call(sys.parent())) {
 # whatever happens: Python -> R -> Python nesting (an R model_fn that calls pyestim) gets the
 # right language at each level.
 in_r_language <- function(expr) {
-  lang <- bridge()$language
+  if (is.null(.pyestim$language)) load_pyestim()
+  lang <- .pyestim$language
   token <- lang$enter("r")
   on.exit(lang$leave(token), add = TRUE)
   expr

@@ -217,6 +217,7 @@ load_pyestim <- function() {
   .pyestim$numpy <- reticulate::import("numpy", convert = FALSE)
   .pyestim$bridge <- reticulate::import_from_path(
     "pyestim_rbridge", system.file("python", package = "pyestim"), convert = FALSE)
+  .pyestim$language <- .pyestim$bridge$language  # looked up once: in_r_language() runs per call
   .pyestim$module <- module
   invisible(module)
 }
