@@ -12,16 +12,20 @@ class History:
     """Losses recorded during one ``train()`` call.
 
     A plain list of records, one per recorded step, each a dict with the keys ``step``,
-    ``mean_losses`` and ``total_losses`` (the mean and the sum of the distinct loss tensors
-    in the graph's LOSSES collection at that step). Index it, iterate it, or turn it into a
-    table with :meth:`to_dataframe`.
+    ``mean_losses`` and ``total_losses``: the model's loss at that step as TensorFlow logs it
+    (``loss = ...``) is ``total_losses``, and ``mean_losses`` is the mean of the per-example
+    losses (for a canned estimator of TensorFlow 1's class, the loss over the batch size) or,
+    for a model whose loss is one scalar, the loss itself (see :class:`HistorySaverHook`).
+    Index it, iterate it, or turn it into a table with :meth:`to_dataframe`.
 
     Attributes
     ----------
     steps, mean_losses, total_losses : list
         The recorded columns, in step order.
-    params : dict
-        ``{"metrics": [...], "steps": last recorded step}``, as tfestimators has it.
+    step, losses, params, evaluation_metrics
+        tfestimators' fields: ``step`` is ``steps``; ``losses`` is ``{"mean_losses": [...],
+        "total_losses": [...]}``; ``params`` is ``{"metrics": [...], "steps": last recorded
+        step}``; ``evaluation_metrics`` is None (a training history holds no evaluation).
     """
 
     def __init__(self, records=None, settings=None):
@@ -65,6 +69,22 @@ class History:
     @property
     def total_losses(self):
         return [r["total_losses"] for r in self._records]
+
+    @property
+    def step(self):
+        """tfestimators' name of :attr:`steps`."""
+        return self.steps
+
+    @property
+    def losses(self):
+        """tfestimators' ``losses``: ``{"mean_losses": [...], "total_losses": [...]}``."""
+        return {m: [r[m] for r in self._records] for m in METRICS}
+
+    @property
+    def evaluation_metrics(self):
+        """tfestimators' ``evaluation_metrics`` field: None, as a training history holds no
+        evaluation (``evaluate()`` returns the metrics)."""
+        return None
 
     @property
     def params(self):

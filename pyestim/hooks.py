@@ -287,8 +287,7 @@ class _NanLossHook(tf.compat.v1.train.NanTensorHook):
     def begin(self):
         self._loss_tensor = self._watched
         if self._loss_tensor is None:
-            losses = tf.compat.v1.get_collection(tf.compat.v1.GraphKeys.LOSSES)
-            self._loss_tensor = losses[-1] if losses else None
+            self._loss_tensor = _model_loss()
         elif isinstance(self._loss_tensor, str):
             self._loss_tensor = _graph_element(self._loss_tensor)
         self._global_step = tf.compat.v1.train.get_global_step()
@@ -505,13 +504,47 @@ def _distinct_losses():
     return losses
 
 
+def _model_loss():
+    """The model's loss (its EstimatorSpec's ``loss``: the one TensorFlow logs as ``loss =``):
+    tf.estimator adds it last to the LOSSES collection before training starts."""
+    losses = tf.compat.v1.get_collection(tf.compat.v1.GraphKeys.LOSSES)
+    return losses[-1] if losses else None
+
+
+def _mean_loss(loss):
+    """The model's loss per example, when the graph holds it apart from the loss (else None):
+    the ``average_loss`` a canned head of TensorFlow 1's class writes as a summary (its loss
+    over the sum of the example weights: the batch size when the examples are not weighted),
+    or else the per-example losses a model put first in the LOSSES collection (a tensor of
+    one row per example, as ``tf$losses`` functions with ``reduction = "none"`` add; their mean
+    is taken)."""
+    for summary in tf.compat.v1.get_collection(tf.compat.v1.GraphKeys.SUMMARIES):
+        op = getattr(summary, "op", None)
+        if op is not None and op.name == "average_loss" and op.type == "ScalarSummary":
+            return op.inputs[1]
+    losses = tf.compat.v1.get_collection(tf.compat.v1.GraphKeys.LOSSES)
+    first = losses[0] if losses else None
+    if first is None or first is loss or first.shape.rank == 0:
+        return None
+    return first
+
+
 class HistorySaverHook(SessionRunHook):
     """Records the losses into a :class:`History`: at the first step of each call and at
     every ``every_n_step``-th step of the call, as tfestimators' history saver does (it
     counts the steps of the call, not the global step), plus the call's last step.
 
-    ``mean_losses`` and ``total_losses`` are the mean and the sum of the distinct tensors in
-    the graph's LOSSES collection (the model's loss, and any other loss the model added).
+    ``total_losses`` is the model's loss at that step: its EstimatorSpec's ``loss``, the
+    value TensorFlow logs as ``loss = ...`` (for a canned estimator of TensorFlow 1's class,
+    the sum over the batch's examples). ``mean_losses`` is that loss per example: for those
+    canned estimators (every head: regression, binary, multi-class), the ``average_loss``
+    their head computes, the loss over the sum of the example weights (the batch size when
+    the examples are not weighted); for a model that puts per-example losses first in the
+    LOSSES collection, their mean (tfestimators' rule: the mean of the collection's first
+    tensor); otherwise (custom model functions, whose loss is one scalar, and TensorFlow 2's
+    canned classes, whose loss is already a mean) the loss itself: the mean of a scalar.
+    Other losses in the collection count only as far as the model adds them into its loss.
+
     The last step of a call is always recorded, however the call ends (its steps done, the
     input exhausted, a hook's stop request), so that the history ends where training did
     (tfestimators records only the first and every n-th step); the losses are therefore
@@ -538,12 +571,15 @@ class HistorySaverHook(SessionRunHook):
         self._last = None
         self._step = None
         self._count = 0  # the steps of this call
-        losses = _distinct_losses()
+        loss = _model_loss()
         self._global_step = tf.compat.v1.train.get_global_step()
-        if not losses or self._global_step is None:
+        if loss is None or self._global_step is None:
             self._fetches = None
             return
-        self._fetches = {"losses": losses}
+        self._fetches = {"loss": loss}
+        mean = _mean_loss(loss)
+        if mean is not None:
+            self._fetches["mean"] = mean
 
     def after_create_session(self, session, coord):
         if self._fetches is not None:
@@ -560,8 +596,11 @@ class HistorySaverHook(SessionRunHook):
         results = run_values.results
         self._step += 1
         self._count += 1
-        losses = np.asarray([np.asarray(v, dtype=np.float64).mean() for v in results["losses"]])
-        self._last = (self._step, float(losses.mean()), float(losses.sum()))
+        total = float(np.asarray(results["loss"], dtype=np.float64).mean())
+        mean = total
+        if "mean" in results:
+            mean = float(np.asarray(results["mean"], dtype=np.float64).mean())
+        self._last = (self._step, mean, total)
         if self._count == 1 or self._count % self.every_n_step == 0:
             self.history.append(*self._last)
             self._last = None

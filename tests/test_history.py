@@ -1,7 +1,8 @@
 """The History that train() returns: the default history-saver hook, the recorded steps and
 losses (checked against the loss fetched by a plain TensorFlow hook, against the estimator's
-"Loss for final step" log line and against a NumPy re-computation of the model), and the
-History object itself (table, text, plot)."""
+"Loss for final step" log line, against the ``loss = ...`` lines TensorFlow logs for canned
+heads and custom model functions, and against a NumPy re-computation of the model), and the
+History object itself (table, text, tfestimators' fields, plot)."""
 
 import re
 
@@ -128,8 +129,11 @@ def test_history_losses_equal_the_loss_tensor_and_the_final_log_line(
     assert history.mean_losses[-1] == pytest.approx(logged, rel=1e-6)
 
 
-def test_mean_and_total_of_several_losses(tmp_path, linear_model_fn, toy_data,
-                                          numpy_reference):
+def test_other_losses_in_the_collection_are_not_the_models_loss(tmp_path, linear_model_fn,
+                                                                toy_data, numpy_reference):
+    # A loss the model adds to the LOSSES collection without adding it into its
+    # estimator_spec()'s loss is not the loss TensorFlow logs and trains: the history records
+    # the model's loss (mean = total: one scalar).
     def model_fn(features, labels, mode, params):
         from pyestim import tf as tf1
         spec = linear_model_fn(features, labels, mode, params)
@@ -141,8 +145,136 @@ def test_mean_and_total_of_several_losses(tmp_path, linear_model_fn, toy_data,
                             hooks=pyestim.hook_history_saver(every_n_step=1))
     expected, _, _ = numpy_reference.gd_losses(toy_data.x, toy_data.y,
                                                in_order_batches(200, 50, 4))
-    np.testing.assert_allclose(history.total_losses, np.array(expected) + 2.0, rtol=1e-5)
-    np.testing.assert_allclose(history.mean_losses, (np.array(expected) + 2.0) / 2, rtol=1e-5)
+    np.testing.assert_allclose(history.total_losses, expected, rtol=1e-5)
+    assert history.mean_losses == history.total_losses
+
+
+# --------------------------------------------------------------------------------------------
+# mean_losses and total_losses against the loss TensorFlow logs (issue 22, point 1)
+
+LOGGED = re.compile(r"^INFO:tensorflow:loss = ([^,]+), step = ")
+
+
+def logged_losses(lines):
+    """{step of the call (1, 2, ...): the loss TensorFlow logged}, from the lines of its
+    LoggingTensorHook (``loss = 2864.7, step = 0``) under ``log_step_count_steps=1``: one line
+    per step, in order. (The step it prints is a read of the global step that TensorFlow
+    does not order before the step's increment, so the order of the lines is used.) The
+    values are NumPy's float32 text, which reads back to the same float32."""
+    values = [np.float32(m.group(1)) for m in map(LOGGED.match, lines) if m]
+    return {i + 1: v for i, v in enumerate(values)}
+
+
+def train_logging_every_step(make, data, features, response, tmp_path, tf_log, steps=6,
+                             batch_size=8):
+    est = make(model_dir=str(tmp_path / "m"),
+               config=pyestim.run_config(tf_random_seed=1, log_step_count_steps=1))
+    history = pyestim.train(est, pyestim.input_fn(data, features, response,
+                                                  batch_size=batch_size, num_epochs=None,
+                                                  shuffle=False),
+                            steps=steps, hooks=pyestim.hook_history_saver(every_n_step=1))
+    return history, logged_losses(tf_log)
+
+
+def mtcars_regressor(**kw):
+    return pyestim.linear_regressor(pyestim.column_numeric("drat", "cyl"), **kw)
+
+
+def mtcars_binary(**kw):
+    return pyestim.linear_classifier(pyestim.column_numeric("drat", "cyl"), n_classes=2, **kw)
+
+
+def iris_multiclass(**kw):
+    return pyestim.dnn_classifier([5], pyestim.column_numeric(*IRIS_FEATURES), n_classes=3,
+                                  **kw)
+
+
+IRIS_FEATURES = ["Sepal.Length", "Sepal.Width", "Petal.Length", "Petal.Width"]
+HEADS = {
+    "regression": (mtcars_regressor, "mtcars", ["drat", "cyl"], "mpg"),
+    "binary": (mtcars_binary, "mtcars", ["drat", "cyl"], "am"),
+    "multi-class": (iris_multiclass, "iris", IRIS_FEATURES, "Species"),
+}
+
+
+@pytest.mark.parametrize("head", sorted(HEADS))
+def test_canned_total_losses_is_the_logged_loss_and_mean_losses_its_mean(head, tmp_path,
+                                                                         tf_log):
+    # TensorFlow 1's canned heads put the per-example losses (batch, 1) first in the LOSSES
+    # collection and log their sum; tfestimators recorded their mean and their sum.
+    from pyestim import datasets
+
+    make, data, features, response = HEADS[head]
+    history, logged = train_logging_every_step(make, getattr(datasets, data)(), features,
+                                               response, tmp_path, tf_log)
+    assert history.steps == [1, 2, 3, 4, 5, 6]
+    assert sorted(logged) == history.steps
+    # the same float32, bit for bit
+    assert [np.float32(v) for v in history.total_losses] == [logged[s] for s in history.steps]
+    # batches of 8 examples, not weighted: the mean is the logged sum over 8
+    np.testing.assert_allclose(history.mean_losses,
+                               [float(logged[s]) / 8 for s in history.steps], rtol=1e-5)
+
+
+def test_linear_regressor_on_mtcars_first_step_as_in_the_issue(tmp_path, tf_log):
+    # issue 22's example: linear_regressor on mtcars (drat, cyl), batch 8, zero-initialised
+    # weights: the first step's prediction is 0, so the logged loss is the sum of the squared
+    # mpg of the batch (the first 8 rows here, unshuffled: 3336.95; the issue's 2864.7 was a
+    # shuffled batch), and mean_losses is that over 8. (pyestim recorded the mean and the sum
+    # of the per-example losses and their sum: 3336.95 * 9 / 16 and 3336.95 * 9 / 8.)
+    from pyestim.datasets import mtcars
+
+    cars = mtcars()
+    history, logged = train_logging_every_step(mtcars_regressor, cars, ["drat", "cyl"], "mpg",
+                                               tmp_path, tf_log, steps=1)
+    expected = float(np.sum(cars["mpg"].to_numpy()[:8] ** 2))
+    assert expected == pytest.approx(3336.95, abs=1e-6)
+    assert history.total_losses == [pytest.approx(expected, rel=1e-6)]
+    assert history.mean_losses == [pytest.approx(expected / 8, rel=1e-6)]
+    assert np.float32(history.total_losses[0]) == logged[1]
+
+
+def test_custom_model_mean_and_total_are_its_logged_loss(tmp_path, linear_model_fn, toy_data,
+                                                         tf_log):
+    # A custom model function's loss is one scalar: total_losses is it (what TensorFlow
+    # logs), and mean_losses too (the mean of one number).
+    est = pyestim.estimator(linear_model_fn, model_dir=tmp_path / "m",
+                            config=pyestim.run_config(log_step_count_steps=1))
+    history = pyestim.train(est, toy_input(toy_data), steps=5,
+                            hooks=pyestim.hook_history_saver(every_n_step=1))
+    logged = logged_losses(tf_log)
+    assert sorted(logged) == history.steps == [1, 2, 3, 4, 5]
+    assert [np.float32(v) for v in history.total_losses] == [logged[s] for s in history.steps]
+    assert history.mean_losses == history.total_losses
+
+
+def test_custom_model_with_per_example_losses_first(tmp_path, toy_data, tf_log):
+    # A custom model function that, as a canned head, puts its per-example losses first in
+    # the LOSSES collection and returns their sum: total_losses is the sum it logs,
+    # mean_losses their mean.
+    from pyestim import tf as tf1
+
+    def model_fn(features, labels, mode):
+        w = tf1.get_variable("w", [6, 10], initializer=tf1.zeros_initializer())
+        logits = tf1.matmul(features["x"], w)
+        per_example = tf1.losses.sparse_softmax_cross_entropy(
+            labels=labels, logits=logits, reduction=tf1.losses.Reduction.NONE)
+        loss = tf1.reduce_sum(per_example)
+        train_op = tf1.train.GradientDescentOptimizer(0.01).minimize(
+            loss, global_step=tf1.train.get_global_step())
+        return pyestim.estimator_spec(mode=mode, loss=loss, train_op=train_op)
+
+    est = pyestim.estimator(model_fn, model_dir=tmp_path / "m",
+                            config=pyestim.run_config(log_step_count_steps=1))
+    history = pyestim.train(est, toy_input(toy_data), steps=3,
+                            hooks=pyestim.hook_history_saver(every_n_step=1))
+    logged = logged_losses(tf_log)
+    assert [np.float32(v) for v in history.total_losses] == [logged[s] for s in history.steps]
+    # zero weights: the first step's 50 examples each lose log(10)
+    assert history.total_losses[0] == pytest.approx(50 * np.log(10), rel=1e-6)
+    assert history.mean_losses[0] == pytest.approx(np.log(10), rel=1e-6)
+    np.testing.assert_allclose(history.mean_losses,
+                               [float(logged[s]) / 50 for s in history.steps], rtol=1e-5)
 
 
 def test_history_steps_do_not_depend_on_the_op_schedule(tmp_path, toy_data):
@@ -211,6 +343,19 @@ def test_history_columns_and_indexing(history):
                                  "total_losses": [4.0, 3.0, 2.5]}
     with pytest.raises(IndexError):
         history[3]
+
+
+def test_history_has_tfestimators_fields(history):
+    # tfestimators' R/history.R: losses (mean_losses, total_losses), step, params
+    # (metrics, steps), evaluation_metrics
+    assert history.step == [10, 20, 25]
+    assert history.losses == {"mean_losses": [2.0, 1.5, 1.25],
+                              "total_losses": [4.0, 3.0, 2.5]}
+    assert history.params == {"metrics": ["mean_losses", "total_losses"], "steps": 25}
+    assert history.evaluation_metrics is None
+    empty = pyestim.History()
+    assert empty.step == [] and empty.losses == {"mean_losses": [], "total_losses": []}
+    assert empty.params["steps"] is None
 
 
 def test_history_equality(history):

@@ -1,10 +1,20 @@
 #' Training history
 #'
 #' [train()] returns the losses its history-saver hook recorded (see
-#' [hook_history_saver()]) as an object of class `tf_estimator_history`: a list with
-#' `steps` (the recorded global steps), `metrics` (a named list with `mean_losses` and
-#' `total_losses`, one value per recorded step) and `params` (`metrics`: the metric names,
-#' `steps`: the last recorded step). The numbers are those of the Python `History`.
+#' [hook_history_saver()]) as an object of class `tf_estimator_history`, a list with
+#' tfestimators' fields: `losses` (a named list with `mean_losses` and `total_losses`, one
+#' value per recorded step), `step` (the recorded global steps), `params` (`metrics`: the
+#' metric names, `steps`: the last recorded step) and `evaluation_metrics` (`NULL`: a
+#' training history holds no evaluation; [evaluate()] returns the metrics); and pyestim's
+#' `steps` (the same as `step`), `metrics` (the same as `losses`) and `settings` (what the
+#' plot's title says about the run, when known). The numbers are those of the Python
+#' `History`.
+#'
+#' `total_losses` is the model's loss at each recorded step, the value TensorFlow logs as
+#' `loss = ...` (its `estimator_spec()`'s `loss`; for a canned estimator, the sum over the
+#' batch). `mean_losses` is the mean of the per-example losses a canned estimator computes
+#' (the loss over the batch size, when the examples are not weighted), as in tfestimators;
+#' for a custom model function, whose loss is one number, it is the loss itself.
 #'
 #' @param x A training history.
 #' @param y Not used.
@@ -45,11 +55,14 @@ as_history <- function(py_history) {
   new_history(steps, metrics, settings)
 }
 
+# tfestimators' fields (params, losses, step, evaluation_metrics) and pyestim's (steps,
+# metrics, settings); every name is whole, so `$` never completes a partial one.
 new_history <- function(steps, metrics, settings = NULL) {
+  last <- if (length(steps)) steps[[length(steps)]] else NULL
   structure(
-    list(steps = steps, metrics = metrics,
-         params = list(metrics = names(metrics),
-                       steps = if (length(steps)) steps[[length(steps)]] else NULL),
+    list(params = list(metrics = names(metrics), steps = last),
+         losses = metrics, step = steps, evaluation_metrics = NULL,
+         steps = steps, metrics = metrics,
          settings = if (length(settings)) settings else NULL),
     class = "tf_estimator_history")
 }
