@@ -30,6 +30,7 @@ checks=(
   "steps:predictor-r|tests/parity/test_predictor.py|predictor (issue 13)"
   "language:errors-python|tests/parity/test_errors.py -k test_error|errors (issue 11.6)"
   "steps:dropin-r|tests/parity/test_dropin.py|drop-in (issue 15)"
+  "steps:history|tests/parity/test_history.py -k plain_logged_loss|history (issue 22.1)"
 )
 {
   echo "# Mutation check ($(git rev-parse --short HEAD), $(date -u '+%Y-%m-%d %H:%M UTC'))"
