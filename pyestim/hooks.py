@@ -541,9 +541,11 @@ class HistorySaverHook(SessionRunHook):
     their head computes, the loss over the sum of the example weights (the batch size when
     the examples are not weighted); for a model that puts per-example losses first in the
     LOSSES collection, their mean (tfestimators' rule: the mean of the collection's first
-    tensor); otherwise (custom model functions, whose loss is one scalar, and TensorFlow 2's
-    canned classes, whose loss is already a mean) the loss itself: the mean of a scalar.
-    Other losses in the collection count only as far as the model adds them into its loss.
+    tensor); otherwise (custom model functions, whose loss is one scalar) the loss itself:
+    the mean of a scalar. TensorFlow 2's canned classes (a Keras optimizer) average over the
+    batch already: their ``mean_losses`` is the mean of their per-example losses or the loss,
+    the same number as ``total_losses`` up to rounding. Other losses in the collection count
+    only as far as the model adds them into its loss.
 
     The last step of a call is always recorded, however the call ends (its steps done, the
     input exhausted, a hook's stop request), so that the history ends where training did

@@ -216,6 +216,25 @@ def test_canned_total_losses_is_the_logged_loss_and_mean_losses_its_mean(head, t
                                [float(logged[s]) / 8 for s in history.steps], rtol=1e-5)
 
 
+@pytest.mark.parametrize("make", ["dnn_regressor", "dnn_classifier"])
+def test_tensorflow_2_classes_average_already(make, tmp_path, tf_log):
+    # A Keras optimizer selects TensorFlow 2's class, whose loss is the mean over the batch:
+    # total_losses is still the logged loss, and mean_losses the same number (to rounding).
+    from pyestim.datasets import mtcars
+
+    def build(**kw):
+        extra = {"n_classes": 2} if make == "dnn_classifier" else {}
+        return getattr(pyestim, make)([3], pyestim.column_numeric("drat", "cyl"),
+                                      optimizer=tf.keras.optimizers.legacy.SGD(0.001),
+                                      **extra, **kw)
+
+    response = "am" if make == "dnn_classifier" else "mpg"
+    history, logged = train_logging_every_step(build, mtcars(), ["drat", "cyl"], response,
+                                               tmp_path, tf_log, steps=3)
+    assert [np.float32(v) for v in history.total_losses] == [logged[s] for s in history.steps]
+    np.testing.assert_allclose(history.mean_losses, history.total_losses, rtol=1e-6)
+
+
 def test_linear_regressor_on_mtcars_first_step_as_in_the_issue(tmp_path, tf_log):
     # issue 22's example: linear_regressor on mtcars (drat, cyl), batch 8, zero-initialised
     # weights: the first step's prediction is 0, so the logged loss is the sum of the squared
