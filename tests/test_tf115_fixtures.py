@@ -6,9 +6,15 @@ TensorFlow 1.15 (its header says how to run it again); TensorFlow 1.15 is not ne
 Each test copies one fixture's ``model_dir`` to a temporary folder, builds the same model in
 pyestim (the canned ones with pyestim's constructors and feature columns; the CNN with
 :func:`pyestim.estimator` over the script's own TensorFlow 1 model function, ``tf.layers``
-and all, run on ``pyestim.tf``), points it at the copy, and
+and ``tf.contrib.layers`` and all, run on ``pyestim.tf``), points it at the copy, and
 compares evaluate() and predict() over the same data, fed in the same batches, with what
-TensorFlow 1.15 returned (``expected.json``).
+TensorFlow 1.15 returned (``expected.json``). Training goes on from each, too.
+
+Variable names: no variable of these models (nor of their optimizers) was renamed between
+TensorFlow 1.15 and 2.15 / 2.21, nor by pyestim's own ``tf.contrib.layers``, so pyestim
+restores them with no name map; a renamed one would fail the restore of evaluate() (model
+variables) or of train() (optimizer variables) with TensorFlow's "Key ... not found in
+checkpoint".
 
 Tolerance: the metrics of all three models and the logits of the canned models are TensorFlow
 1.15's bit for bit (float32 equality) on both stacks, and so are the CNN's logits on the
@@ -167,8 +173,9 @@ def test_canned_model_dir_of_tf115_evaluates_and_predicts_as_tf115(name, tmp_pat
 def tf1_model_fn(name="cnn_model_fn"):
     """The function ``name`` of make_tf115_fixtures.py, its source compiled with ``tf`` bound
     to :mod:`pyestim.tf` (the script itself imports TensorFlow 1.15, so it is not imported):
-    the TensorFlow 1 code (``tf.layers``, ``tf.losses``, ``tf.train.AdamOptimizer``,
-    ``tf.estimator.EstimatorSpec``) as its user wrote it, on pyestim."""
+    the TensorFlow 1 code (``tf.layers``, ``tf.contrib.layers.fully_connected`` and
+    ``optimize_loss``, ``tf.losses``, ``tf.estimator.EstimatorSpec``) as its user wrote it, on
+    pyestim."""
     script = FIXTURES.parent / "make_tf115_fixtures.py"
     tree = ast.parse(script.read_text(encoding="utf-8"), filename=str(script))
     node = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == name)
@@ -211,9 +218,12 @@ def rebuilt(name, model_dir):
 
 @pytest.mark.parametrize("name", ["linear_classifier", "dnn_classifier", "custom_cnn"])
 def test_training_goes_on_from_a_tf115_model_dir(name, tmp_path):
-    """Training restores the optimizer's slots too (Ftrl's, Adagrad's ``t_0`` slots, Adam's
-    and its beta powers), under the names TensorFlow 1.15 gave them: no variable was
-    renamed, none is added, and the global step goes on from 1.15's."""
+    """Training restores the optimizer's variables too (Ftrl's slots, Adagrad's ``t_0``
+    slots; for the CNN, ``optimize_loss``'s ``OptimizeLoss/learning_rate``, Adam's slots and
+    beta powers under ``OptimizeLoss/``, and ``tf.contrib.layers.fully_connected``'s
+    ``weights`` / ``biases``, which pyestim's own ``tf.contrib`` names as TensorFlow 1.15 did),
+    under the names TensorFlow 1.15 gave them: no variable was renamed, none is added, and the
+    global step goes on from 1.15's."""
     exp = expected(name)
     est, fn = rebuilt(name, old_model_dir(name, tmp_path))
     before = pe.variable_value(est, exp["variables"])
