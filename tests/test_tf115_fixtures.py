@@ -116,7 +116,8 @@ def check_predictions(got, exp, exact):
                                               err_msg=f"example {row}, {key}")
             else:
                 np.testing.assert_allclose(np.asarray(g[key], np.float32), as_float32(value),
-                                           rtol=0, atol=ATOL.get(key, ATOL[None]), err_msg=f"example {row}, {key}")
+                                           rtol=0, atol=ATOL.get(key, ATOL[None]),
+                                           err_msg=f"example {row}, {key}")
 
 
 # --------------------------------------------------------------------------------------------
