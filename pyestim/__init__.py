@@ -1,4 +1,5 @@
-"""pyestim: the tfestimators API over tf.estimator from TensorFlow 2.15.
+"""pyestim: the tfestimators API over tf.estimator, on TensorFlow 2.15 (which ships
+tf.estimator) or on TensorFlow 2.16-2.21 with tensorflow-estimator 2.15 beside it.
 
     from pyestim import estimator, estimator_spec, hook_logging_tensor, train, evaluate
     from pyestim import tf   # the TensorFlow 1 namespace the tutorials are written in

@@ -1,6 +1,11 @@
-"""Every argument normaliser of pyestim, in one naming style: ``as_<what>(value, name, ...)``
-returns the value in the form pyestim uses, or raises a pyestim error that says what was
-given, what was expected and what to do.
+"""The argument normalisers the whole package shares, in one naming style:
+``as_<what>(value, name, ...)`` returns the value in the form pyestim uses, or raises a pyestim
+error that says what was given, what was expected and what to do.
+
+The normalisers of one family's own arguments live with that family, in the same style:
+:mod:`pyestim.canned.base` (``as_hidden_units``, ``as_dropout``, ``as_n_classes``,
+``as_label_vocabulary``), :mod:`pyestim.feature_columns` (``as_dtype``, ``as_column_list``,
+``as_weight_column``) and :mod:`pyestim.inputs` (the data an input function feeds).
 
 R values arrive through reticulate: a count as a float (``steps = 20`` is ``20.0``), a vector
 of one as a scalar or a one-element list / array, ``NULL`` as None. Each normaliser takes

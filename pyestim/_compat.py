@@ -1,4 +1,5 @@
-"""Adjustments that let TensorFlow 2.15 be driven from R and keep the tutorials' logging.
+"""Adjustments that let TensorFlow (on either stack pyestim supports) be driven from R and keep
+the tutorials' logging.
 
 1. TensorFlow's deprecation notice names the caller's file and line by walking two frames
    up from its own. A call that comes straight from R through reticulate has no Python frame

@@ -2,8 +2,9 @@
 #'
 #' The functions of this package have the names, arguments and defaults of the
 #' tfestimators package. The work is done in Python by the pyestim package (which runs
-#' `tf.estimator` from TensorFlow 2.15): R values are converted to Python, pyestim is called,
-#' and its results are converted back.
+#' `tf.estimator` on TensorFlow 2.15, or on TensorFlow 2.21 with tensorflow-estimator
+#' beside it): R values are converted to Python, pyestim is called, and its results are
+#' converted back.
 #'
 #' @section Which Python:
 #' pyestim is looked for in the Python that reticulate uses. Choose it, before the first call
