@@ -29,7 +29,7 @@ test_that("input_fn() is tfestimators' generic: input_fn(object, ...) and its me
   expect_identical(names(frame_formals),
                    c("object", "features", "response", "batch_size", "shuffle",
                      "num_epochs", "queue_capacity", "num_threads", "allow_nonfinite",
-                     "..."))
+                     "epochs", "..."))
   expect_identical(frame_formals$batch_size, 128)
   expect_identical(frame_formals$shuffle, "auto")
   expect_identical(formals(pyestim:::input_fn.list), frame_formals)
