@@ -124,9 +124,11 @@ show_python_messages <- function(x) {
 # function, an R function returning list(features, labels) as tensors. Handed to train()
 # and the others, each is the Python function behind it (as_py_function()).
 input_fn_generator <- function(make) {
+  # reticulate::py_call(): reticulate 1.28 (the reference stack's) cannot call a Python object
+  # as an R function.
   generator <- function(estimator) {
-    inner <- with_python_errors(make(as_py_input_target(estimator)))
-    input_function <- function() py_value(with_python_errors(inner()))
+    inner <- with_python_errors(reticulate::py_call(make, as_py_input_target(estimator)))
+    input_function <- function() py_value(with_python_errors(reticulate::py_call(inner)))
     structure(input_function, py_function = inner, class = c("pyestim_function", "function"))
   }
   structure(generator, py_function = make, class = c("pyestim_function", "function"))
