@@ -18,11 +18,11 @@ import os
 import numpy as np
 
 from . import engine
-from ._lang import code, shown
+from ._lang import code, idiom, shown
 from .errors import PyestimTypeError, PyestimValueError, StepsError
 
 __all__ = ["as_scalar", "as_count", "as_steps", "as_float", "as_positive", "as_bool", "as_list",
-           "as_path", "as_run_config", "at_most_one", "exactly_one"]
+           "as_shape", "as_path", "as_run_config", "at_most_one", "exactly_one"]
 
 
 def as_scalar(value):
@@ -131,6 +131,37 @@ def as_positive(value, name):
             or not np.isfinite(float(value)) or value <= 0:
         raise PyestimValueError(f"{name} must be a positive number, got {shown(value, 40)}.")
     return value
+
+
+def as_shape(value, name="shape"):
+    """A shape of known dimensions (each at least 1) as a tuple of ints, from a whole number
+    (one dimension of that width), a vector, list or tuple of them (R: ``c(28, 28)``,
+    ``list(28, 28)``), or a ``TensorShape`` (pyestim's ``shape(28, 28)``, the tensorflow R
+    package's ``shape(784L)``) whose dimensions are all known."""
+    if hasattr(value, "as_list") and hasattr(value, "rank"):  # a TensorShape (no TF import)
+        dims = None if value.rank is None else value.as_list()
+    elif isinstance(value, (list, tuple, np.ndarray)):
+        dims = list(np.ravel(np.asarray(value, dtype=object)))
+    else:
+        dims = [value]
+    if dims:
+        try:
+            return tuple(as_count(d, name, allow_none=False, minimum=1) for d in dims)
+        except PyestimValueError:
+            pass
+    raise PyestimValueError(
+        f"{name} must be a whole number, a vector of whole numbers ("
+        + idiom("[28, 28]", "c(28, 28)") + f") or a {code('shape(28, 28)')} (a TensorShape), "
+        f"with at least one dimension, each known and at least 1; got {_described(value)}. "
+        f"E.g. {code('shape=784')} for a vector of 784 values.")
+
+
+def _described(value):
+    """A value as a message repeats it: numbers, strings, lists and arrays as the caller
+    writes them; other objects with their type."""
+    if value is None or isinstance(value, (numbers.Number, str, list, tuple, np.ndarray)):
+        return shown(value, 60)
+    return f"{type(value).__name__} {shown(value, 60)}"
 
 
 def as_path(value, name, *, allow_none=True, directory=False):

@@ -33,7 +33,7 @@ import numpy as np
 import tensorflow as tf
 
 from . import engine
-from ._args import as_bool, as_count, as_float, as_list, as_path
+from ._args import as_bool, as_count, as_float, as_list, as_path, as_shape
 from ._lang import code, idiom, shown
 from .errors import InputDataError, PyestimTypeError, PyestimValueError
 
@@ -297,13 +297,6 @@ def feature_columns(*columns, names=None):
 # Column constructors
 
 
-def _shape(shape):
-    dims = [shape] if not isinstance(shape, (list, tuple, np.ndarray)) else list(np.ravel(shape))
-    if not dims:
-        raise PyestimValueError(f"shape must have at least one dimension, e.g. {code('shape=1')}.")
-    return tuple(as_count(d, "shape", allow_none=False, minimum=1) for d in dims)
-
-
 def _numeric(key, shape=(1,), default_value=None, dtype=tf.float32, normalizer_fn=None):
     return tf.feature_column.numeric_column(key, shape=shape, default_value=default_value,
                                             dtype=dtype, normalizer_fn=normalizer_fn)
@@ -318,8 +311,10 @@ def column_numeric(*args, shape=1, default_value=None, dtype=tf.float32, normali
         Name(s) of the input feature(s) (or a list of names, or patterns; see the module
         notes). Used as the column name and the dictionary key for feature parsing configs,
         feature tensors and feature columns.
-    shape : int or list of int
-        The shape of the tensor. An integer means a single-dimension tensor of that width.
+    shape : int, list of int or TensorShape
+        The shape of the tensor. An integer means a single-dimension tensor of that width;
+        a list (``[28, 28]``), a tuple or a :func:`shape` (``shape(784)``, a ``TensorShape``)
+        gives each dimension.
         The tensor representing the column will have the shape ``[batch_size] + shape``.
     default_value : number or list, optional
         The value the column takes on during parsing if data is missing. ``None`` makes
@@ -335,7 +330,7 @@ def column_numeric(*args, shape=1, default_value=None, dtype=tf.float32, normali
     A numeric column, a list of them when several names are given, or a
     :class:`ColumnSelection` for patterns.
     """
-    shape = _shape(shape)
+    shape = as_shape(shape)
     dtype = as_dtype(dtype, "dtype")
     if not (dtype.is_floating or dtype.is_integer):
         raise PyestimValueError(

@@ -20,12 +20,12 @@ import tensorflow as tf
 
 from . import engine, levels as _levels
 from ._args import as_bool, as_count
-from ._lang import class_codes as _class_codes, code, idiom, shown
+from ._lang import class_codes as _class_codes, code, idiom, language, shown
 from .errors import (InputDataError, InputFnError, NonFiniteInputError, PyestimTypeError,
                      PyestimValueError)
 
-__all__ = ["input_fn", "numpy_input_fn", "resolve_input_fn", "check_labels", "call_mode",
-           "check_finite", "repeats_forever", "TF_INPUT_FN_ARGS"]
+__all__ = ["input_fn", "numpy_input_fn", "InputFunction", "resolve_input_fn", "check_labels",
+           "call_mode", "check_finite", "repeats_forever", "encoding_notes", "TF_INPUT_FN_ARGS"]
 
 #: The arguments tf.estimator itself passes to an input function, by name.
 TF_INPUT_FN_ARGS = frozenset({"params", "config", "mode", "input_context"})
@@ -443,6 +443,16 @@ def _log_encodings(encodings, where="input_fn()"):
             "%s: factor column %r is fed as 0-based integer codes: %s", where, name, codes)
 
 
+def encoding_notes(encodings):
+    """tfestimators' note on each factor column fed as codes, one text per column: "The
+    following factor levels of 'Species' have been encoded:\n- 'setosa' => 0\n- ..."
+    (``encodings`` maps column names to their levels in code order). The R package shows
+    them as R messages; Python logs its own line instead (see :func:`input_fn`)."""
+    return ["\n".join([f"The following factor levels of '{name}' have been encoded:"]
+                      + [f"- '{level}' => {i}" for i, level in enumerate(levels)])
+            for name, levels in encodings.items()]
+
+
 def _select(names, available, what):
     if isinstance(names, (str, np.str_)):
         names = [names]
@@ -515,8 +525,72 @@ def _check_numeric(values, names):
             "canned estimator with a categorical feature column for them.")
 
 
+class InputFunction:
+    """The input function ``input_fn(...)(estimator)`` returns.
+
+    Called, it returns a batch as tensors, as tf.estimator's input functions do:
+    ``(features, labels)`` (the features alone when the input has no response), the features
+    a dict of tensors (canned estimators) or one tensor ``[batch, n_features]`` (custom
+    estimators). Called eagerly (outside a graph) it gives the first batch; inside a graph,
+    tensors that yield the next batch each time they are run. ``train()``, ``evaluate()`` and
+    ``predict()`` read the batches through :attr:`dataset_fn` instead.
+
+    Attributes
+    ----------
+    dataset_fn : callable
+        A zero-argument function returning the ``tf.data.Dataset`` of the batches (a
+        :func:`numpy_input_fn`).
+    """
+
+    def __init__(self, dataset_fn):
+        self.dataset_fn = dataset_fn
+
+    def __call__(self):
+        dataset = self.dataset_fn()
+        if tf.executing_eagerly():
+            return next(iter(dataset))
+        return tf.compat.v1.data.make_one_shot_iterator(dataset).get_next()
+
+    def __repr__(self):
+        return "<pyestim input function: called, it returns (features, labels) as tensors>"
+
+
+def _feature_layout(estimator):
+    """How ``estimator`` takes its features: "matrix" (one tensor) or "dict" (a dict of
+    columns). A pyestim estimator says (``Estimator.feature_layout``: one matrix for a custom
+    estimator, a dict matched by its feature columns for a canned one); tfestimators'
+    ``features_as_named_list``: True is the dict, False the matrix; anything else gets the
+    dict."""
+    if isinstance(estimator, (bool, np.bool_)):
+        return "dict" if estimator else "matrix"
+    return getattr(estimator, "feature_layout", "dict")
+
+
+def _num_epochs(num_epochs, epochs):
+    """``num_epochs``, or ``epochs`` (tfestimators' vignettes' name for it) when given."""
+    num_epochs = as_count(num_epochs, "num_epochs", minimum=1)
+    if epochs is None:
+        return num_epochs
+    if num_epochs != 1:
+        raise PyestimValueError(
+            "Give num_epochs or epochs (both are the number of passes over the data), not "
+            f"both: got {code('num_epochs={}', num_epochs)} and {code('epochs={}', epochs)}.")
+    return as_count(epochs, "epochs", minimum=1, allow_none=False)
+
+
+def _check_input_fn_args(shuffle, batch_size, queue_capacity, num_threads):
+    if not ((isinstance(shuffle, str) and shuffle == "auto")
+            or isinstance(shuffle, (bool, np.bool_))):
+        raise PyestimValueError(
+            f'shuffle must be {code("True")}, {code("False")} or "auto", got {shown(shuffle):.60}.')
+    # The counts are checked now, not when the estimator calls for the input function.
+    as_count(batch_size, "batch_size", minimum=1, allow_none=False)
+    as_count(queue_capacity, "queue_capacity", minimum=1, allow_none=False)
+    as_count(num_threads, "num_threads", minimum=1, allow_none=False)
+
+
 def input_fn(data, features, response=None, batch_size=128, shuffle="auto", num_epochs=1,
-             queue_capacity=1000, num_threads=1, allow_nonfinite=False):
+             queue_capacity=1000, num_threads=1, allow_nonfinite=False, epochs=None):
     """Input function for a data frame (pandas DataFrame), a dict of arrays, a matrix with
     column names (a structured array) or a dict of lists of sequences.
 
@@ -541,19 +615,25 @@ def input_fn(data, features, response=None, batch_size=128, shuffle="auto", num_
     queue_capacity, num_threads, allow_nonfinite :
         As for :func:`numpy_input_fn` (non-finite features are refused by default, naming
         the column).
+    epochs : int, optional
+        The number of passes over the data, as tfestimators' vignettes name ``num_epochs``
+        (``input_fn(..., epochs = 3)``); give one of them.
 
     Returns
     -------
     callable
-        A one-argument function ``f(estimator)`` returning the input function:
+        A one-argument function ``f(estimator)`` returning the input function (an
+        :class:`InputFunction`, which, called, returns ``(features, labels)`` as tensors):
         for an ``estimator()`` (custom model) the features arrive as one matrix
-        ``[batch, n_features]``; for canned estimators as a dict of columns.
+        ``[batch, n_features]``; for canned estimators as a dict of columns. ``f(True)`` and
+        ``f(False)`` are tfestimators' ``features_as_named_list``: the dict, the matrix.
 
     Notes
     -----
     Factor columns (pandas ``Categorical``, what R factors become) are fed as their 0-based
     integer codes (level ``i`` of the categories is ``i``), as tfestimators feeds R factors
-    (``as.integer(x) - 1``); the encoding is logged at INFO through TensorFlow's logger. Use
+    (``as.integer(x) - 1``); the encoding is logged at INFO through TensorFlow's logger (the R
+    package shows tfestimators' note, :func:`encoding_notes`, as an R message instead). Use
     ``column_categorical_with_identity(name, num_buckets = <number of levels>)`` for such a
     feature, or give the levels as ``label_vocabulary`` after turning the column to strings.
     """
@@ -565,15 +645,8 @@ def input_fn(data, features, response=None, batch_size=128, shuffle="auto", num_
         if len(response_name) != 1:
             raise PyestimValueError(f"response must name one column, got {response_name}.")
         response_name = response_name[0]
-    if not ((isinstance(shuffle, str) and shuffle == "auto")
-            or isinstance(shuffle, (bool, np.bool_))):
-        raise PyestimValueError(
-            f'shuffle must be {code("True")}, {code("False")} or "auto", got {shown(shuffle):.60}.')
-    # The counts are checked now, not when the estimator calls for the input function.
-    as_count(batch_size, "batch_size", minimum=1, allow_none=False)
-    as_count(num_epochs, "num_epochs", minimum=1)
-    as_count(queue_capacity, "queue_capacity", minimum=1, allow_none=False)
-    as_count(num_threads, "num_threads", minimum=1, allow_none=False)
+    _check_input_fn_args(shuffle, batch_size, queue_capacity, num_threads)
+    num_epochs = _num_epochs(num_epochs, epochs)
     encodings = {}
     values = {name: _column_values(columns[name], name, encodings) for name in feature_names}
     labels = (_column_values(columns[response_name], response_name, encodings)
@@ -581,18 +654,15 @@ def input_fn(data, features, response=None, batch_size=128, shuffle="auto", num_
     _check_rows(values, response_name, labels)
     check_finite({k: np.asarray(v) for k, v in values.items()},
                  as_bool(allow_nonfinite, "allow_nonfinite"))
-    _log_encodings(encodings)
+    if language() != "r":
+        _log_encodings(encodings)
     factor = _response_factor(columns[response_name], labels) if response_name else None
 
     def make(estimator):
         do_shuffle = shuffle
         if isinstance(shuffle, str):
             do_shuffle = _CALL_MODE.get() != engine.ModeKeys.PREDICT
-        # The estimator says how it takes its features (Estimator.feature_layout): a custom
-        # estimator as one matrix, a canned one as a dict of columns matched by its feature
-        # columns. Anything else (not a pyestim estimator) gets the dict.
-        layout = getattr(estimator, "feature_layout", "dict")
-        if layout == "matrix":
+        if _feature_layout(estimator) == "matrix":
             _check_numeric(values, feature_names)
             x = _feature_matrix(values, feature_names)
         else:
@@ -600,10 +670,14 @@ def input_fn(data, features, response=None, batch_size=128, shuffle="auto", num_
             if hasattr(estimator, "check_data"):
                 estimator.check_data(x)
         y = labels if factor is None else _factor_labels(estimator, response_name, factor)
-        return numpy_input_fn(x, y, batch_size=batch_size, num_epochs=num_epochs,
-                              shuffle=bool(do_shuffle), queue_capacity=queue_capacity,
-                              num_threads=num_threads, allow_nonfinite=True)  # checked above
+        return InputFunction(numpy_input_fn(
+            x, y, batch_size=batch_size, num_epochs=num_epochs, shuffle=bool(do_shuffle),
+            queue_capacity=queue_capacity, num_threads=num_threads,
+            allow_nonfinite=True))  # checked above
 
+    # What the R package shows as R messages: tfestimators' factor notes (for R callers
+    # only; Python callers have the log line).
+    make.pyestim_messages = encoding_notes(encodings) if language() == "r" else []
     return make
 
 
@@ -649,6 +723,13 @@ def _declared_args(fn):
     return names
 
 
+def _dataset_fn_of(fn):
+    """What tf.estimator calls for ``fn``: an :class:`InputFunction`'s dataset function (its
+    batches as a ``tf.data.Dataset``, with pyestim's checks of the data); ``fn`` itself
+    otherwise."""
+    return fn.dataset_fn if isinstance(fn, InputFunction) else fn
+
+
 def resolve_input_fn(fn, estimator, mode, name="input_fn"):
     """Turn what the user passed as ``input_fn`` into what tf.estimator can call.
 
@@ -657,6 +738,8 @@ def resolve_input_fn(fn, estimator, mode, name="input_fn"):
     * a one-argument function is called with the estimator (``function(features_as_named_list)``
       in R) and must return an input function;
     * anything else is an error.
+
+    An :class:`InputFunction` (what ``input_fn()`` makes) is read through its dataset function.
     """
     if not callable(fn):
         raise InputFnError(
@@ -664,7 +747,7 @@ def resolve_input_fn(fn, estimator, mode, name="input_fn"):
             f"function such as {code('numpy_input_fn(x, y, shuffle=True)')}.")
     args = _declared_args(fn)
     if args is None or not args or set(args) <= TF_INPUT_FN_ARGS:
-        return fn
+        return _dataset_fn_of(fn)
     if len(args) == 1:
         with call_mode(mode):
             produced = fn(estimator)
@@ -677,7 +760,7 @@ def resolve_input_fn(fn, estimator, mode, name="input_fn"):
             raise InputFnError(
                 f"The input function returned by {name}(estimator) takes arguments {inner}; it "
                 "must take none (or only params, config, mode, input_context).")
-        return produced
+        return _dataset_fn_of(produced)
     raise InputFnError(
         f"{name} should accept 0 or 1 arguments, but it takes {len(args)} ({', '.join(args)}). "
         + idiom("Write a function of no arguments returning the input, or a function of the "

@@ -62,6 +62,26 @@ def test_column_numeric_accepts_r_numbers_and_dtype_names():
         pe.column_numeric()
 
 
+def test_column_numeric_takes_a_shape_a_tensorshape_a_vector_or_a_list():
+    # tfestimators' mnist example: column_numeric("x", shape = shape(784L))
+    assert pe.column_numeric("x", shape=pe.shape(784)).shape == (784,)
+    assert pe.column_numeric("x", shape=pe.shape(28, 28)).shape == (28, 28)
+    assert pe.column_numeric("x", shape=tf.TensorShape([28, 28])).shape == (28, 28)
+    assert pe.column_numeric("x", shape=np.array([28, 28])).shape == (28, 28)
+    assert pe.column_numeric("x", shape=(4,)).shape == (4,)
+    assert pe.column_numeric("x", shape=[3.0]).shape == (3,)
+
+
+@pytest.mark.parametrize("shape", [1.5, [28, 0], [], "784", tf.TensorShape([None, 3]),
+                                   tf.TensorShape(None)])
+def test_a_bad_shape_is_refused_saying_what_is_accepted(shape):
+    with pytest.raises(pe.PyestimValueError) as info:
+        pe.column_numeric("x", shape=shape)
+    message = str(info.value)
+    assert "whole number, a vector of whole numbers ([28, 28]) or a shape(28, 28)" in message
+    assert "TensorShape" in message
+
+
 def test_numeric_values_and_normalizer_through_input_layer():
     col = pe.column_numeric("x", normalizer_fn=lambda t: (t - 3.0) / 2.0)
     out = dense([col], {"x": np.array([[1.0], [3.0], [7.0]])})

@@ -141,10 +141,12 @@ def label_values(rows=None):
 
 
 def feed_first_batch(fn):
-    """Build the input function's dataset in a graph and pull one batch."""
+    """Build the input function's dataset in a graph and pull one batch (input_fn()'s input
+    function returns the batch's tensors itself)."""
     with tf.Graph().as_default():
         ds = fn()
-        nxt = tf.compat.v1.data.make_one_shot_iterator(ds).get_next()
+        nxt = ds if not isinstance(ds, tf.data.Dataset) else \
+            tf.compat.v1.data.make_one_shot_iterator(ds).get_next()
         with tf.compat.v1.Session() as sess:
             return sess.run(nxt)
 

@@ -380,7 +380,7 @@ def test_shuffle_false_keeps_the_order_in_training(tmp_path, frame):
 def test_input_fn_for_other_estimators_gives_a_dict_of_columns(frame):
     make = pyestim.input_fn(frame, features=["b", "a"], response="id", batch_size=300,
                             shuffle=False)
-    features, labels = eager_batches(make(None))[0]
+    features, labels = eager_batches(make(None).dataset_fn)[0]
     assert set(features) == {"a", "b"}
     np.testing.assert_array_equal(features["b"], frame["b"].to_numpy())
     np.testing.assert_array_equal(labels, frame["id"].to_numpy())
@@ -390,7 +390,7 @@ def test_input_fn_turns_categories_and_bools_into_numbers():
     frame = pd.DataFrame({"colour": pd.Categorical(["red", "blue", "red"]),
                           "flag": [True, False, True], "y": [1, 2, 3]})
     make = pyestim.input_fn(frame, features=["colour", "flag"], response="y", shuffle=False)
-    features, labels = eager_batches(make(None))[0]
+    features, labels = eager_batches(make(None).dataset_fn)[0]
     np.testing.assert_array_equal(features["colour"], [1, 0, 1])  # categories blue, red
     np.testing.assert_array_equal(features["flag"], [1, 0, 1])
     np.testing.assert_array_equal(labels, [1, 2, 3])

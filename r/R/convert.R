@@ -132,6 +132,8 @@ recall_condition <- function(token) {
 # (an input_fn generator's input function) is wrapped the same way.
 as_py_function <- function(f, name = "r_function") {
   if (is.null(f) || is_py(f) || !is.function(f)) return(f)
+  # pyestim's own functions (input_fn()'s results) are the Python functions behind them.
+  if (inherits(f, "pyestim_function")) return(attr(f, "py_function"))
   fmls <- formals(args(f)) %||% list()
   nms <- names(fmls) %||% character()
   has_default <- vapply(fmls, function(v) !(is.symbol(v) && identical(as.character(v), "")),

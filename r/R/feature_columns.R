@@ -169,7 +169,9 @@ column_result <- function(x) {
 #'   selections such as `starts_with("Sepal")` when tidyselect is installed). Used as the column name and the dictionary key for
 #'   feature parsing configs, feature tensors and feature columns.
 #' @param shape The shape of the tensor. An integer means a single-dimension tensor of that
-#'   width. The tensor representing the column will have the shape `[batch_size] + shape`.
+#'   width; a vector (`c(28, 28)`), a list or a [shape()] (`shape(784L)`) gives each
+#'   dimension. The tensor representing the column will have the shape
+#'   `[batch_size] + shape`.
 #' @param default_value The value the column takes on during parsing if data is missing.
 #'   `NULL` makes parsing fail if an example does not contain this column.
 #' @param dtype The type of the values, by default `"float32"` (a name, or a TensorFlow type

@@ -9,9 +9,17 @@
 #' objects (a pandas DataFrame, a dict) are passed on as they are.
 #'
 #' Factors are passed to Python as factors (pandas categoricals) and fed as their 0-based
-#' integer codes (level `i` of `levels(x)` is `i - 1`), as tfestimators feeds them; the
-#' encoding is logged. Use `column_categorical_with_identity(name, num_buckets =
-#' nlevels(x))` for such a feature.
+#' integer codes (level `i` of `levels(x)` is `i - 1`), as tfestimators feeds them; a message
+#' says so, in tfestimators' words ("The following factor levels of 'Species' have been
+#' encoded: ..."; [suppressMessages()] silences it). Use
+#' `column_categorical_with_identity(name, num_buckets = nlevels(x))` for such a feature.
+#'
+#' The result is tfestimators' input function generator: a function of the estimator
+#' (`TRUE` / `FALSE` also do, tfestimators' `features_as_named_list`: a named list of
+#' features, or one matrix) returning the input function, which, called, returns
+#' `list(features, labels)` as tensors (the features alone without a response), the first
+#' batch when called outside a graph. [train()], [evaluate()] and
+#' [predict()][predict.tf_estimator] take either.
 #'
 #' @param object,data The input source: a data frame, a matrix with column names, a named
 #'   list of columns, or (formula method, `object`) the formula, whose `data` then follows.
@@ -30,13 +38,16 @@
 #'   reproducible order).
 #' @param allow_nonfinite Accept features holding `NA`, `NaN` or infinite values (refused by
 #'   default, naming the column, the first row and the count).
+#' @param epochs The number of passes over the data, as tfestimators' vignettes name
+#'   `num_epochs` (`input_fn(mtcars, c(drat, cyl), mpg, epochs = 3)`); give one of them.
 #' @param ... Passed on to the method for the data (`input_fn()`, `input_fn.default()`,
 #'   `input_fn.formula()`, `input_fn.matrix()`); must be empty for the data frame method.
 #'
-#' @return A function of one argument (the estimator) returning the input function, as
-#'   [train()], [evaluate()] and [predict()][predict.tf_estimator] take it. For a custom
-#'   estimator the features arrive as one matrix `[batch, n_features]`; for a canned
-#'   estimator as a named list of columns.
+#' @return A function of one argument (the estimator, or `TRUE` / `FALSE`) returning the
+#'   input function, as [train()], [evaluate()] and [predict()][predict.tf_estimator] take
+#'   it; the input function returns `list(features, labels)` as tensors. For a custom
+#'   estimator (or `FALSE`) the features arrive as one matrix `[batch, n_features]`; for a
+#'   canned estimator (or `TRUE`) as a named list of columns.
 #' @seealso [numpy_input_fn()]
 #' @examples
 #' \dontrun{
@@ -44,6 +55,7 @@
 #' fn <- input_fn(mtcars, response = mpg, features = c(drat, cyl))
 #' fn <- input_fn(mtcars, mpg ~ drat + cyl)
 #' fn <- input_fn(mpg ~ drat + cyl, mtcars)
+#' batch <- fn(TRUE)()  # list(features, labels): a named list of tensors, a tensor
 #' }
 #' @export
 input_fn <- function(object, ...) {
@@ -66,7 +78,8 @@ input_fn.formula <- function(object, data, ...) {
 #' @export
 input_fn.data.frame <- function(object, features, response = NULL, batch_size = 128,
                                 shuffle = "auto", num_epochs = 1, queue_capacity = 1000,
-                                num_threads = 1, allow_nonfinite = FALSE, ...) {
+                                num_threads = 1, allow_nonfinite = FALSE, epochs = NULL,
+                                ...) {
   call <- generic_call("input_fn")
   check_dots_empty(...)
   columns <- data_columns(object)
@@ -84,7 +97,7 @@ input_fn.data.frame <- function(object, features, response = NULL, batch_size = 
   }
   features <- as.character(unlist(features))
   if (length(features) == 1L) features <- list(features)
-  pycall("input_fn", list(
+  make <- pycall("input_fn", list(
     data = if (is_py(columns)) columns else lapply(columns, as_py_column),
     features = features,
     response = response,
@@ -93,7 +106,43 @@ input_fn.data.frame <- function(object, features, response = NULL, batch_size = 
     num_epochs = as_py_int(num_epochs),
     queue_capacity = as_py_int(queue_capacity),
     num_threads = as_py_int(num_threads),
-    allow_nonfinite = as_py_bool(allow_nonfinite)), call = call)
+    allow_nonfinite = as_py_bool(allow_nonfinite),
+    epochs = as_py_int(epochs)), call = call)
+  show_python_messages(make)
+  input_fn_generator(make)
+}
+
+# The notes pyestim leaves for R on what it returns (the `pyestim_messages` attribute:
+# tfestimators' note on the factor levels input_fn() encodes), shown as R messages.
+show_python_messages <- function(x) {
+  notes <- tryCatch(py_value(reticulate::py_get_attr(x, "pyestim_messages", silent = TRUE)),
+                    error = function(e) NULL)
+  for (note in as.character(unlist(notes))) message(note)
+}
+
+# input_fn()'s result, tfestimators' generator: function(estimator) returning the input
+# function, an R function returning list(features, labels) as tensors. Handed to train()
+# and the others, each is the Python function behind it (as_py_function()).
+input_fn_generator <- function(make) {
+  # reticulate::py_call(): reticulate 1.28 (the reference stack's) cannot call a Python object
+  # as an R function.
+  generator <- function(estimator) {
+    inner <- with_python_errors(reticulate::py_call(make, as_py_input_target(estimator)))
+    input_function <- function() py_value(with_python_errors(reticulate::py_call(inner)))
+    structure(input_function, py_function = inner, class = c("pyestim_function", "function"))
+  }
+  structure(generator, py_function = make, class = c("pyestim_function", "function"))
+}
+
+# What the generator is called with, for Python: an estimator as its Python object; TRUE /
+# FALSE (tfestimators' features_as_named_list) as they are; an object that only carries
+# tfestimators' class (as its tests build them: structure(list(), class = "tf_estimator"))
+# as its kind: features as one matrix (FALSE) for a tf_custom_estimator, as named columns
+# (TRUE) for any other tf_estimator.
+as_py_input_target <- function(estimator) {
+  if (!inherits(estimator, c("tf_estimator", "tf_custom_estimator"))) return(estimator)
+  if (is_py(estimator[["estimator"]])) return(estimator[["estimator"]])
+  !inherits(estimator, "tf_custom_estimator")
 }
 
 #' @rdname input_fn
@@ -106,19 +155,29 @@ input_fn.matrix <- function(object, ...) {
   input_fn.data.frame(object, ...)
 }
 
-# Which columns `features` or `response` (a quosure) names. A value that can be evaluated
-# (a character vector, a formula, NULL, a Python object) is taken as it is (pyestim checks
-# the names); otherwise (unquoted column names, tidyselect helpers such as one_of()) it is
-# a tidyselect selection among the data's column names.
+# Which columns `features` or `response` (a quosure) names. A column's unquoted name, alone
+# or in c() (`c(drat, cyl)`, `c(features)`), is that column, even where a variable of the same
+# name exists (as tidyselect reads it). Any other value that can be evaluated (a character
+# vector, a formula, NULL, a Python object) is taken as it is (pyestim checks the names);
+# otherwise (tidyselect helpers such as one_of()) it is a tidyselect selection among the
+# data's column names.
 column_selection <- function(quo, available) {
   if (rlang::quo_is_missing(quo)) return(NULL)
   expr <- rlang::quo_get_expr(quo)
   if (is.symbol(expr) && as.character(expr) %in% available) return(as.character(expr))
-  value <- tryCatch(rlang::eval_tidy(quo), error = function(e) e)
-  if (!inherits(value, "error") && !is.function(value)) return(value)
   data <- structure(rep(list(logical()), length(available)), names = available,
                     class = "data.frame", row.names = integer())
+  if (names_a_column(expr, available)) return(names(tidyselect::eval_select(quo, data)))
+  value <- tryCatch(rlang::eval_tidy(quo), error = function(e) e)
+  if (!inherits(value, "error") && !is.function(value)) return(value)
   names(tidyselect::eval_select(quo, data))
+}
+
+# TRUE for c(...) with a column's unquoted name among its arguments.
+names_a_column <- function(expr, available) {
+  is.call(expr) && identical(expr[[1]], as.name("c")) &&
+    any(vapply(as.list(expr)[-1], function(a) is.symbol(a) && as.character(a) %in% available,
+               logical(1)))
 }
 
 # The data as a named list of columns for Python; pyestim checks what it is (a matrix without

@@ -14,6 +14,7 @@ same per-step losses, metrics, predictions and variables.
 """
 
 import os
+import re
 
 import numpy as np
 import pandas as pd
@@ -329,13 +330,15 @@ def _r_string(value):
 _NO_MODEL_DIR = ("datasets", "columns")
 _SCALARS = ("global_step", "checkpoint", "classifier_spec", "regressor_spec")
 _FACTOR_LINES = "input_fn(): factor column"
+_FACTOR_NOTES = "The following factor levels of"
 
 
 def run_both(r, tmp_path_factory, what, *args, r_kwargs=None, note=""):
-    """(R result, R's factor lines, Python result, Python's factor lines, R's model_dir,
-    Python's model_dir): the factor lines are those input_fn() logged. ``r_kwargs``: more
-    arguments of the R call (integers as R integers); ``note``: what the report says of them.
-    The two runs are in :func:`runs_of`."""
+    """(R result, R's factor notes, Python result, Python's factor lines, R's model_dir,
+    Python's model_dir): R's factor notes are the R messages input_fn() showed (tfestimators'
+    "The following factor levels of ... have been encoded" notes), Python's factor lines those
+    input_fn() logged. ``r_kwargs``: more arguments of the R call (integers as R integers);
+    ``note``: what the report says of them. The two runs are in :func:`runs_of`."""
     from .conftest import r_literal
 
     key = (what,) + tuple(sorted((r_kwargs or {}).items()))
@@ -346,8 +349,13 @@ def run_both(r, tmp_path_factory, what, *args, r_kwargs=None, note=""):
         lead = [] if what in _NO_MODEL_DIR else [dirs[0]]
         r_args = ", ".join([_r_string(a) for a in lead + list(args)]
                            + [f"{k} = {r_literal(v)}" for k, v in (r_kwargs or {}).items()])
-        with captured_log(_FACTOR_LINES) as r_lines:
-            r_res = unwrap(r_value(r, f"can_{what}({r_args})"), _SCALARS)
+        r_res = unwrap(r_value(r, (
+            ".parity_messages <- character()\n"
+            f"withCallingHandlers(can_{what}({r_args}), message = function(m) {{\n"
+            "  .parity_messages <<- c(.parity_messages, conditionMessage(m))\n"
+            "  invokeRestart('muffleMessage')\n})")), _SCALARS)
+        r_lines = [m.rstrip("\n") for m in list(r.get(".parity_messages"))
+                   if m.startswith(_FACTOR_NOTES)]
         py_fn = globals()[f"py_{what}"]
         with captured_log(_FACTOR_LINES) as py_lines:
             py_res = py_fn(*([] if what in _NO_MODEL_DIR else [dirs[1]]), *args)
@@ -492,23 +500,47 @@ def test_wide_and_deep_with_every_feature_column(r, report, tmp_path_factory, vo
     assert set(classes) <= {"no", "yes"} and len(classes) == 7
 
 
+def _encoding_of_line(line):
+    """(column, ((level, code), ...)) of Python's log line "input_fn(): factor column 'size' is
+    fed as 0-based integer codes: S = 0, M = 1, L = 2"."""
+    m = re.search(r"factor column '(.*)' is fed as 0-based integer codes: (.*)$", line)
+    if not m:
+        return None
+    pairs = [part.rsplit(" = ", 1) for part in m.group(2).split(", ")]
+    return m.group(1), tuple((level, int(code)) for level, code in pairs)
+
+
+def _encoding_of_note(note):
+    """(column, ((level, code), ...)) of R's message, in tfestimators' words: "The following
+    factor levels of 'size' have been encoded:\n- 'S' => 0\n- 'M' => 1\n- 'L' => 2"."""
+    head, *rows = note.split("\n")
+    m = re.fullmatch(r"The following factor levels of '(.*)' have been encoded:", head)
+    pairs = [re.fullmatch(r"- '(.*)' => (\d+)", row) for row in rows]
+    if not m or not all(pairs):
+        return None
+    return m.group(1), tuple((p.group(1), int(p.group(2))) for p in pairs)
+
+
 def test_factor_encoding_lines(r, report, tmp_path_factory, vocab_file):
-    """input_fn() logs how each factor column is fed (0-based codes): the same lines for R's
-    factors as for pandas categoricals."""
+    """input_fn() says how each factor column is fed (0-based codes): R shows tfestimators'
+    note as an R message, Python logs an INFO line; both name the same column, levels and
+    codes, for R's factors as for pandas categoricals."""
     cases = (("dnn_classifier", (), "Species"), ("wide_and_deep", (vocab_file,), "size"))
     failed = []
     for what, args, column in cases:
-        _, r_lines, _, py_lines, _, _ = run_both(r, tmp_path_factory, what, *args)
-        expected = {"Species": "setosa = 0, versicolor = 1, virginica = 2",
-                    "size": "S = 0, M = 1, L = 2"}[column]
-        ok = r_lines == py_lines and bool(py_lines) and all(
-            f"'{column}'" in line and line.endswith(expected) for line in py_lines)
+        _, r_notes, _, py_lines, _, _ = run_both(r, tmp_path_factory, what, *args)
+        expected = {"Species": (("setosa", 0), ("versicolor", 1), ("virginica", 2)),
+                    "size": (("S", 0), ("M", 1), ("L", 2))}[column]
+        r_said = [_encoding_of_note(n) for n in r_notes]
+        py_said = [_encoding_of_line(line) for line in py_lines]
+        ok = bool(py_said) and r_said == py_said and set(py_said) == {(column, expected)}
         r_run, py_run = runs_of(what)
-        runs = (r_run.part("factor lines", "input_fn()'s INFO lines", r_lines),
+        runs = (r_run.part("factor notes", "input_fn()'s R messages", r_notes),
                 py_run.part("factor lines", "input_fn()'s INFO lines", py_lines))
-        if not report.check(f"input_fn() factor encoding ({column})", "INFO lines", ok,
+        if not report.check(f"input_fn() factor encoding ({column})",
+                            "R message vs Python INFO line: column, levels, codes", ok,
                             md(py_lines[0] if py_lines else "none"), runs=runs):
-            failed.append(f"{column}: R {r_lines[:2]} vs Python {py_lines[:2]}")
+            failed.append(f"{column}: R {r_notes[:2]} vs Python {py_lines[:2]}")
     assert not failed, failed
 
 

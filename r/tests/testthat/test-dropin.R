@@ -29,7 +29,7 @@ test_that("input_fn() is tfestimators' generic: input_fn(object, ...) and its me
   expect_identical(names(frame_formals),
                    c("object", "features", "response", "batch_size", "shuffle",
                      "num_epochs", "queue_capacity", "num_threads", "allow_nonfinite",
-                     "..."))
+                     "epochs", "..."))
   expect_identical(frame_formals$batch_size, 128)
   expect_identical(frame_formals$shuffle, "auto")
   expect_identical(formals(pyestim:::input_fn.list), frame_formals)
@@ -62,7 +62,7 @@ test_that("input_fn() takes object =, unquoted names and tidyselect helpers", {
   # tfestimators' list example: the features are sequences, one per example.
   seqs <- list(features = list(c(1, 2), c(3, 4), c(5, 6)), response = c(0, 1, 0))
   fn <- input_fn(object = seqs, features = "features", response = "response")
-  expect_s3_class(fn, "python.builtin.function")
+  expect_s3_class(fn, "pyestim_function")
   expect_error(input_fn(cars, features = starts_with("nope"), response = mpg),
                class = "pyestim_error")
 })

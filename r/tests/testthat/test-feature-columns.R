@@ -120,3 +120,18 @@ test_that("inside feature_columns(names = ), constructors take tidyselect select
   expect_error(column_numeric(starts_with("Sepal")),
                'could not find function "starts_with"|must be used within a \\*selecting\\* function')
 })
+
+test_that("column_numeric() takes shape(), a TensorShape, a vector or a list (issue 22)", {
+  skip_if_no_pyestim()
+  shape_of <- function(col) unlist(reticulate::py_to_r(col$shape))
+  # tfestimators' mnist example
+  expect_equal(shape_of(column_numeric("x", shape = shape(784L))), 784L)
+  expect_equal(shape_of(column_numeric("x", shape = shape(28L, 28L))), c(28L, 28L))
+  expect_equal(shape_of(column_numeric("x", shape = c(28L, 28L))), c(28L, 28L))
+  expect_equal(shape_of(column_numeric("x", shape = list(28, 28))), c(28L, 28L))
+  err <- expect_error(column_numeric("x", shape = 1.5), class = "PyestimValueError")
+  expect_match(conditionMessage(err),
+               "a whole number, a vector of whole numbers (c(28, 28)) or a shape(28, 28)",
+               fixed = TRUE)
+  expect_error(column_numeric("x", shape = shape(NULL, 3L)), "each known")
+})

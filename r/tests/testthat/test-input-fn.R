@@ -59,7 +59,7 @@ test_that("input_fn() feeds data frame columns, by names or by formula", {
   est <- toy_estimator(model_fn)
   fn <- input_fn(df, features = c("a", "b", "c", "e"), response = "label", batch_size = 20,
                  num_epochs = NULL)
-  expect_s3_class(fn, "python.builtin.function")
+  expect_s3_class(fn, "pyestim_function")
   h <- train(est, fn, steps = 4)
   expect_equal(global_step(est), 4L)
   fn2 <- input_fn(df, label ~ a + b + c + e, num_epochs = 1)
@@ -76,13 +76,13 @@ test_that("input_fn() methods: data frame, matrix, list and formula first", {
   skip_if_no_pyestim()
   info <- function(fn) fn
   m <- as.matrix(mtcars[, c("mpg", "drat", "cyl")])
-  expect_s3_class(input_fn(m, c("drat", "cyl"), "mpg"), "python.builtin.function")
+  expect_s3_class(input_fn(m, c("drat", "cyl"), "mpg"), "pyestim_function")
   expect_s3_class(input_fn(as.list(mtcars), c("drat", "cyl"), "mpg"),
-                  "python.builtin.function")
-  expect_s3_class(input_fn(mpg ~ drat + cyl, mtcars), "python.builtin.function")
-  expect_s3_class(input_fn(mpg ~ ., mtcars, batch_size = 4), "python.builtin.function")
+                  "pyestim_function")
+  expect_s3_class(input_fn(mpg ~ drat + cyl, mtcars), "pyestim_function")
+  expect_s3_class(input_fn(mpg ~ ., mtcars, batch_size = 4), "pyestim_function")
   seqs <- list(x = list(c(1, 2), c(3, 4), c(5, 6)), y = c(0, 1, 0))
-  expect_s3_class(input_fn(seqs, "x", "y"), "python.builtin.function")
+  expect_s3_class(input_fn(seqs, "x", "y"), "pyestim_function")
   err <- expect_error(input_fn(unname(m), "drat"), class = "PyestimTypeError")
   expect_match(conditionMessage(err), "without column names")
   expect_error(input_fn(mpg ~ nope, mtcars), "not found in the data")
@@ -105,7 +105,7 @@ test_that("input_fn() methods: data frame, matrix, list and formula first", {
   expect_error(input_fn(mtcars, "drat", extra = 1), "Unknown argument")
 })
 
-test_that("factors reach Python as factors: fed as 0-based codes, encoding logged", {
+test_that("factors reach Python as factors: fed as 0-based codes, tfestimators' message", {
   skip_if_no_pyestim()
   logged <- reticulate::py_run_string(paste(
     "import logging",
@@ -125,10 +125,14 @@ test_that("factors reach Python as factors: fed as 0-based codes, encoding logge
     logged$`_tf_logger`$setLevel(logged$`_old_level`)
   }
   df <- data.frame(x = c(1, 2, 3, 4), g = factor(c("b", "a", "b", NA), levels = c("b", "a")))
-  tryCatch(input_fn(df, c("x", "g")), finally = restore())
+  # tfestimators' words, as an R message (its own test: expect_message(train(...), ...)).
+  note <- "The following factor levels of 'g' have been encoded:\n- 'b' => 0\n- 'a' => 1"
+  tryCatch(expect_message(input_fn(df, c("x", "g")), note, fixed = TRUE), finally = restore())
   lines <- unlist(logged$keep$lines)
-  expect_true(any(grepl("factor column 'g' is fed as 0-based integer codes: b = 0, a = 1",
-                        lines, fixed = TRUE)), info = paste(lines, collapse = "\n"))
+  expect_false(any(grepl("factor column", lines, fixed = TRUE)),
+               info = paste(lines, collapse = "\n"))  # a message, not a log line
+  expect_message(suppressMessages(input_fn(df, c("x", "g"))), NA)
+  expect_message(input_fn(df, "x"), NA)  # no factor, no note
   # A canned classifier on a factor feature, through an identity column.
   model <- linear_classifier(list(column_numeric("Sepal.Length"),
                                   column_indicator(column_categorical_with_identity(
@@ -138,4 +142,98 @@ test_that("factors reach Python as factors: fed as 0-based codes, encoding logge
   ir$big <- as.integer(ir$Sepal.Width > 3)
   train(model, input_fn(ir, big ~ Sepal.Length + Species, batch_size = 50), steps = 2)
   expect_equal(global_step(model), 2L)
+})
+
+# tfestimators' contract (issue 22): input_fn() gives function(estimator) (or TRUE / FALSE),
+# which gives the input function, which returns list(features, labels) as tensors.
+is_tensor <- function(x) {
+  v <- tf$is_tensor(x)
+  isTRUE(if (inherits(v, "python.builtin.object")) reticulate::py_to_r(v) else v)
+}
+tensor_values <- function(x) {
+  v <- x$numpy()
+  if (inherits(v, "python.builtin.object")) reticulate::py_to_r(v) else v
+}
+
+test_that("input_fn(...)(TRUE)() is list(features, labels): a named list of tensors, a tensor", {
+  skip_if_no_pyestim()
+  cars <- mtcars[1:10, ]
+  batch <- input_fn(cars, response = mpg, features = c(drat, cyl), batch_size = 4,
+                    shuffle = FALSE)(TRUE)()
+  expect_length(batch, 2L)
+  expect_named(batch[[1]], c("drat", "cyl"))
+  expect_true(is_tensor(batch[[1]][[1]]) && is_tensor(batch[[1]][[2]]))
+  expect_true(is_tensor(batch[[2]]))
+  # Outside a graph: the first batch, rows 1 to 4 (not shuffled).
+  expect_equal(as.vector(tensor_values(batch[[1]]$drat)), cars$drat[1:4])
+  expect_equal(as.vector(tensor_values(batch[[2]])), cars$mpg[1:4])
+  # The formula gives the same.
+  same <- input_fn(mpg ~ drat + cyl, data = cars, batch_size = 4, shuffle = FALSE)(TRUE)()
+  expect_equal(as.vector(tensor_values(same[[1]]$cyl)), cars$cyl[1:4])
+  # Without a response: the features alone.
+  features <- input_fn(cars, features = c(drat, cyl), shuffle = FALSE)(TRUE)()
+  expect_named(features, c("drat", "cyl"))
+})
+
+test_that("input_fn() dispatches on the estimator's class, objects carrying only the class too", {
+  skip_if_no_pyestim()
+  fake_canned <- structure(list(a = 1), class = "tf_estimator")
+  fake_custom <- structure(list(a = 1), class = "tf_custom_estimator")
+  m <- as.matrix(mtcars[1:10, ])
+  fn <- input_fn(m, response = mpg, features = c(drat, cyl), batch_size = 5, shuffle = FALSE)
+  canned <- fn(fake_canned)()
+  expect_length(canned, 2L)
+  expect_named(canned[[1]], c("drat", "cyl"))
+  custom <- fn(fake_custom)()
+  expect_length(custom, 2L)
+  expect_null(names(custom))
+  expect_true(is_tensor(custom[[1]]))
+  expect_equal(tensor_values(custom[[1]]), unname(m[1:5, c("drat", "cyl")]))
+  expect_equal(tensor_values(fn(FALSE)()[[1]]), unname(m[1:5, c("drat", "cyl")]))
+  # Real estimators: a custom one gets the matrix, a canned one the named columns.
+  est <- toy_estimator()
+  expect_equal(dim(tensor_values(fn(est)()[[1]])), c(5L, 2L))
+  lin <- linear_regressor(feature_columns(column_numeric("drat", "cyl")),
+                          model_dir = new_model_dir())
+  expect_named(fn(lin)()[[1]], c("drat", "cyl"))
+})
+
+test_that("input_fn() on tfestimators' list of sequences, names unquoted", {
+  skip_if_no_pyestim()
+  fake_canned <- structure(list(a = 1), class = "tf_estimator")
+  features <- c("drat", "cyl")  # a variable of the same name: the column comes first
+  batch <- input_fn(
+    object = list(
+      features = list(list(list(1), list(2), list(3)), list(list(4), list(5), list(6))),
+      response = list(list(1, 2, 3), list(4, 5, 6))),
+    features = c(features),
+    response = response,
+    shuffle = FALSE)(fake_canned)()
+  expect_length(batch, 2L)
+  expect_named(batch[[1]], "features")
+  expect_equal(dim(tensor_values(batch[[1]]$features)), c(2L, 3L, 1L))
+  expect_equal(tensor_values(batch[[2]]), rbind(c(1, 2, 3), c(4, 5, 6)))
+})
+
+test_that("train(), evaluate() and predict() take input_fn()'s input function too", {
+  skip_if_no_pyestim()
+  cars <- mtcars[1:12, ]
+  lin <- linear_regressor(feature_columns(column_numeric("drat")), model_dir = new_model_dir())
+  fn <- input_fn(cars, features = drat, response = mpg, batch_size = 4, shuffle = FALSE)
+  train(lin, fn(lin))  # one epoch: 12 rows in batches of 4
+  expect_equal(global_step(lin), 3L)
+  expect_equal(evaluate(lin, fn(TRUE))$global_step, 3L)
+  expect_equal(nrow(predict(lin, fn(TRUE))), 12L)
+})
+
+test_that("input_fn(epochs = ) is num_epochs, as tfestimators' vignettes write it", {
+  skip_if_no_pyestim()
+  cars <- mtcars[1:12, ]
+  lin <- linear_regressor(feature_columns(column_numeric("drat")), model_dir = new_model_dir())
+  train(lin, input_fn(cars, features = c(drat), response = mpg, batch_size = 4, epochs = 3))
+  expect_equal(global_step(lin), 9L)  # 3 passes over 12 rows in batches of 4
+  train(lin, input_fn(mpg ~ drat, data = cars, batch_size = 4, epochs = 2))
+  expect_equal(global_step(lin), 15L)
+  expect_error(input_fn(cars, features = drat, num_epochs = 2, epochs = 3),
+               "num_epochs or epochs")
 })
