@@ -22,6 +22,7 @@ On the reference stack (TensorFlow 2.15) nothing is installed: TensorFlow does a
 import importlib.abc
 import importlib.util
 import sys
+import threading
 
 from . import _before_tf, _lazy
 
@@ -75,20 +76,21 @@ def _raise_on_estimator(name, error):
 
 
 class _Finder(importlib.abc.MetaPathFinder):
-    """See the module's docstring. Inactive while it loads the engine itself."""
+    """See the module's docstring. Inactive (in its thread) while it loads the engine itself."""
 
     def __init__(self):
-        self.busy = False
+        self.state = threading.local()
 
     def find_spec(self, name, path=None, target=None):
-        if self.busy or not (name in ("tensorflow", "tensorflow_estimator") or
-                             name == OLD_PACKAGE or name.startswith(OLD_PACKAGE + ".")):
+        if getattr(self.state, "busy", False) or not (
+                name in ("tensorflow", "tensorflow_estimator") or
+                name == OLD_PACKAGE or name.startswith(OLD_PACKAGE + ".")):
             return None
-        self.busy = True
+        self.state.busy = True
         try:
             return self._spec(name)
         finally:
-            self.busy = False
+            self.state.busy = False
 
     @staticmethod
     def _spec(name):

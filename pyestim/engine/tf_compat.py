@@ -162,12 +162,14 @@ def should_run_distribute_coordinator(config):
     if mode is None:
         return False
     if not isinstance(mode, str) or mode not in COORDINATOR_MODES:
-        logging.getLogger("tensorflow").warning("Unexpected distribute_coordinator_mode: %r", mode)
+        logging.getLogger("tensorflow").warning(
+            "Not running the distribute coordinator: its mode %r is none of %s.", mode,
+            ", ".join(COORDINATOR_MODES))
         return False
     if not config.cluster_spec:
         logging.getLogger("tensorflow").warning(
-            "Running `train_and_evaluate` locally, ignoring "
-            "`experimental_distribute_coordinator_mode`.")
+            "Not running the distribute coordinator (mode %s): there is no cluster, so "
+            "train_and_evaluate() runs locally.", mode)
         return False
     return True
 
@@ -182,8 +184,8 @@ def take_experimental_distribute(config):
         if not strategy:
             continue
         if getattr(config, f"_{name}", None):
-            raise ValueError(f"Either `{name}` or `experimental_distribute.{name}` can be set, "
-                             f"not both: pass the strategy once.")
+            raise ValueError(f"RunConfig got a strategy both as `{name}` and as "
+                             f"`experimental_distribute.{name}`: give it in one place only.")
         setattr(config, f"_{name}", strategy)
 
 
