@@ -330,6 +330,13 @@ def test_experimental_distribute_strategies_become_the_configs():
     assert only_train.train_distribute is train and only_train.eval_distribute is None
 
 
+def test_pyestims_run_config_passes_experimental_distribute_on():
+    strategy = _one_device()
+    config = pyestim.run_config(
+        experimental_distribute=_distribute_config(eval_distribute=strategy))
+    assert config.eval_distribute is strategy and config.train_distribute is None
+
+
 @pytest.mark.parametrize("name", ["train_distribute", "eval_distribute"])
 def test_a_strategy_in_both_places_is_refused(name):
     import tensorflow
