@@ -14,11 +14,12 @@ touches TensorFlow; ``import pyestim`` itself only sets what must precede Tensor
 
 import sys
 
-from . import _before_tf, _lazy
+from . import _before_tf, _estimator_imports, _lazy
 
 __version__ = "0.1.0"
 
 _before_tf.prepare()
+_estimator_imports.install()  # current stack: tf.estimator's old import paths (see that module)
 
 #: Each module -> the public names it defines (``__all__`` and the lazy table come from it).
 _EXPORTS = {
@@ -57,7 +58,7 @@ _LAZY = {name: module for module, names in _EXPORTS.items() for name in names}
 
 #: Modules whose import does not import TensorFlow.
 _LIGHT = ("pyestim.errors", "pyestim.cli", "pyestim._root_errors", "pyestim._before_tf",
-          "pyestim._lazy")
+          "pyestim._lazy", "pyestim._estimator_imports")
 
 
 def _prepare_tensorflow():

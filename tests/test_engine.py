@@ -97,3 +97,24 @@ def test_canned_predictions_are_tidied_without_touching_tensorflows_estimator(tm
     raw = list(est.estimator.predict(pyestim.numpy_input_fn(
         {"a": frame.a.to_numpy()[:3]}, shuffle=False)))
     assert all(r["class_ids"].shape == (1,) for r in raw)
+
+
+def test_old_estimator_paths_name_tensorflow_estimators_modules():
+    # The engine's answer for TensorFlow 2.15's tensorflow.python.estimator modules (issue 21,
+    # point 4), on either stack: the tensorflow_estimator module of the same path (keras is
+    # keras_lib there), already loaded; None for names 2.15 did not have there.
+    from pyestim.engine import _stack
+
+    real = "tensorflow_estimator.python.estimator"
+    assert _stack.old_estimator_module("tensorflow.python.estimator") is sys.modules[real]
+    assert _stack.old_estimator_module("tensorflow.python.estimator.canned.dnn") is \
+        sys.modules[real + ".canned.dnn"]
+    assert _stack.old_estimator_module("tensorflow.python.estimator.keras") is \
+        sys.modules[real + ".keras_lib"]
+    assert len(_stack.OLD_MODULES) == 31
+    for short, target in _stack.OLD_MODULES.items():
+        name = "tensorflow.python.estimator" + (f".{short}" if short else "")
+        assert _stack.old_estimator_module(name).__name__ == real + (f".{target}" if target else "")
+    for other in ("tensorflow.python.estimator.head", "tensorflow.python.estimators",
+                  "tensorflow_estimator.python.estimator.gc", "tensorflow"):
+        assert _stack.old_estimator_module(other) is None

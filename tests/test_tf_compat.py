@@ -6,6 +6,7 @@ import importlib.metadata
 import os
 import subprocess
 import sys
+import types
 
 import numpy as np
 import pytest
@@ -245,3 +246,252 @@ def test_tf_estimator_is_tensorflow_estimators_on_every_namespace():
     assert tf.estimator.ModeKeys.TRAIN == "train"
     assert tf.estimator.inputs.numpy_input_fn is pyestim.numpy_input_fn
     assert tensorflow.compat.v1.estimator.inputs.numpy_input_fn is not pyestim.numpy_input_fn
+
+
+# --------------------------------------------------------------------------------------------
+# TensorFlow 2.15's answers about the distribute coordinator and experimental_distribute
+# (issue 21, points 1 and 2). Expected values: tf.estimator 2.15's documented behaviour
+# (RunConfig's docstring: "train_distribute and eval_distribute can be passed as parameters to
+# RunConfig or set in experimental_distribute but not both"; train_and_evaluate() runs through
+# the distribute coordinator only in its standalone-client or independent-worker mode over a
+# cluster), the same on both stacks.
+
+
+def _coordinator_switch():
+    from tensorflow.python.distribute import estimator_training
+
+    return estimator_training.should_run_distribute_coordinator
+
+
+@pytest.mark.parametrize("mode, cluster, expected", [
+    (None, {"worker": ["127.0.0.1:1"]}, False),
+    ("independent_worker", {}, False),           # no cluster: local, whatever the mode
+    ("standalone_client", {}, False),
+    ("independent_worker", {"worker": ["127.0.0.1:1", "127.0.0.1:2"]}, True),
+    ("standalone_client", {"worker": ["127.0.0.1:1"]}, True),
+    ("some_other_mode", {"worker": ["127.0.0.1:1"]}, False),
+])
+def test_the_coordinator_runs_only_in_its_modes_over_a_cluster(mode, cluster, expected):
+    import tensorflow
+
+    config = types.SimpleNamespace(_distribute_coordinator_mode=mode,
+                                   cluster_spec=tensorflow.train.ClusterSpec(cluster))
+    assert _coordinator_switch()(config) is expected
+
+
+def test_a_mocked_config_does_not_start_the_coordinator():
+    from unittest import mock
+
+    config = mock.Mock()  # every attribute is a (truthy) Mock, the mode too
+    assert _coordinator_switch()(config) is False
+    assert _coordinator_switch()(object()) is False  # no mode at all
+
+
+def test_train_and_evaluate_of_a_mocked_estimator_trains_locally():
+    # A mocked estimator (as tf.estimator's own tests build them) whose config is a Mock with
+    # no cluster: train_and_evaluate() trains it locally, once, to max_steps.
+    import tensorflow
+    from unittest import mock
+
+    est = mock.Mock(spec=tensorflow.estimator.Estimator)
+    est.config.cluster_spec = tensorflow.train.ClusterSpec({})
+    est.config.task_type = "worker"
+    est.config.task_id = 0
+    train_spec = tensorflow.estimator.TrainSpec(input_fn=lambda: None, max_steps=7)
+    eval_spec = tensorflow.estimator.EvalSpec(input_fn=lambda: None)
+    metrics, exports = tensorflow.estimator.train_and_evaluate(est, train_spec, eval_spec)
+    assert est.train.call_count == 1
+    assert est.train.call_args.kwargs["max_steps"] == 7
+    assert metrics is None and exports is None  # no checkpoint from a mock: nothing evaluated
+
+
+def _distribute_config(**strategies):
+    from tensorflow.python.distribute.distribute_config import DistributeConfig
+
+    return DistributeConfig(**strategies)
+
+
+def _one_device():
+    import tensorflow
+
+    return tensorflow.distribute.OneDeviceStrategy("/cpu:0")
+
+
+def test_experimental_distribute_strategies_become_the_configs():
+    import tensorflow
+
+    train, evaluation = _one_device(), _one_device()
+    config = tensorflow.estimator.RunConfig(experimental_distribute=_distribute_config(
+        train_distribute=train, eval_distribute=evaluation))
+    assert config.train_distribute is train
+    assert config.eval_distribute is evaluation
+    only_train = tensorflow.estimator.RunConfig(
+        experimental_distribute=_distribute_config(train_distribute=train))
+    assert only_train.train_distribute is train and only_train.eval_distribute is None
+
+
+def test_pyestims_run_config_passes_experimental_distribute_on():
+    strategy = _one_device()
+    config = pyestim.run_config(
+        experimental_distribute=_distribute_config(eval_distribute=strategy))
+    assert config.eval_distribute is strategy and config.train_distribute is None
+
+
+@pytest.mark.parametrize("name", ["train_distribute", "eval_distribute"])
+def test_a_strategy_in_both_places_is_refused(name):
+    import tensorflow
+
+    with pytest.raises(ValueError, match=rf"`{name}`.*`experimental_distribute\.{name}`"):
+        tensorflow.estimator.RunConfig(**{name: _one_device()},
+                               experimental_distribute=_distribute_config(**{name: _one_device()}))
+
+
+def test_training_runs_under_the_experimental_distribute_strategy(tmp_path):
+    import tensorflow
+
+    strategy = _one_device()
+    seen = []
+
+    def model_fn(features, labels, mode):
+        seen.append(type(tensorflow.distribute.get_strategy()).__name__
+                    if tensorflow.distribute.has_strategy() else None)
+        logits = tf.layers.dense(features["x"], 2)
+        loss = tf.losses.sparse_softmax_cross_entropy(labels=labels, logits=logits)
+        train_op = tf.train.GradientDescentOptimizer(0.1).minimize(
+            loss, global_step=tf.train.get_global_step())
+        return tensorflow.estimator.EstimatorSpec(mode, loss=loss, train_op=train_op)
+
+    def input_fn():
+        x = np.arange(16, dtype=np.float32).reshape(8, 2)
+        return tensorflow.data.Dataset.from_tensor_slices(
+            ({"x": x}, np.arange(8) % 2)).repeat().batch(4)
+
+    config = tensorflow.estimator.RunConfig(
+        experimental_distribute=_distribute_config(train_distribute=strategy))
+    est = tensorflow.estimator.Estimator(model_fn, model_dir=str(tmp_path / "m"), config=config)
+    est.train(input_fn, steps=2)
+    assert seen == ["OneDeviceStrategy"]  # (the estimator's copy of the strategy)
+    assert est.get_variable_value("global_step") == 2
+
+
+# --------------------------------------------------------------------------------------------
+# Old import paths after `import pyestim` (issue 21, point 4), each run in a fresh Python
+# because the order of the imports is what is tested.
+
+#: Every module TensorFlow 2.15.1 offered under tensorflow.python.estimator: the .py files of
+#: the installed tensorflow-cpu 2.15.1's tensorflow/python/estimator/ tree (each a thin alias of
+#: the tensorflow_estimator module of the same path; keras -> keras_lib).
+#: test_the_old_paths_are_tensorflow_2_15s checks the list against that tree on the reference
+#: stack.
+OLD_MODULES = [
+    "", "canned", "canned.baseline", "canned.dnn", "canned.dnn_linear_combined",
+    "canned.head", "canned.linear", "canned.metric_keys", "canned.optimizers",
+    "canned.parsing_utils", "canned.prediction_keys", "estimator", "estimator_lib", "export",
+    "export.export", "export.export_lib", "export.export_output", "exporter", "gc", "inputs",
+    "inputs.inputs", "inputs.numpy_io", "inputs.pandas_io", "inputs.queues",
+    "inputs.queues.feeding_functions", "inputs.queues.feeding_queue_runner", "keras",
+    "model_fn", "run_config", "training", "util"]
+
+
+def _old_name(short):
+    return "tensorflow.python.estimator" + (f".{short}" if short else "")
+
+
+def test_the_old_paths_are_tensorflow_2_15s():
+    # Reference: the list is the installed TensorFlow 2.15's tree. Current: each entry has its
+    # tensorflow-estimator module (same path; keras -> keras_lib), which the alias hands out.
+    import importlib.util
+    from pathlib import Path
+
+    import tensorflow_estimator
+
+    if expected_stack() == "reference":
+        import tensorflow
+
+        root = Path(tensorflow.__file__).parent / "python" / "estimator"
+        found = sorted(".".join(p.relative_to(root).with_suffix("").parts)
+                       .replace("__init__", "").rstrip(".") for p in root.rglob("*.py"))
+        assert found == sorted(OLD_MODULES)
+    root = Path(tensorflow_estimator.__file__).parent / "python" / "estimator"
+    for short in OLD_MODULES:
+        path = root.joinpath(*(short.replace("keras", "keras_lib").split(".") if short else []))
+        assert path.with_suffix(".py").is_file() or (path / "__init__.py").is_file(), short
+
+
+def test_every_old_module_path_imports_after_import_pyestim():
+    # pyestim imported first, nothing of it used; then the paths code written for TensorFlow
+    # <= 2.15 imports, by every spelling: each must import and name the objects tf.estimator does.
+    code = f"""
+import importlib, sys
+import pyestim
+import tensorflow as tf
+assert "pyestim.estimator" not in sys.modules  # pyestim itself not used
+names = {[_old_name(s) for s in OLD_MODULES]!r}
+for name in names:
+    importlib.import_module(name)
+from tensorflow.python.estimator import gc, estimator, run_config, training
+from tensorflow.python.estimator.export import export, export_output
+from tensorflow.python.estimator.canned import dnn, head, metric_keys
+from tensorflow.python.estimator.inputs import numpy_io
+import tensorflow.python.estimator.keras as keras_module
+import tensorflow.python.estimator.canned.linear as linear
+assert estimator.Estimator is tf.compat.v1.estimator.Estimator
+assert run_config.RunConfig is tf.estimator.RunConfig
+assert training.train_and_evaluate is tf.estimator.train_and_evaluate
+assert dnn.DNNClassifierV2 is tf.estimator.DNNClassifier
+assert linear.LinearRegressor is tf.compat.v1.estimator.LinearRegressor
+assert export.build_raw_serving_input_receiver_fn is \\
+    tf.estimator.export.build_raw_serving_input_receiver_fn
+assert export_output.PredictOutput is tf.estimator.export.PredictOutput
+assert metric_keys.MetricKeys.LOSS == "loss" and callable(gc._get_paths)
+assert callable(keras_module.model_to_estimator) and callable(numpy_io.numpy_input_fn)
+assert head._Head is not None
+for missing in ("no_such_module", "head", "canned.v1"):  # never there; not there on 2.15
+    try:
+        importlib.import_module("tensorflow.python.estimator." + missing)
+    except ModuleNotFoundError:
+        pass
+    else:
+        raise AssertionError(missing + " imported")
+print("OLD-PATHS-OK")
+"""
+    out = run_python(code)
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert "OLD-PATHS-OK" in out.stdout
+
+
+def test_tf_estimator_by_every_namespace_after_import_pyestim():
+    code = """
+import pyestim
+import tensorflow as tf
+import tensorflow.compat.v1 as tf1
+import tensorflow.compat.v2 as tf2
+from tensorflow import estimator
+from tensorflow.compat.v1 import estimator as estimator_v1
+# (2.15 hands out lazy loaders and wrappers: the same API, not always the same object)
+v2 = [estimator, tf.estimator, tf2.estimator, tf.compat.v2.estimator]
+v1 = [estimator_v1, tf1.estimator, tf.compat.v1.estimator]
+for apis in (v2, v1):
+    assert len({(id(api.Estimator), id(api.DNNClassifier)) for api in apis}) == 1
+assert len({id(api.RunConfig) for api in v2 + v1}) == 1
+assert tf.estimator.DNNClassifier.__name__ == "DNNClassifierV2"
+assert tf1.estimator.DNNClassifier.__name__ == "DNNClassifier"
+assert tf1.estimator.inputs.numpy_input_fn.__module__.startswith("tensorflow_estimator.")
+import tensorflow_estimator
+assert tensorflow_estimator.estimator.Estimator is tf1.estimator.Estimator
+print("NAMESPACES-OK")
+"""
+    out = run_python(code)
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert "NAMESPACES-OK" in out.stdout
+
+
+def test_tensorflow_estimator_imported_directly_after_import_pyestim():
+    # No `import tensorflow` of the user's before: tensorflow_estimator is their first import.
+    out = run_python("import pyestim\n"
+                     "from tensorflow_estimator import estimator\n"
+                     "import tensorflow as tf\n"
+                     "assert estimator.Estimator is tf.compat.v1.estimator.Estimator\n"
+                     "print('DIRECT-OK')\n")
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert "DIRECT-OK" in out.stdout

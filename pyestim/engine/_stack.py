@@ -7,11 +7,27 @@ objects are the very ones ``tf.estimator`` / ``tf.compat.v1.estimator`` name on 
 2.15, so nothing changes there.
 """
 
+import sys
 import types
 
 from . import tf_compat
 
-__all__ = ["prepare_stack", "load", "Stack", "STACK"]
+__all__ = ["prepare_stack", "load", "old_estimator_module", "Stack", "STACK", "OLD_PACKAGE",
+           "OLD_MODULES", "PACKAGE"]
+
+#: The modules TensorFlow 2.15 offered under ``tensorflow.python.estimator`` (each an alias
+#: of tensorflow-estimator's module of the same path under PACKAGE; ``keras`` of ``keras_lib``),
+#: which TensorFlow 2.16 removed: :func:`old_estimator_module` hands them out on the current stack.
+OLD_PACKAGE = "tensorflow.python.estimator"
+PACKAGE = "tensorflow_estimator.python.estimator"
+OLD_MODULES = {short: short for short in (
+    "", "canned", "canned.baseline", "canned.dnn", "canned.dnn_linear_combined", "canned.head",
+    "canned.linear", "canned.metric_keys", "canned.optimizers", "canned.parsing_utils",
+    "canned.prediction_keys", "estimator", "estimator_lib", "export", "export.export",
+    "export.export_lib", "export.export_output", "exporter", "gc", "inputs", "inputs.inputs",
+    "inputs.numpy_io", "inputs.pandas_io", "inputs.queues", "inputs.queues.feeding_functions",
+    "inputs.queues.feeding_queue_runner", "model_fn", "run_config", "training", "util")}
+OLD_MODULES["keras"] = "keras_lib"
 
 
 def prepare_stack():
@@ -38,6 +54,9 @@ def load():
     from tensorflow_estimator.python.estimator.canned import metric_keys, prediction_keys
     from tensorflow_estimator.python.estimator.head import (binary_class_head,
                                                              multi_class_head, regression_head)
+    # With the API above, every module of OLD_MODULES (for old_estimator_module)
+    from tensorflow_estimator.python.estimator import estimator_lib  # noqa: F401
+    from tensorflow_estimator.python.estimator.inputs import inputs  # noqa: F401
 
     tf_compat.attach_estimator(v1, v2)  # tf.estimator, where TensorFlow no longer attaches it
     heads = types.SimpleNamespace(
@@ -46,6 +65,18 @@ def load():
         MultiClassHead=multi_class_head.MultiClassHead)
     return Stack(v1=v1, v2=v2, heads=heads, metric_keys=metric_keys.MetricKeys,
                  prediction_keys=prediction_keys.PredictionKeys)
+
+
+def old_estimator_module(name):
+    """The tensorflow-estimator module that ``name``, one of TensorFlow 2.15's
+    ``tensorflow.python.estimator`` modules (:data:`OLD_MODULES`), stands for; None for any
+    other name. :func:`load` has imported them all."""
+    if name != OLD_PACKAGE and not name.startswith(OLD_PACKAGE + "."):
+        return None
+    short = OLD_MODULES.get(name[len(OLD_PACKAGE) + 1:])
+    if short is None:
+        return None
+    return sys.modules[PACKAGE + (f".{short}" if short else "")]
 
 
 #: The loaded stack (at the first import of the engine).

@@ -19,7 +19,10 @@ pyestim supports two stacks (README, "Support matrix"):
      strategy. Local training with a strategy and parameter-server clusters (pyestim's
      ``train_and_evaluate``) work as before; the distribute coordinator (a strategy *and* a
      ``TF_CONFIG`` cluster) is gone from TensorFlow and raises
-     :class:`~pyestim.errors.UnsupportedTensorFlowError`.
+     :class:`~pyestim.errors.UnsupportedTensorFlowError`. Its answers are 2.15's:
+     :func:`should_run_distribute_coordinator` (only for a coordinator mode and a cluster) and
+     :func:`take_experimental_distribute` (``RunConfig(experimental_distribute=...)``'s
+     strategies become the config's).
   3. The ``estimator`` API name of ``tensorflow.python.util.tf_export`` (tensorflow-estimator's
      ``estimator_export`` decorator registers every public symbol under it).
   4. Three TPU modules (``session_support``, ``tpu_embedding``, ``tpu_embedding_gradient``) that
@@ -37,6 +40,7 @@ not tested on (older than 2.15, newer than 2.21) with a clear error, unless
 
 import importlib.metadata
 import importlib.util
+import logging
 import os
 import re
 import sys
@@ -46,7 +50,8 @@ from .._before_tf import FIRST_CURRENT, use_legacy_keras
 from .._root_errors import UnsupportedTensorFlowError
 
 __all__ = ["apply", "attach_estimator", "check_version", "installed_tensorflow_version",
-           "stack_name", "stack_summary", "REFERENCE", "NEWEST_TESTED"]
+           "should_run_distribute_coordinator", "stack_name", "stack_summary",
+           "take_experimental_distribute", "COORDINATOR_MODES", "REFERENCE", "NEWEST_TESTED"]
 
 REFERENCE = (2, 15)       # tf.estimator built in
 NEWEST_TESTED = (2, 21)
@@ -144,6 +149,46 @@ def _unsupported(what):
         f"requirements-lock-reference.txt) for it.")
 
 
+#: The coordinator modes of TensorFlow's distribute coordinator that run train_and_evaluate()
+#: through it (``distribute_coordinator.CoordinatorMode``'s values).
+COORDINATOR_MODES = ("standalone_client", "independent_worker")
+
+
+def should_run_distribute_coordinator(config):
+    """Whether ``train_and_evaluate()`` runs through the distribute coordinator, answered as
+    TensorFlow 2.15 answers: only when RunConfig recorded one of :data:`COORDINATOR_MODES` (a
+    string, so a mocked config's attribute does not count) and has a cluster."""
+    mode = getattr(config, "_distribute_coordinator_mode", None)
+    if mode is None:
+        return False
+    if not isinstance(mode, str) or mode not in COORDINATOR_MODES:
+        logging.getLogger("tensorflow").warning(
+            "Not running the distribute coordinator: its mode %r is none of %s.", mode,
+            ", ".join(COORDINATOR_MODES))
+        return False
+    if not config.cluster_spec:
+        logging.getLogger("tensorflow").warning(
+            "Not running the distribute coordinator (mode %s): there is no cluster, so "
+            "train_and_evaluate() runs locally.", mode)
+        return False
+    return True
+
+
+def take_experimental_distribute(config):
+    """RunConfig's ``experimental_distribute`` (a ``DistributeConfig``): its
+    ``train_distribute`` / ``eval_distribute`` become the config's, as on TensorFlow 2.15;
+    ValueError when a strategy is given both there and as ``RunConfig``'s own argument."""
+    given = getattr(config, "_experimental_distribute", None)
+    for name in ("train_distribute", "eval_distribute"):
+        strategy = getattr(given, name, None)
+        if not strategy:
+            continue
+        if getattr(config, f"_{name}", None):
+            raise ValueError(f"RunConfig got a strategy both as `{name}` and as "
+                             f"`experimental_distribute.{name}`: give it in one place only.")
+        setattr(config, f"_{name}", strategy)
+
+
 def _estimator_training_module():
     """tensorflow-estimator calls four functions of this module; the distribute coordinator
     behind three of them is gone, so only its off switch remains."""
@@ -154,6 +199,7 @@ def _estimator_training_module():
         # Reached when RunConfig gets a distribution strategy. Without a cluster (or with a
         # "master" job) RunConfig sets itself up as it does without one; a strategy over a
         # TF_CONFIG cluster needed the distribute coordinator.
+        take_experimental_distribute(config)
         cluster = (tf_config or {}).get("cluster") or {}
         remote = getattr(config._experimental_distribute, "remote_cluster", None)
         if remote or (cluster and "master" not in cluster and config._train_distribute):
@@ -162,9 +208,6 @@ def _estimator_training_module():
         config._distribute_coordinator_mode = None
         config._init_distributed_setting_from_environment_var(tf_config)
         config._maybe_overwrite_session_config_for_distributed_training()
-
-    def should_run_distribute_coordinator(config):
-        return bool(getattr(config, "_distribute_coordinator_mode", None))
 
     def coordinator(*args, **kwargs):
         raise _unsupported("TensorFlow's distribute coordinator")
