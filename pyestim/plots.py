@@ -21,6 +21,7 @@ import numpy as np
 
 import tensorflow as tf
 
+from . import engine
 from .estimator import variable_value
 from ._lang import code, idiom, shown
 from .errors import PyestimTypeError, PyestimValueError
@@ -41,7 +42,7 @@ GRID = 3  # seed 003 shows 3 x 3 images
 
 def _from_input_fn(fn, object):
     """All features and labels an input function yields (read eagerly, once, in order)."""
-    dataset = resolve_input_fn(fn, object, tf.estimator.ModeKeys.PREDICT, name="images")()
+    dataset = resolve_input_fn(fn, object, engine.ModeKeys.PREDICT, name="images")()
     if not isinstance(dataset, tf.data.Dataset):
         raise PyestimTypeError(
             f"The input function returned {type(dataset).__name__}; plots read a "
