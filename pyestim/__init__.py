@@ -60,9 +60,10 @@ _LIGHT = ("pyestim.errors", "pyestim.cli", "pyestim._root_errors", "pyestim._bef
 
 
 def _prepare_tensorflow():
-    """Load the engine (stack check, the stack-compat hook, TensorFlow) and patch TensorFlow's
-    deprecation notice, before the first module that uses TensorFlow is imported."""
-    _lazy.load("pyestim._compat").patch_deprecation_call_location()
+    """Load the engine (stack check, the stack-compat hook, TensorFlow), patch TensorFlow's
+    deprecation notice and hide its notices about pyestim's own calls, before the first module
+    that uses TensorFlow is imported."""
+    _lazy.load("pyestim._compat").prepare()
 
 
 __getattr__, __dir__ = _lazy.attach(__name__, _LAZY, before=_prepare_tensorflow,
