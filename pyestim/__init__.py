@@ -47,7 +47,7 @@ _EXPORTS = {
         "column_categorical_with_identity", "column_categorical_with_vocabulary_file",
         "column_categorical_with_vocabulary_list", "column_crossed", "column_embedding",
         "column_indicator", "column_numeric", "feature_columns", "input_layer",
-        "regressor_parse_example_spec"),
+        "regressor_parse_example_spec", "scoped_columns", "set_columns", "with_columns"),
     "pyestim.training": ("eval_spec", "train_and_evaluate", "train_spec"),
 }
 
