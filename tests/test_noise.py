@@ -148,3 +148,17 @@ def test_the_cuda_probe_lines_go_and_every_other_line_stays_in_order():
     assert proc.stderr.splitlines() == [
         "before", "I0000 2 port.cc:153] oneDNN custom operations are on.", "a Python warning",
         "after"]
+
+
+def test_a_closed_standard_error_does_not_stop_the_import():
+    code = textwrap.dedent("""
+        import os
+        os.close(2)
+        from pyestim._before_tf import _native_stderr_filtered
+        with _native_stderr_filtered():
+            x = 1
+        print("ran", x)
+    """)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0 and proc.stdout.strip() == "ran 1"
