@@ -69,7 +69,8 @@ pick_python() {
   local lo=10 hi=13 names="python3.13 python3.12 python3.11 python3.10 python3"
   if [ "$stack" = reference ]; then lo=9 hi=11 names="python3.11 python3.10 python3.9 python3"; fi
   for c in $names; do
-    if command -v "$c" >/dev/null && "$c" -c "import sys; sys.exit(not ((3, $lo) <= sys.version_info[:2] <= (3, $hi)))"; then
+    # 2>/dev/null: a pyenv shim of a version pyenv does not activate says "command not found"
+    if command -v "$c" >/dev/null && "$c" -c "import sys; sys.exit(not ((3, $lo) <= sys.version_info[:2] <= (3, $hi)))" 2>/dev/null; then
       echo "$c"; return 0
     fi
   done

@@ -49,7 +49,7 @@ _EXPORTS = {
         "column_categorical_with_identity", "column_categorical_with_vocabulary_file",
         "column_categorical_with_vocabulary_list", "column_crossed", "column_embedding",
         "column_indicator", "column_numeric", "feature_columns", "input_layer",
-        "regressor_parse_example_spec"),
+        "regressor_parse_example_spec", "scoped_columns", "set_columns", "with_columns"),
     "pyestim.training": ("eval_spec", "train_and_evaluate", "train_spec"),
 }
 
@@ -62,9 +62,10 @@ _LIGHT = ("pyestim.errors", "pyestim.cli", "pyestim._root_errors", "pyestim._bef
 
 
 def _prepare_tensorflow():
-    """Load the engine (stack check, the stack-compat hook, TensorFlow) and patch TensorFlow's
-    deprecation notice, before the first module that uses TensorFlow is imported."""
-    _lazy.load("pyestim._compat").patch_deprecation_call_location()
+    """Load the engine (stack check, the stack-compat hook, TensorFlow), patch TensorFlow's
+    deprecation notice and hide its notices about pyestim's own calls, before the first module
+    that uses TensorFlow is imported."""
+    _lazy.load("pyestim._compat").prepare()
 
 
 __getattr__, __dir__ = _lazy.attach(__name__, _LAZY, before=_prepare_tensorflow,

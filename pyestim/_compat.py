@@ -12,6 +12,10 @@ the tutorials' logging.
 3. Keras warns at every ``tf.layers.*`` call that the function is deprecated; the
    tutorials are written in tf.layers on purpose (``pyestim.tf`` exists to run them), so
    ``quiet_tf_layers_warnings`` hides that one warning and no other.
+4. TensorFlow's deprecation warnings about calls pyestim makes itself (``numeric_column``
+   in ``column_numeric()``, ...) are dropped from pyestim's first use of TensorFlow on, before
+   any of its functions runs (:func:`pyestim.engine.hide_own_deprecations`); ``prepare``
+   does this and 1.
 """
 
 import sys
@@ -19,7 +23,7 @@ import sys
 from . import engine
 from ._before_tf import quiet_tf_layers_warnings
 
-__all__ = ["patch_deprecation_call_location", "quiet_tf_layers_warnings"]
+__all__ = ["prepare", "patch_deprecation_call_location", "quiet_tf_layers_warnings"]
 
 _PATCHED = False
 
@@ -44,3 +48,9 @@ def patch_deprecation_call_location():
         deprecation._call_location = _robust_call_location
     _PATCHED = True
 
+
+
+def prepare():
+    """What pyestim's first use of TensorFlow does before anything else: 1 and 4 above."""
+    patch_deprecation_call_location()
+    engine.hide_own_deprecations()

@@ -23,8 +23,22 @@ for. A constructor given a pattern cannot know the data's names yet, so it retur
 ``feature_columns()`` also takes bare names and patterns, which stand for numeric columns:
 ``feature_columns("Sepal*", names=iris)`` is ``feature_columns(column_numeric("Sepal*"),
 names=iris)``.
+
+Column scopes
+-------------
+tfestimators' selection scope, in Python's idiom: :func:`with_columns` is a ``with`` block
+(or a decorator) inside which the names are those of its data, :func:`scoped_columns` the same
+meant as a decorator (R's ``scoped_columns()`` sets them until the calling function returns;
+here, while the decorated function runs) and :func:`set_columns` sets them until set again.
+Inside a scope, the constructors resolve patterns at once and check plain names against the
+scope's, and ``feature_columns()`` takes the scope's names when given none::
+
+    with with_columns(iris):
+        columns = feature_columns(column_numeric("Sepal*"), "Petal.Width")
 """
 
+import contextlib
+import contextvars
 import fnmatch
 import numbers
 import re
@@ -168,14 +182,95 @@ class ColumnSelection:
                 f"{', '.join(_describe(p) for p in self.patterns)})>")
 
 
+# --------------------------------------------------------------------------------------------
+# Column scopes
+
+_SCOPE = contextvars.ContextVar("pyestim_column_names", default=None)
+
+
+def _scope_names():
+    return _SCOPE.get()
+
+
+def set_columns(columns):
+    """Set the feature names that patterns and names choose from, until set again (see the
+    module notes).
+
+    Parameters
+    ----------
+    columns : list of str, DataFrame, dict or structured array, or None
+        The names: a list of names, or a data frame, dict or structured array whose (column)
+        names are taken. None clears them.
+
+    Returns
+    -------
+    list of str or None
+        The names set before.
+    """
+    old = _SCOPE.get()
+    _SCOPE.set(object_names(columns))
+    return old
+
+
+class ColumnScope(contextlib.ContextDecorator):
+    """The names of :func:`with_columns` / :func:`scoped_columns`: in effect inside a ``with``
+    block, or while a decorated function runs; the names before come back after."""
+
+    def __init__(self, columns):
+        self.names = object_names(columns)
+        self._tokens = []
+
+    def __enter__(self):
+        self._tokens.append(_SCOPE.set(self.names))
+        return self.names
+
+    def __exit__(self, *exc):
+        _SCOPE.reset(self._tokens.pop())
+        return False
+
+    def __repr__(self):
+        return f"<pyestim ColumnScope {shown(self.names, 60)}>"
+
+
+def with_columns(columns):
+    """Choose feature names from ``columns`` inside a ``with`` block (R: ``with_columns(columns,
+    expr)``, the names set while ``expr`` is evaluated).
+
+    Parameters
+    ----------
+    columns : list of str, DataFrame, dict or structured array
+        The names, or an object whose (column) names are taken.
+
+    Returns
+    -------
+    ColumnScope
+        A context manager (``with with_columns(iris): ...``), also usable as a decorator.
+    """
+    return ColumnScope(columns)
+
+
+def scoped_columns(columns):
+    """Choose feature names from ``columns`` while the decorated function runs (R's
+    ``scoped_columns()`` sets them until the calling function returns; Python has no hook on
+    the caller's return, so the function to scope is decorated: ``@scoped_columns(iris)``).
+    ``columns`` is as for :func:`with_columns`; the :class:`ColumnScope` returned is a
+    decorator, and a context manager too.
+    """
+    return ColumnScope(columns)
+
+
 def _create_columns(args, what, build):
     """tfestimators' create_columns(): one column per name; one column is returned as it is,
-    several as a list; patterns defer the choice to feature_columns()."""
+    several as a list; patterns defer the choice to feature_columns(), unless a column scope
+    gives the names (then they are chosen, and plain names checked, at once)."""
     names = _flatten_names(args, what)
     if not names:
         raise PyestimValueError(
             f"{what}() needs at least one feature name, e.g. {what}(\"x\").")
-    if any(_is_pattern(n) for n in names):
+    scope = _scope_names()
+    if scope is not None:
+        names = _match(names, scope, what)
+    elif any(_is_pattern(n) for n in names):
         return ColumnSelection(what, names, build)
     columns = [build(n) for n in names]
     return columns[0] if len(columns) == 1 else columns
@@ -255,8 +350,9 @@ def feature_columns(*columns, names=None):
         ``?`` or ``[`` is a shell-style glob; a compiled regular expression is searched for.
     names : list of str, DataFrame, dict or structured array, optional
         Available feature names (for selection / pattern matching), or an object whose names
-        are taken (a data frame's columns, a dict's keys). Needed when patterns are used; when
-        given, plain names are checked against it.
+        are taken (a data frame's columns, a dict's keys); by default those of the current
+        column scope (:func:`with_columns`, :func:`set_columns`), if any. Needed when patterns
+        are used; when given, plain names are checked against it.
 
     Returns
     -------
@@ -264,7 +360,7 @@ def feature_columns(*columns, names=None):
         The feature columns, flattened, in the order given (a pattern yields its matches in the
         order of ``names``); a column given twice is kept once.
     """
-    available = object_names(names)
+    available = object_names(names) if names is not None else _scope_names()
     out = []
 
     def walk(x):
@@ -885,8 +981,12 @@ def regressor_parse_example_spec(feature_columns, label_key, label_dtype=tf.floa
 
 __all__ = [
     "ColumnSelection",
+    "ColumnScope",
     "check_data_columns",
     "feature_columns",
+    "set_columns",
+    "with_columns",
+    "scoped_columns",
     "column_numeric",
     "column_bucketized",
     "column_categorical_with_identity",

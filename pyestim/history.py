@@ -2,6 +2,7 @@
 
 from ._lang import shown
 from .errors import PyestimValueError
+from .smoothing import smoothed, smoothing_weight
 
 __all__ = ["History", "METRICS", "select_metrics", "pyplot"]
 
@@ -139,7 +140,8 @@ class History:
                              f"{r['total_losses']:>12.6g}")
         return "\n".join(lines)
 
-    def plot(self, metrics=None, path=None, ax=None, settings=None, evaluation=None):
+    def plot(self, metrics=None, path=None, ax=None, settings=None, evaluation=None,
+             smoothing=None):
         """Plot the recorded losses against the step (needs matplotlib: ``pip install
         pyestim[plot]``).
 
@@ -162,6 +164,12 @@ class History:
             Evaluation results (``evaluate(simplify=False)``: ``global_step``, ``loss``,
             ``accuracy``) drawn as points at their step: the loss on the loss panel, the
             accuracy on a right-hand axis.
+        smoothing : float, optional
+            TensorBoard's smoothing weight, from 0 (none) to below 1; by default none up to 50
+            recorded steps, and beyond an average over about 1/40 of them (0.98 for 2,000
+            steps; see :mod:`pyestim.smoothing`). When smoothing, the raw losses are drawn
+            faint and the smoothed curve over them. The legend sits above the panel, where
+            it hides no data.
 
         Returns
         -------
@@ -182,8 +190,8 @@ class History:
         points = _evaluation_points(evaluation)
         for metric, axis in zip(metrics, axes):
             label = "loss (mean = total)" if same and len(metrics) == 1 else metric
-            axis.plot(self.steps, getattr(self, metric), marker="o", markersize=3, linewidth=1,
-                      label=f"training {label}")
+            _draw_losses(axis, self.steps, getattr(self, metric), f"training {label}",
+                         smoothing)
             axis.set_ylabel(label)
             axis.grid(True, alpha=0.3)
             if metric == "mean_losses" and points:
@@ -197,8 +205,7 @@ class History:
                                color="C2", markersize=7, label="evaluation accuracy")
                     right.set_ylabel("evaluation accuracy")
                     right.set_ylim(0, 1.05)
-                    right.legend(loc="center right", fontsize=8)
-            axis.legend(loc="upper right", fontsize=8)
+            _legend_above(axis)
         axes[-1].set_xlabel("step")
         title = _title(self.settings if settings is None else settings)
         if title and ax is None:
@@ -209,6 +216,31 @@ class History:
             if ax is None:
                 plt.close(fig)
         return fig
+
+
+def _draw_losses(axis, steps, values, label, smoothing):
+    """The raw losses with markers; for a long run (see :mod:`pyestim.smoothing`), faint,
+    with the smoothed curve over them."""
+    weight = smoothing_weight(len(values), smoothing)
+    if weight == 0:
+        axis.plot(steps, values, marker="o", markersize=3, linewidth=1, label=label)
+        return
+    axis.plot(steps, values, color="C0", alpha=0.25, linewidth=0.8, label=f"{label} (raw)")
+    axis.plot(steps, smoothed(values, weight), color="C0", linewidth=1.8,
+              label=f"{label} (smoothed {weight:.2f})")
+
+
+def _legend_above(axis):
+    """One legend for the panel and its evaluation-accuracy axis, above the panel (outside
+    the data, so it hides none)."""
+    handles, labels = [], []
+    for ax in [axis] + [other for other in axis.figure.axes
+                        if other is not axis and other.bbox.bounds == axis.bbox.bounds]:
+        h, lab = ax.get_legend_handles_labels()
+        handles += h
+        labels += lab
+    axis.legend(handles, labels, loc="lower left", bbox_to_anchor=(0.0, 1.01, 1.0, 0.1),
+                mode="expand", ncol=2, borderaxespad=0.0, fontsize=8, frameon=False)
 
 
 def _title(settings):

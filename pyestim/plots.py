@@ -21,6 +21,7 @@ import numpy as np
 
 import tensorflow as tf
 
+from . import engine
 from .estimator import variable_value
 from ._lang import code, idiom, shown
 from .errors import PyestimTypeError, PyestimValueError
@@ -41,7 +42,7 @@ GRID = 3  # seed 003 shows 3 x 3 images
 
 def _from_input_fn(fn, object):
     """All features and labels an input function yields (read eagerly, once, in order)."""
-    dataset = resolve_input_fn(fn, object, tf.estimator.ModeKeys.PREDICT, name="images")()
+    dataset = resolve_input_fn(fn, object, engine.ModeKeys.PREDICT, name="images")()
     if not isinstance(dataset, tf.data.Dataset):
         raise PyestimTypeError(
             f"The input function returned {type(dataset).__name__}; plots read a "
@@ -127,6 +128,11 @@ def _predicted(object, features, predicted):
         "'probabilities'); give predicted= yourself.")
 
 
+def _no_labels(caller):
+    return (f"{caller}() needs the true labels: give labels, or an input function that yields "
+            f"them with the features, e.g. {code('numpy_input_fn(x, y, shuffle=False)')}.")
+
+
 def _label(true, pred):
     return f"True: {true}" if pred is None else f"True: {true}, Pred: {pred}"
 
@@ -135,11 +141,11 @@ def _label(true, pred):
 # The data behind each figure (no matplotlib needed; the R package draws these)
 
 
-def images_data(images, labels, predicted=None, object=None):
+def images_data(images, labels=None, predicted=None, object=None):
     """The first 9 images and their labels: ``{"images": [k, h, w], "labels": [str]}``."""
     features, pixels, true = _features(images, labels, object)
     if true is None:
-        raise PyestimValueError("plot_images() needs the true labels (labels=).")
+        raise PyestimValueError(_no_labels("plot_images"))
     k = min(GRID * GRID, len(pixels))
     first = {name: np.asarray(v)[:k] for name, v in features.items()}
     pred = _predicted(object, first, None if predicted is None else
@@ -165,7 +171,7 @@ def confusion_matrix(labels, predicted, num_classes=None):
 def _true_and_predicted(object, images, labels, predicted, caller):
     features, pixels, true = _features(images, labels, object)
     if true is None:
-        raise PyestimValueError(f"{caller}() needs the true labels (labels=).")
+        raise PyestimValueError(_no_labels(caller))
     pred = _predicted(object, features, predicted)
     if pred is None:
         raise PyestimValueError(f"{caller}() needs an estimator or the predicted classes "
@@ -176,7 +182,7 @@ def _true_and_predicted(object, images, labels, predicted, caller):
     return pixels, true, pred
 
 
-def confusion_matrix_data(object, images, labels, predicted=None):
+def confusion_matrix_data(object, images, labels=None, predicted=None):
     """``{"matrix", "recall" (per class), "correct", "total", "title"}``."""
     _, true, pred = _true_and_predicted(object, images, labels, predicted,
                                         "plot_confusion_matrix")
@@ -189,7 +195,7 @@ def confusion_matrix_data(object, images, labels, predicted=None):
                      f"({100.0 * correct / total:.2f}%)"}
 
 
-def example_errors_data(object, images, labels, predicted=None):
+def example_errors_data(object, images, labels=None, predicted=None):
     """The first 9 misclassified images: ``{"images", "labels", "index", "errors", "total"}``."""
     pixels, true, pred = _true_and_predicted(object, images, labels, predicted,
                                              "plot_example_errors")
@@ -283,7 +289,7 @@ def _image_grid(plt, images, labels, title, path):
     return _finish(plt, fig, path)
 
 
-def plot_images(images, labels, predicted=None, object=None, path=None):
+def plot_images(images, labels=None, predicted=None, object=None, path=None):
     """Up to 9 images in a 3x3 grid, each with "True: 7" or "True: 7, Pred: 1" below it
     (seed 003's ``plot_images``).
 
@@ -291,9 +297,11 @@ def plot_images(images, labels, predicted=None, object=None, path=None):
     ----------
     images : numpy.ndarray, dict or callable
         Images, one per row ([n, 784] or [n, 28, 28]); or the features ({"x": images}); or an
-        input function (its features and labels are read). The first 9 are shown.
-    labels : array
-        Their true classes (or one-hot rows).
+        input function (its features and labels are read, in order, once). The first 9 are
+        shown.
+    labels : array, optional
+        Their true classes (or one-hot rows); with an input function that yields labels, None
+        takes them from it.
     predicted : array, optional
         Their predicted classes; with ``object`` and no ``predicted``, the estimator's.
     object : Estimator, optional
@@ -310,7 +318,7 @@ def plot_images(images, labels, predicted=None, object=None, path=None):
     return _image_grid(plt, data["images"], data["labels"], None, path)
 
 
-def plot_confusion_matrix(object, images, labels, predicted=None, path=None):
+def plot_confusion_matrix(object, images, labels=None, predicted=None, path=None):
     """The confusion matrix: the count of each (true, predicted) pair, with each class's
     recall beside its row (seed 003's ``plot_confusion_matrix``, without scikit-learn).
 
@@ -351,7 +359,7 @@ def plot_confusion_matrix(object, images, labels, predicted=None, path=None):
     return _finish(plt, fig, path)
 
 
-def plot_example_errors(object, images, labels, predicted=None, path=None):
+def plot_example_errors(object, images, labels=None, predicted=None, path=None):
     """The first 9 misclassified images, each with "True: 4, Pred: 9" below it (seed 003's
     ``plot_example_errors``).
 

@@ -14,6 +14,8 @@ use:
   ``tf.contrib.framework.get_global_step`` / ``local_variable`` / ``model_variable``
   (tfestimators' examples'), see :mod:`pyestim.contrib`;
 * ``tf.contrib.predictor.from_estimator``: :func:`pyestim.predictor` (a live session);
+* ``tf.python`` (TensorFlow's ``tensorflow.python``, which tfestimators' parsing_spec
+  vignette reaches: ``tf.python.ops.parsing_ops.FixedLenFeature``);
 * ``from pyestim.tf.examples.tutorials.mnist import input_data`` (seed 002's
   ``tensorflow.examples.tutorials.mnist``): ``input_data.read_data_sets(dir, one_hot=True)``.
 
@@ -36,7 +38,7 @@ from .predictor import from_estimator
 __all__ = ["Namespace", "examples"]
 
 _v1 = _tf.compat.v1
-_compat.patch_deprecation_call_location()
+_compat.prepare()
 
 
 class Namespace(_types.ModuleType):
@@ -123,7 +125,11 @@ def _examples():
 
 examples = _examples()
 
-_LAZY = {"contrib": _contrib, "estimator": _estimator}
+def _python():
+    return _engine.tf_python
+
+
+_LAZY = {"contrib": _contrib, "estimator": _estimator, "python": _python}
 _built = {}
 
 

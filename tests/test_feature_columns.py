@@ -131,6 +131,45 @@ def test_feature_columns_errors():
 # Bucketized
 
 
+def _keys(columns):
+    return [c.key for c in ([columns] if not isinstance(columns, list) else columns)]
+
+
+def test_with_columns_scopes_patterns_and_names():
+    """tfestimators' column scope in Python's idiom (issue 22, point 11)."""
+    iris = pd.DataFrame({name: [1.0] for name in IRIS_NAMES})
+    assert isinstance(pe.column_numeric("Sepal*"), ColumnSelection)  # no scope: deferred
+    with pe.with_columns(iris) as names:
+        assert names == IRIS_NAMES
+        assert _keys(pe.column_numeric("Sepal*")) == ["Sepal.Length", "Sepal.Width"]
+        assert _keys(pe.column_numeric(re.compile("Width$"))) == ["Sepal.Width", "Petal.Width"]
+        columns = pe.feature_columns(pe.column_numeric("Petal*"), "Sepal.Length")
+        assert _keys(columns) == ["Petal.Length", "Petal.Width", "Sepal.Length"]
+        with pytest.raises(ValueError, match="'Sepal.Lenght' is not among the available"):
+            pe.column_numeric("Sepal.Lenght")
+        with pe.with_columns(["a", "b"]):  # nested: the inner names, then the outer again
+            assert _keys(pe.feature_columns("*")) == ["a", "b"]
+        assert _keys(pe.feature_columns("Species")) == ["Species"]
+    assert isinstance(pe.column_numeric("Sepal*"), ColumnSelection)  # the scope has ended
+
+
+def test_scoped_columns_decorates_and_set_columns_sets_until_set_again():
+    @pe.scoped_columns({"x1": [1], "x2": [2], "y": [0]})
+    def build():
+        return pe.feature_columns(pe.column_numeric("x*"))
+
+    assert _keys(build()) == ["x1", "x2"]
+    assert isinstance(pe.column_numeric("x*"), ColumnSelection)
+    try:
+        assert pe.set_columns(["u", "v"]) is None
+        assert _keys(pe.column_numeric("?")) == ["u", "v"]
+        assert pe.set_columns(["w"]) == ["u", "v"]
+        assert _keys(pe.column_numeric("*")) == ["w"]
+    finally:
+        pe.set_columns(None)
+    assert isinstance(pe.column_numeric("*"), ColumnSelection)
+
+
 def test_bucketized_boundaries_by_hand():
     # boundaries 0, 10, 100: buckets (-inf, 0), [0, 10), [10, 100), [100, inf)
     col = pe.column_bucketized(pe.column_numeric("x"), [0, 10, 100.0])

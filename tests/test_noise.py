@@ -11,6 +11,7 @@ import sys
 import textwrap
 
 import pyestim
+from pyestim._before_tf import has_nvidia_device
 from pyestim.engine.log import OwnDeprecations
 
 TESTS = os.path.dirname(os.path.abspath(__file__))
@@ -80,3 +81,84 @@ def test_progress_bar_clears_its_line_before_a_log_line(tmp_path, linear_model_f
     # the line-clearing filter is taken off TensorFlow's logger when train() ends
     assert not [f for f in logging.getLogger("tensorflow").filters
                 if type(f).__name__ == "_ClearBarLine"]
+
+
+# Quiet by default (issue 22, point 8): a first use of pyestim on a fresh interpreter, without
+# dev.sh's TF_CPP_MIN_LOG_LEVEL, prints no deprecation notice of pyestim's own calls and, on
+# a machine with no NVIDIA device, none of TensorFlow's CUDA probe.
+
+_FIRST_USE = textwrap.dedent("""
+    import pyestim
+    pyestim.column_numeric("x")
+    pyestim.column_indicator(pyestim.column_categorical_with_identity("k", num_buckets=3))
+    pyestim.column_categorical_with_vocabulary_list("w", vocabulary_list=["a", "b"])
+    import tensorflow as tf
+    print("sum", float(tf.constant(1.0) + 1.0))
+""")
+
+_CUDA_PROBE = ("All log messages before absl::InitializeLog()", "Could not find cuda drivers",
+               "failed call to cuInit")
+
+
+def _first_use(**env_vars):
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("TF_CPP_MIN_LOG_LEVEL", "PYESTIM_SHOW_DEPRECATIONS",
+                        "PYESTIM_TF_VERBOSITY")}
+    env.update(env_vars)
+    proc = subprocess.run([sys.executable, "-c", _FIRST_USE], capture_output=True, text=True,
+                          env=env, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "sum 2.0" in proc.stdout
+    return proc.stderr
+
+
+def test_a_first_use_is_quiet():
+    quiet = _first_use()
+    assert "is deprecated" not in quiet
+    if not has_nvidia_device():
+        assert [line for line in quiet.splitlines()
+                if any(noise in line for noise in _CUDA_PROBE)] == []
+    # asked for: TensorFlow's messages all, and the deprecation notices
+    loud = _first_use(TF_CPP_MIN_LOG_LEVEL="0", PYESTIM_SHOW_DEPRECATIONS="1")
+    if pyestim.engine.tf_compat.stack_name() == "current":
+        assert "numeric_column" in loud and "is deprecated" in loud
+        if not has_nvidia_device():
+            assert "Could not find cuda drivers" in loud and "failed call to cuInit" in loud
+
+
+_HELD = textwrap.dedent("""
+    import os, sys
+    from pyestim._before_tf import _native_stderr_filtered
+    print("before", file=sys.stderr, flush=True)
+    with _native_stderr_filtered():
+        os.write(2, b"WARNING: All log messages before absl::InitializeLog() is called are "
+                    b"written to STDERR\\n")
+        os.write(2, b"I0000 1 cudart_stub.cc:31] Could not find cuda drivers on your machine\\n")
+        os.write(2, b"I0000 2 port.cc:153] oneDNN custom operations are on.\\n")
+        print("a Python warning", file=sys.stderr)
+        os.write(2, b"E0000 3 cuda_platform.cc:52] failed call to cuInit: UNKNOWN ERROR (303)\\n")
+    print("after", file=sys.stderr, flush=True)
+""")
+
+
+def test_the_cuda_probe_lines_go_and_every_other_line_stays_in_order():
+    proc = subprocess.run([sys.executable, "-c", _HELD], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.splitlines() == [
+        "before", "I0000 2 port.cc:153] oneDNN custom operations are on.", "a Python warning",
+        "after"]
+
+
+def test_a_closed_standard_error_does_not_stop_the_import():
+    code = textwrap.dedent("""
+        import os
+        os.close(2)
+        from pyestim._before_tf import _native_stderr_filtered
+        with _native_stderr_filtered():
+            x = 1
+        print("ran", x)
+    """)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0 and proc.stdout.strip() == "ran 1"

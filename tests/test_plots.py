@@ -14,6 +14,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+import tensorflow as tf  # noqa: E402
 
 from pyestim import (PyestimValueError, estimator, numpy_input_fn, plot_confusion_matrix,  # noqa: E402
                      plot_conv_layer, plot_conv_weights, plot_example_errors, plot_images,
@@ -119,6 +120,30 @@ def test_plot_example_errors(cnn, classes, mnist_subset):
     np.testing.assert_array_equal(fig.axes[0].get_images()[0].get_array(),
                                   mnist_subset.test_x[wrong[0]].reshape(28, 28))
     assert fig._suptitle.get_text() == f"Example errors: {len(wrong)} of 500 misclassified"
+
+
+def test_pictures_take_the_true_labels_from_an_input_function(cnn, classes, mnist_subset):
+    """plot_confusion_matrix(est, input_fn) and plot_example_errors(est, input_fn): no labels
+    argument, the input function's labels (issue 22, point 10)."""
+    x, y = mnist_subset.test_x, mnist_subset.test_y
+    expected = np.zeros((10, 10), int)
+    for t, p in zip(y, classes):
+        expected[t][p] += 1
+    wrong = [i for i in range(len(y)) if classes[i] != y[i]]
+    batched = lambda: tf.data.Dataset.from_tensor_slices(({"x": x}, y)).batch(64)  # noqa: E731
+    for fn in (numpy_input_fn({"x": x}, y, shuffle=False), batched,
+               lambda estimator: numpy_input_fn({"x": x}, y, shuffle=False)):
+        fig = plot_confusion_matrix(cnn, fn)
+        np.testing.assert_array_equal(_image_axes(fig)[0].get_images()[0].get_array(),
+                                      expected)
+        fig = plot_example_errors(cnn, fn)
+        assert [ax.get_xlabel() for ax in fig.axes] == [
+            f"True: {y[i]}, Pred: {classes[i]}" for i in wrong[:9]]
+        plt.close("all")
+    for plot in (plot_confusion_matrix, plot_example_errors):
+        with pytest.raises(PyestimValueError, match="needs the true labels: give labels, or "
+                                                    "an input function that yields them"):
+            plot(cnn, numpy_input_fn({"x": x}, shuffle=False))
 
 
 @pytest.mark.parametrize("variable,channel", [("conv2d/kernel", 0), ("conv2d_1/kernel", 3)])

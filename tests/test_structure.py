@@ -119,6 +119,25 @@ def test_only_the_engine_imports_tensorflow_internals(forbidden):
     assert offenders == []
 
 
+def _reaches_tf_estimator(node):
+    """``tf.estimator`` / ``tensorflow.estimator`` / ``tf.compat.v1.estimator`` (any alias of
+    the tensorflow module: tf, _tf, tensorflow)."""
+    if not (isinstance(node, ast.Attribute) and node.attr == "estimator"):
+        return False
+    base = node.value
+    while isinstance(base, ast.Attribute) and base.attr in ("compat", "v1", "v2"):
+        base = base.value
+    return isinstance(base, ast.Name) and base.id in ("tf", "_tf", "tensorflow")
+
+
+def test_only_the_engine_reaches_tf_estimator():
+    """tf.estimator is tensorflow_estimator under another name (and on the current stack is
+    attached by the engine): outside the engine, pyestim asks the engine (engine.ModeKeys)."""
+    offenders = [f"{_rel(p)}:{node.lineno}" for p in MODULES if ENGINE not in p.parents
+                 for node in ast.walk(_tree(p)) if _reaches_tf_estimator(node)]
+    assert offenders == []
+
+
 def test_only_one_engine_function_imports_tensorflow_estimator():
     where = []
     for p in ENGINE.rglob("*.py"):

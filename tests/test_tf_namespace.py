@@ -67,6 +67,19 @@ def test_estimator_namespace():
         ptf.estimator.no_such_class
 
 
+def test_tf_python_is_tensorflows_python_package():
+    """tfestimators' parsing_spec vignette: tf$python$ops$parsing_ops$FixedLenFeature."""
+    import tensorflow.python as tensorflow_python
+
+    assert ptf.python is tensorflow_python
+    assert "python" in dir(ptf)
+    fixed = ptf.python.ops.parsing_ops.FixedLenFeature
+    spec = pyestim.classifier_parse_example_spec(pyestim.column_numeric("a"), label_key="b",
+                                                 weight_column="c")
+    assert spec == {"a": fixed((1,), dtype=tf.float32), "b": fixed((1,), dtype=tf.int64),
+                    "c": fixed((1,), dtype=tf.float32)}
+
+
 def test_load_dataset_mnist(mnist_raw):
     mnist = ptf.contrib.learn.datasets.load_dataset("mnist")
     parts = {"train": (mnist.train, 55000), "validation": (mnist.validation, 5000),

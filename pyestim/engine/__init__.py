@@ -40,7 +40,8 @@ checkpoint reading
     proto), ``pop_cached_writers(model_dir)``.
 internals
     ``fc_v1``, ``fc_v2``, ``fc_types`` (feature-column classes), ``NanLossDuringTrainingError``,
-    ``deprecation`` (TensorFlow's deprecation module).
+    ``deprecation`` (TensorFlow's deprecation module), ``tf_python`` (the package
+    ``tensorflow.python``, for ``pyestim.tf.python``).
 
 The stack: :mod:`pyestim.engine._stack` holds the one import of tensorflow_estimator, with the
 stack-compat hook (``prepare_stack``) that runs before it.
@@ -49,9 +50,9 @@ stack-compat hook (``prepare_stack``) that runs before it.
 import sys
 
 from ._stack import STACK
-from .log import tf_logger
+from .log import hide_own_deprecations, tf_logger
 from .internals import (CheckpointState, NanLossDuringTrainingError, deprecation, fc_types,
-                        fc_v1, fc_v2, pop_cached_writers)
+                        fc_v1, fc_v2, pop_cached_writers, tf_python)
 from .runs import (build, build_canned, evaluate, export, from_keras, is_estimator,
                    latest_checkpoint, list_variables, load_variable, object_graph_keys,
                    predict, train, train_and_evaluate)
@@ -83,8 +84,8 @@ __all__ = [
     "regressor_parse_example_spec",
     "build", "build_canned", "from_keras", "is_estimator", "train", "evaluate", "predict",
     "export", "train_and_evaluate",
-    "reproducible", "between_items_as_before", "tf_logger",
+    "reproducible", "between_items_as_before", "tf_logger", "hide_own_deprecations",
     "latest_checkpoint", "list_variables", "load_variable", "object_graph_keys",
     "CheckpointState", "pop_cached_writers",
-    "fc_v1", "fc_v2", "fc_types", "NanLossDuringTrainingError", "deprecation",
+    "fc_v1", "fc_v2", "fc_types", "NanLossDuringTrainingError", "deprecation", "tf_python",
 ]

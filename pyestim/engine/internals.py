@@ -4,11 +4,14 @@ Each has no public equivalent: the feature-column classes (to tell column kinds 
 transform features for the boosted trees), the NaN-loss error class (pyestim's NanLossError
 subclasses it, so code catching TensorFlow's keeps working), the deprecation module (whose
 caller lookup fails when R calls without a Python frame), the checkpoint state proto, the
-event-writer cache and the object-graph proto of object-based checkpoints.
+event-writer cache and the object-graph proto of object-based checkpoints; and TensorFlow's
+``tensorflow.python`` package itself, which tfestimators' documents reach as ``tf$python``
+(``tf$python$ops$parsing_ops$FixedLenFeature``) and ``pyestim.tf.python`` gives them.
 """
 
 import os
 
+import tensorflow.python as tf_python
 from tensorflow.core.protobuf import trackable_object_graph_pb2
 from tensorflow.python.feature_column import feature_column as fc_v1
 from tensorflow.python.feature_column import feature_column_v2 as fc_v2
@@ -18,7 +21,7 @@ from tensorflow.python.training.basic_session_run_hooks import NanLossDuringTrai
 from tensorflow.python.training.checkpoint_state_pb2 import CheckpointState
 from tensorflow.python.util import deprecation
 
-__all__ = ["fc_v1", "fc_v2", "fc_types", "NanLossDuringTrainingError", "CheckpointState",
+__all__ = ["tf_python", "fc_v1", "fc_v2", "fc_types", "NanLossDuringTrainingError", "CheckpointState",
            "deprecation", "pop_cached_writers", "TrackableObjectGraph"]
 
 TrackableObjectGraph = trackable_object_graph_pb2.TrackableObjectGraph

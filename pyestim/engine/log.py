@@ -11,8 +11,10 @@ TensorFlow 2.21.0, tf-keras 2.21.0, ...``).
 
 TensorFlow's deprecation warnings about calls pyestim, tf.estimator or TensorFlow make
 themselves ("From .../tensorflow_estimator/...: Estimator.__init__ ... is deprecated ... Use
-tf.keras instead.") are dropped from that first call on (:class:`OwnDeprecations`, a filter on
-the logger): the user never made those calls and cannot act on them. Warnings about the
+tf.keras instead.") are dropped from pyestim's first use of TensorFlow on, a ``column_*()``
+included (:class:`OwnDeprecations`, a filter on the logger, put there by
+:func:`hide_own_deprecations`, which does not change the logger's level): the user never made
+those calls and cannot act on them. Warnings about the
 user's own calls (a ``From`` location in their code) are kept. ``PYESTIM_SHOW_DEPRECATIONS=1``
 keeps them all.
 """
@@ -26,7 +28,7 @@ import tensorflow as tf
 from .._lang import shown
 from . import tf_compat
 
-__all__ = ["tf_logger", "OwnDeprecations"]
+__all__ = ["tf_logger", "OwnDeprecations", "hide_own_deprecations"]
 
 _chosen = False
 
@@ -56,6 +58,15 @@ def _show_deprecations():
                                                                                 "yes")
 
 
+def hide_own_deprecations(logger=None):
+    """Put :class:`OwnDeprecations` on TensorFlow's logger (once), unless
+    ``PYESTIM_SHOW_DEPRECATIONS=1``."""
+    logger = logger or tf.get_logger()
+    if not _show_deprecations() and \
+            not any(isinstance(f, OwnDeprecations) for f in logger.filters):
+        logger.addFilter(OwnDeprecations())
+
+
 def tf_logger():
     """TensorFlow's logger; the first call sets pyestim's default level (see above)."""
     global _chosen
@@ -72,9 +83,7 @@ def tf_logger():
         logger.setLevel(level)
     elif logger.level == logging.NOTSET:
         logger.setLevel(logging.INFO)
-    if not _show_deprecations() and \
-            not any(isinstance(f, OwnDeprecations) for f in logger.filters):
-        logger.addFilter(OwnDeprecations())
+    hide_own_deprecations(logger)
     _chosen = True
     logger.info("pyestim: %s", tf_compat.stack_summary())  # once: which stack runs
     return logger

@@ -423,18 +423,20 @@ input_layer <- function(features, feature_columns, weight_collections = NULL,
 #' @param weight_column The feature holding example weights.
 #' @param label_dimension Number of regression targets per example.
 #'
-#' @return A named list (a Python dict): feature key -> `FixedLenFeature` or
-#'   `VarLenFeature`.
+#' @return A named list, as tfestimators returned: feature key -> TensorFlow's
+#'   `FixedLenFeature` or `VarLenFeature` (Python objects, such as
+#'   `tf$python$ops$parsing_ops$FixedLenFeature(tuple(1L), dtype = tf$float32)`), in
+#'   TensorFlow's order: the features', the label's, the weight's.
 #' @family feature columns
 #' @export
 classifier_parse_example_spec <- function(feature_columns, label_key, label_dtype = "int64",
                                           label_default = NULL, weight_column = NULL) {
-  pycall("classifier_parse_example_spec", list(
+  py_value(pycall("classifier_parse_example_spec", list(
     feature_columns = as_py_columns(feature_columns),
     label_key = label_key,
     label_dtype = label_dtype,
     label_default = label_default,
-    weight_column = weight_column))
+    weight_column = weight_column)))
 }
 
 #' @rdname classifier_parse_example_spec
@@ -442,11 +444,11 @@ classifier_parse_example_spec <- function(feature_columns, label_key, label_dtyp
 regressor_parse_example_spec <- function(feature_columns, label_key, label_dtype = "float32",
                                          label_default = NULL, label_dimension = 1L,
                                          weight_column = NULL) {
-  pycall("regressor_parse_example_spec", list(
+  py_value(pycall("regressor_parse_example_spec", list(
     feature_columns = as_py_columns(feature_columns),
     label_key = label_key,
     label_dtype = label_dtype,
     label_default = label_default,
     label_dimension = as_py_int(label_dimension),
-    weight_column = weight_column))
+    weight_column = weight_column)))
 }

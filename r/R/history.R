@@ -26,6 +26,11 @@
 #' @param evaluation Evaluation results (`evaluate()`'s: `global_step`, `loss`, `accuracy`),
 #'   drawn as points at their step: the loss on the loss panel, the accuracy on a right-hand
 #'   axis.
+#' @param smoothing TensorBoard's smoothing weight, from 0 (none) to below 1; by default none
+#'   up to 50 recorded steps, and beyond an average over about 1/40 of them (0.98 for 2,000
+#'   steps). When smoothing, the raw losses are drawn faint and the smoothed curve (pyestim's
+#'   `smoothing.smoothed()`, TensorBoard's debiased moving average) over them. The legend
+#'   sits above each panel, where it hides no data.
 #' @param row.names,optional,... As for [as.data.frame()]; for `plot()`, further graphical
 #'   parameters passed to [graphics::plot()].
 #'
@@ -99,19 +104,20 @@ as.data.frame.tf_estimator_history <- function(x, row.names = NULL, optional = F
 #' @rdname tf_estimator_history
 #' @export
 plot.tf_estimator_history <- function(x, y, metrics = NULL, settings = NULL,
-                                      evaluation = NULL, ...) {
+                                      evaluation = NULL, smoothing = NULL, ...) {
   same <- identical(x$metrics$mean_losses, x$metrics$total_losses)
   one_panel <- is.null(metrics) && same
   if (one_panel) metrics <- "mean_losses"
-  # Which metrics: pyestim's History says (and names an unknown one).
-  metrics <- as.character(unlist(with_python_errors(
-    pyestim_module(TRUE)$history$select_metrics(metrics))))
+  # Which metrics, and the smoothing: pyestim says (and names an unknown metric, a bad weight).
+  py <- pyestim_module(TRUE)
+  metrics <- as.character(unlist(with_python_errors(py$history$select_metrics(metrics))))
   if (length(x$steps) == 0L) {
     stop("Nothing to plot: the training history recorded no steps.", call. = FALSE)
   }
+  weight <- with_python_errors(py$smoothing$smoothing_weight(length(x$steps), smoothing))
   title <- history_title(settings %||% x$settings)
   points <- evaluation_points(evaluation)
-  old <- graphics::par(mfrow = c(length(metrics), 1L), mar = c(4, 4, 1, 4),
+  old <- graphics::par(mfrow = c(length(metrics), 1L), mar = c(4, 4, 3, 4),
                        oma = c(0, 0, if (nzchar(title)) 2 else 0, 0))
   on.exit(graphics::par(old), add = TRUE)
   for (m in metrics) {
@@ -119,32 +125,69 @@ plot.tf_estimator_history <- function(x, y, metrics = NULL, settings = NULL,
     values <- x$metrics[[m]]
     losses <- if (m == "mean_losses") points$loss else numeric()
     ylim <- range(c(values, losses), finite = TRUE)
-    graphics::plot(x$steps, values, type = "o", pch = 20, xlab = "step", ylab = label,
-                   ylim = ylim, ...)
+    key <- plot_losses(x$steps, values, label, ylim, weight, py, ...)
     graphics::grid()
     if (m == "mean_losses" && length(points$step)) {
-      has_loss <- !is.na(points$loss)
-      graphics::points(points$step[has_loss], points$loss[has_loss], pch = 15, col = "red",
-                       cex = 1.5)
-      has_acc <- !is.na(points$accuracy)
-      if (any(has_acc)) {
-        usr <- graphics::par("usr")
-        graphics::par(new = TRUE)
-        graphics::plot(points$step[has_acc], points$accuracy[has_acc], pch = 18,
-                       col = "darkgreen", cex = 2, xlim = usr[1:2], ylim = c(0, 1.05),
-                       xaxs = "i", axes = FALSE, xlab = "", ylab = "")
-        graphics::axis(4)
-        graphics::mtext("evaluation accuracy", side = 4, line = 2.5, cex = 0.8)
-      }
-      graphics::legend("topright", bty = "n", cex = 0.8,
-                       legend = c(paste("training", label), "evaluation loss",
-                                  if (any(has_acc)) "evaluation accuracy"),
-                       pch = c(20, 15, if (any(has_acc)) 18),
-                       col = c("black", "red", if (any(has_acc)) "darkgreen"))
+      key <- plot_evaluation(points, key)
+    } else {
+      legend_above(key)
     }
   }
   if (nzchar(title)) graphics::mtext(title, side = 3, outer = TRUE, line = 0.5)
   invisible(x)
+}
+
+# One panel's losses: the raw points; for a long run (weight > 0), faint, with pyestim's
+# smoothed curve over them. Returns the legend's entries.
+plot_losses <- function(steps, values, label, ylim, weight, py, ...) {
+  training <- paste("training", label)
+  if (weight == 0) {
+    graphics::plot(steps, values, type = "o", pch = 20, xlab = "step", ylab = label,
+                   ylim = ylim, ...)
+    return(list(legend = training, pch = 20, lty = 1, lwd = 1, col = "black"))
+  }
+  faint <- grDevices::adjustcolor("steelblue", alpha.f = 0.3)
+  graphics::plot(steps, values, type = "l", col = faint, xlab = "step", ylab = label,
+                 ylim = ylim, ...)
+  graphics::lines(steps, as.numeric(unlist(py$smoothing$smoothed(values, weight))),
+                  col = "steelblue4", lwd = 2)
+  list(legend = c(paste(training, "(raw)"), sprintf("%s (smoothed %.2f)", training, weight)),
+       pch = c(NA, NA), lty = c(1, 1), lwd = c(1, 2), col = c(faint, "steelblue4"))
+}
+
+# The evaluation points on the loss panel (the loss; the accuracy on a right-hand axis), and
+# the legend with them.
+plot_evaluation <- function(points, key) {
+  has_loss <- !is.na(points$loss)
+  graphics::points(points$step[has_loss], points$loss[has_loss], pch = 15, col = "red",
+                   cex = 1.5)
+  has_acc <- !is.na(points$accuracy)
+  key <- add_key(key, "evaluation loss", 15, "red")
+  if (any(has_acc)) key <- add_key(key, "evaluation accuracy", 18, "darkgreen")
+  legend_above(key)  # in the loss panel's coordinates, before the accuracy axis replaces them
+  if (any(has_acc)) {
+    usr <- graphics::par("usr")
+    graphics::par(new = TRUE)
+    graphics::plot(points$step[has_acc], points$accuracy[has_acc], pch = 18,
+                   col = "darkgreen", cex = 2, xlim = usr[1:2], ylim = c(0, 1.05),
+                   xaxs = "i", axes = FALSE, xlab = "", ylab = "")
+    graphics::axis(4)
+    graphics::mtext("evaluation accuracy", side = 4, line = 2.5, cex = 0.8)
+  }
+  key
+}
+
+add_key <- function(key, legend, pch, col) {
+  list(legend = c(key$legend, legend), pch = c(key$pch, pch), lty = c(key$lty, NA),
+       lwd = c(key$lwd, NA), col = c(key$col, col))
+}
+
+# The legend in the margin above the panel (outside the data, so it hides none).
+legend_above <- function(key) {
+  usr <- graphics::par("usr")
+  graphics::legend(x = usr[[1]], y = usr[[4]], xjust = 0, yjust = 0, xpd = NA, bty = "n",
+                   cex = 0.8, ncol = 2L, legend = key$legend, pch = key$pch, lty = key$lty,
+                   lwd = key$lwd, col = key$col)
 }
 
 # "model cnn, 2000 steps, batch size 100, learning rate 0.001" from what is known.

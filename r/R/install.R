@@ -24,29 +24,46 @@ shipped_lock <- function(stack) {
   if (nzchar(lock)) lock else NULL
 }
 
-python_version_of <- function(python) {
-  out <- tryCatch(suppressWarnings(system2(python, c("-c", shQuote(
-    "import sys; print('%d.%d' % sys.version_info[:2])")), stdout = TRUE, stderr = FALSE)),
-    error = function(e) character())
-  if (length(out) == 1L && grepl("^[0-9]+\\.[0-9]+$", out)) out else NA_character_
+# What a Python command is: its version ("3.11") and the executable that runs
+# (sys.executable), or NAs when it does not run (a pyenv shim of a version pyenv does not
+# activate says "command not found" and exits 127).
+python_probe <- function(python) {
+  out <- tryCatch(suppressWarnings(system2(python, c("-c", shQuote(paste0(
+    "import sys; print('%d.%d' % sys.version_info[:2]); print(sys.executable)"))),
+    stdout = TRUE, stderr = FALSE)), error = function(e) character())
+  ok <- length(out) == 2L && grepl("^[0-9]+\\.[0-9]+$", out[[1]])
+  list(version = if (ok) out[[1]] else NA_character_,
+       executable = if (ok && nzchar(out[[2]]) && file.exists(out[[2]])) out[[2]]
+                    else NA_character_)
 }
 
+python_version_of <- function(python) python_probe(python)$version
+
 # A Python of a version the stack supports to create the environment with: `python` if given
-# (it must be one), else the first of the stack's versions (python3.X) or python3 on the PATH.
+# (it must be one), else the first of the stack's versions (python3.X) or python3 on the PATH
+# that runs. The result is the real executable (Python's sys.executable), not the command
+# found: a pyenv shim or a wrapper script has no lib/ beside its bin/, where reticulate looks
+# for the interpreter's libraries.
 find_install_python <- function(python = NULL, stack = "current") {
   versions <- pyestim_python_versions[[stack]]
   wanted <- paste(rev(versions), collapse = ", ")
+  real <- function(probe, command) {
+    if (is.na(probe$executable)) command else probe$executable
+  }
   if (!is.null(python)) {
-    version <- python_version_of(python)
-    if (is.na(version) || !version %in% versions)
+    probe <- python_probe(python)
+    if (is.na(probe$version) || !probe$version %in% versions)
       stop(sprintf("install_pyestim(python = %s): that is Python %s; pyestim needs one of %s.",
-                   shQuote(python), if (is.na(version)) "<not runnable>" else version, wanted),
+                   shQuote(python), if (is.na(probe$version)) "<not runnable>" else probe$version,
+                   wanted),
            call. = FALSE)
-    return(python)
+    return(real(probe, python))
   }
   for (name in c(paste0("python", versions), "python3")) {
     path <- Sys.which(name)
-    if (nzchar(path) && python_version_of(path) %in% versions) return(unname(path))
+    if (!nzchar(path)) next
+    probe <- python_probe(path)
+    if (probe$version %in% versions) return(real(probe, unname(path)))
   }
   stop(sprintf(paste0(
     "install_pyestim() found no Python %s on the PATH. Install one (e.g. `apt-get install ",

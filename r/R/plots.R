@@ -11,10 +11,10 @@
 #' R converts and draws them.
 #'
 #' @param images Images, one per row (a matrix `[n, 784]`, or an array `[n, 28, 28]`); or the
-#'   features `list(x = images)`; or an input function (its features and labels are read).
-#'   R numbers are fed as float32, as TensorFlow's layers expect.
-#' @param labels The true classes (or one-hot rows); with an input function, `NULL` takes its
-#'   labels.
+#'   features `list(x = images)`; or an input function (its features and labels are read, in
+#'   order, once). R numbers are fed as float32, as TensorFlow's layers expect.
+#' @param labels The true classes (or one-hot rows); with an input function that yields
+#'   labels, `NULL` takes them from it: `plot_confusion_matrix(classifier, input_fn)`.
 #' @param predicted The predicted classes; by default the estimator's (`object`).
 #' @param object An estimator to predict the classes with (`NULL` when `predicted` is given).
 #' @param path Draw into this PNG file instead of the current device.
@@ -32,6 +32,8 @@
 #' \dontrun{
 #' plot_images(mnist$test$images[1:9, ], mnist$test$labels[1:9])
 #' plot_confusion_matrix(classifier, mnist$test$images, mnist$test$labels)
+#' plot_example_errors(classifier, numpy_input_fn(list(x = mnist$test$images),
+#'                                                mnist$test$labels, shuffle = FALSE))
 #' plot_conv_weights(classifier, "conv2d/kernel", input_channel = 0L)
 #' plot_conv_layer(classifier, "conv2d", mnist$test$images[1, ])
 #' }
@@ -120,7 +122,7 @@ as_image_stack <- function(x) {
 
 #' @rdname plots
 #' @export
-plot_images <- function(images, labels, predicted = NULL, object = NULL, path = NULL) {
+plot_images <- function(images, labels = NULL, predicted = NULL, object = NULL, path = NULL) {
   data <- plot_data("images_data", list(
     images = as_py_images(images), labels = as_py_classes(labels),
     predicted = as_py_classes(predicted), object = as_py_estimator(object)), sys.call())
@@ -130,7 +132,8 @@ plot_images <- function(images, labels, predicted = NULL, object = NULL, path = 
 
 #' @rdname plots
 #' @export
-plot_confusion_matrix <- function(object, images, labels, predicted = NULL, path = NULL) {
+plot_confusion_matrix <- function(object, images, labels = NULL, predicted = NULL,
+                                  path = NULL) {
   data <- plot_data("confusion_matrix_data", list(
     object = as_py_estimator(object), images = as_py_images(images),
     labels = as_py_classes(labels), predicted = as_py_classes(predicted)), sys.call())
@@ -160,7 +163,8 @@ draw_confusion_matrix <- function(d) {
 
 #' @rdname plots
 #' @export
-plot_example_errors <- function(object, images, labels, predicted = NULL, path = NULL) {
+plot_example_errors <- function(object, images, labels = NULL, predicted = NULL,
+                                path = NULL) {
   data <- plot_data("example_errors_data", list(
     object = as_py_estimator(object), images = as_py_images(images),
     labels = as_py_classes(labels), predicted = as_py_classes(predicted)), sys.call())

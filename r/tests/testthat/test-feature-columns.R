@@ -89,12 +89,31 @@ test_that("parse example specs list the features and the label", {
   skip_if_no_pyestim()
   cols <- feature_columns(column_numeric("a", "b"))
   spec <- classifier_parse_example_spec(cols, label_key = "y")
-  expect_setequal(names(reticulate::py_to_r(spec)), c("a", "b", "y"))
+  expect_identical(names(spec), c("a", "b", "y"))
   spec <- regressor_parse_example_spec(cols, label_key = "y", weight_column = "w")
-  expect_setequal(names(reticulate::py_to_r(spec)), c("a", "b", "y", "w"))
+  expect_identical(names(spec), c("a", "b", "y", "w"))
   expect_error(classifier_parse_example_spec(cols, label_key = 3), "label_key must name")
   expect_error(regressor_parse_example_spec(cols, label_key = "y", label_dimension = 0),
                class = "pyestim_error")
+})
+
+test_that("parse example specs are named lists of TensorFlow's features, as in tfestimators' parsing_spec vignette", {
+  skip_if_no_pyestim()
+  spec <- classifier_parse_example_spec(feature_columns = column_numeric("a"), label_key = "b",
+                                        weight_column = "c")
+  expect_true(is.list(spec))
+  expect_false(inherits(spec, "python.builtin.object"))
+  fixed <- tf$python$ops$parsing_ops$FixedLenFeature
+  expected <- list(a = fixed(reticulate::tuple(1L), dtype = tf$float32),
+                   b = fixed(reticulate::tuple(1L), dtype = tf$int64),
+                   c = fixed(reticulate::tuple(1L), dtype = tf$float32))
+  expect_identical(names(spec), names(expected))
+  same <- reticulate::import("operator")$eq  # Python's ==, an R logical
+  for (key in names(expected)) expect_true(same(spec[[key]], expected[[key]]), info = key)
+  expect_false(same(spec$b, expected$a))  # the check can fail
+  spec <- regressor_parse_example_spec(column_numeric("a"), label_key = "y",
+                                       label_dimension = 2L)
+  expect_true(same(spec$y, fixed(reticulate::tuple(2L), dtype = tf$float32)))
 })
 
 test_that("inside feature_columns(names = ), constructors take tidyselect selections", {
@@ -134,4 +153,25 @@ test_that("column_numeric() takes shape(), a TensorShape, a vector or a list (is
                "a whole number, a vector of whole numbers (c(28, 28)) or a shape(28, 28)",
                fixed = TRUE)
   expect_error(column_numeric("x", shape = shape(NULL, 3L)), "each known")
+})
+
+test_that("a first use from R is quiet: no deprecation notice of pyestim's own calls, no CUDA probe without a GPU", {
+  skip_if_no_pyestim()
+  script <- tempfile(fileext = ".R")
+  writeLines(c("library(pyestim)",
+               "invisible(column_numeric('x'))",
+               "invisible(column_indicator(column_categorical_with_identity('k', num_buckets = 3)))",
+               "cat('sum', tf$constant(1)$numpy() + 1, '\\n')"), script)
+  vars <- c("TF_CPP_MIN_LOG_LEVEL", "PYESTIM_SHOW_DEPRECATIONS", "PYESTIM_TF_VERBOSITY")
+  old <- Sys.getenv(vars, unset = NA)
+  Sys.unsetenv(vars)
+  on.exit(do.call(Sys.setenv, as.list(old[!is.na(old)])), add = TRUE)
+  out <- suppressWarnings(system2(file.path(R.home("bin"), "Rscript"), script, stdout = TRUE,
+                                  stderr = TRUE))
+  expect_true("sum 2 " %in% out, info = paste(out, collapse = "\n"))
+  expect_false(any(grepl("is deprecated", out)), info = paste(out, collapse = "\n"))
+  if (!reticulate::import("pyestim._before_tf")$has_nvidia_device()) {
+    expect_false(any(grepl("absl::InitializeLog|Could not find cuda drivers|cuInit", out)),
+                 info = paste(out, collapse = "\n"))
+  }
 })

@@ -23,6 +23,35 @@ test_that("install_pyestim() explains a Python it cannot use", {
                "install_pyestim\\(python = ")
 })
 
+test_that("install_pyestim() skips a shim that cannot run and resolves a wrapper to its Python", {
+  # pyenv's shims: python3.X scripts first on the PATH; one of a version pyenv does not
+  # activate fails, another runs a real interpreter, which has lib/ beside its bin/ where the
+  # shim has none (reticulate 1.41 stops with "object 'oldlibpath' not found" then).
+  skip_if_no_pyestim()
+  real <- reticulate::py_exe()
+  stack <- Sys.getenv("PYESTIM_STACK", "current")
+  names <- paste0("python", pyestim:::pyestim_python_versions[[stack]][1:2])
+  shims <- tempfile("shims-")
+  dir.create(shims)
+  writeLines(c("#!/bin/sh", sprintf("echo 'pyenv: %s: command not found' >&2", names[[1]]),
+               "exit 127"), file.path(shims, names[[1]]))
+  writeLines(c("#!/bin/sh", sprintf("exec '%s' \"$@\"", real)), file.path(shims, names[[2]]))
+  Sys.chmod(file.path(shims, names), "755")
+  old_path <- Sys.getenv("PATH")
+  Sys.setenv(PATH = paste(shims, old_path, sep = .Platform$path.sep))
+  on.exit(Sys.setenv(PATH = old_path), add = TRUE)
+  expect_identical(unname(Sys.which(names[[2]])), file.path(shims, names[[2]]))
+  found <- pyestim:::find_install_python(stack = stack)
+  executable <- system2(real, c("-c", shQuote("import sys; print(sys.executable)")),
+                        stdout = TRUE)
+  expect_identical(found, executable)
+  expect_false(startsWith(found, shims))
+  expect_true(dir.exists(file.path(dirname(dirname(found)), "lib")))
+  # a shim given as python = is resolved the same way
+  expect_identical(pyestim:::find_install_python(file.path(shims, names[[2]]), stack),
+                   executable)
+})
+
 test_that("install_pyestim() makes r-pyestim, which library(pyestim) then uses by itself", {
   skip_if_no_pyestim()  # the test needs a Python to build the environment from
   if (!in_ci() && !nzchar(Sys.getenv("PYESTIM_TEST_INSTALL")))

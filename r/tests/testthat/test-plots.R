@@ -111,6 +111,26 @@ test_that("plot_example_errors() shows the first 9 misclassified images", {
   expect_equal(d$value$errors, length(wrong))
 })
 
+test_that("plot_confusion_matrix() and plot_example_errors() take the true labels from an input function", {
+  skip_if_no_pyestim()
+  m <- mnist_cnn()
+  x <- np_array(m$x, dtype = "float32")
+  fn <- numpy_input_fn(list(x = x), m$y, shuffle = FALSE)
+  expected <- unname(matrix(table(factor(m$y, 0:9), factor(m$classes, 0:9)), 10, 10))
+  wrong <- which(m$classes != m$y)[1:9]
+  for (images in list(fn, function(estimator) fn)) {
+    d <- drawn(plot_confusion_matrix(m$est, images))
+    expect_equal(unname(d$value$matrix), expected)
+    d <- drawn(plot_example_errors(m$est, images))
+    expect_identical(subtitles(d), sprintf("True: %d, Pred: %d", m$y[wrong], m$classes[wrong]))
+  }
+  expect_error(plot_confusion_matrix(m$est, numpy_input_fn(list(x = x), shuffle = FALSE)),
+               "needs the true labels: give labels, or an input function that yields them",
+               fixed = TRUE)
+  expect_error(plot_example_errors(m$est, numpy_input_fn(list(x = x), shuffle = FALSE)),
+               "numpy_input_fn(x, y, shuffle = FALSE)", fixed = TRUE)
+})
+
 test_that("plot_conv_weights() draws one square per filter on one scale", {
   skip_if_no_pyestim()
   m <- mnist_cnn()
@@ -162,4 +182,43 @@ test_that("plot(history): one panel when mean and total losses coincide, a title
   xy <- lapply(of(d, "C_plotXY"), function(call) call$args[[1]])
   expect_true(any(vapply(xy, function(p) identical(p$x, 20) && identical(p$y, 0.5), logical(1))))
   expect_true(any(vapply(xy, function(p) identical(p$x, 20) && identical(p$y, 0.8), logical(1))))
+})
+
+test_that("plot(history) of a long run: faint raw losses, TensorBoard's smoothed curve, the legend above the data", {
+  skip_if_no_pyestim()
+  set.seed(1)
+  steps <- 10L * seq_len(2000L)
+  losses <- 2.3 * exp(-steps / 3000) + 0.1 + stats::rgamma(2000L, 2, scale = 0.12)
+  long <- pyestim:::new_history(steps, list(mean_losses = losses, total_losses = losses))
+  # TensorBoard's smoothing written out: a moving average from 0, debiased by 1 - w^n
+  ema <- function(y, w) {
+    last <- 0
+    vapply(seq_along(y), function(i) {
+      last <<- w * last + (1 - w) * y[[i]]
+      last / (1 - w^i)
+    }, numeric(1))
+  }
+  d <- drawn(plot(long, evaluation = list(global_step = 20000L, loss = 0.3, accuracy = 0.97)))
+  lines <- lapply(of(d, "C_plotXY"), function(call) call$args[[1]])
+  ys <- lapply(lines, function(p) p$y)
+  expect_true(any(vapply(ys, function(y) isTRUE(all.equal(y, losses)), logical(1))))
+  expect_true(any(vapply(ys, function(y) isTRUE(all.equal(y, ema(losses, 0.98),
+                                                          tolerance = 1e-10)),
+                         logical(1))))
+  # the legend's labels, written above the panel's data area (y beyond the plot's top)
+  texts <- lapply(of(d, "C_text"), function(call) list(xy = call$args[[1]],
+                                                       labels = call$args[[2]]))
+  key <- Filter(function(t) "evaluation loss" %in% t$labels, texts)
+  expect_length(key, 1L)
+  ylim <- range(c(losses, 0.3))
+  top <- ylim[[2]] + 0.04 * diff(ylim)  # R's default axis extends the range by 4%
+  expect_true(all(key[[1]]$xy$y > top))
+  expect_true(any(grepl("smoothed 0.98", key[[1]]$labels, fixed = TRUE)))
+  # a short run keeps its raw points, and a weight can be chosen
+  short <- pyestim:::new_history(1:5, list(mean_losses = 5:1 / 5, total_losses = 5:1 / 5))
+  d <- drawn(plot(short, smoothing = 0.5))
+  ys <- lapply(of(d, "C_plotXY"), function(call) call$args[[1]]$y)
+  expect_true(any(vapply(ys, function(y) isTRUE(all.equal(y, ema(5:1 / 5, 0.5))),
+                         logical(1))))
+  expect_error(plot(short, smoothing = 1), "smoothing must be a number from 0")
 })
