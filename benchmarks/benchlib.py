@@ -220,6 +220,9 @@ def step_timer(profile_from=None, profile_to=None):
             self.times.append(t)
             if len(self.times) in (profile_from, profile_to):
                 self.cpu[len(self.times)] = (t, thread_cpu())
+                if len(self.times) == profile_from and os.environ.get("BENCH_WARM_FILE"):
+                    with open(os.environ["BENCH_WARM_FILE"], "w") as fh:  # reader_profile.py
+                        fh.write(str(len(self.times)))
 
         def summary(self, warmup=1, batch=None, last_batch=None):
             out = _Timer.summary(self, warmup, batch, last_batch)
