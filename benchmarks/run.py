@@ -1,6 +1,6 @@
 """pyestim's benchmarks: one command, contenders measured side by side, ratios from one run.
 
-    python benchmarks/run.py                  # the full run (about 12-15 minutes on 2 cores)
+    python benchmarks/run.py                  # the full run (about 15-18 minutes on 2 cores)
     python benchmarks/run.py --quick          # check the harness (a few minutes, numbers meaningless)
     python benchmarks/run.py --only cnn --repeats 7
     python benchmarks/run.py --list           # the contenders and groups
