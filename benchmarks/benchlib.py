@@ -61,6 +61,84 @@ def load_mnist(n_train=55000, n_test=10000):
     return (images(tr_x), tr_y.astype(np.int32), images(te_x), te_y.astype(np.int32))
 
 
+# ------------------------------------------------------------------------------ the stack
+
+
+def plain_tensorflow():
+    """TensorFlow with ``tf.estimator`` / ``tf.compat.v1.estimator`` importable on both stacks,
+    for the plain tf.estimator contenders: TensorFlow 2.15 has them built in; on 2.16 and later
+    (the current stack) pyestim's stack layer (``pyestim/engine/_stack.py`` and what it
+    imports: ``engine/tf_compat.py``, ``_before_tf.py``, ``_root_errors.py``) sets up
+    tensorflow-estimator over TensorFlow and attaches it, exactly as pyestim itself does.
+
+    Nothing else of pyestim runs: ``pyestim`` and ``pyestim.engine`` are entered in
+    ``sys.modules`` as bare namespaces over their folders (their ``__init__`` modules are not
+    executed), so only those four files are. Returns the ``tensorflow`` module.
+    """
+    import importlib
+    import sys
+    import types
+
+    if "pyestim.engine._stack" not in sys.modules:
+        for name, folder in (("pyestim", "pyestim"),
+                             ("pyestim.engine", os.path.join("pyestim", "engine"))):
+            if name in sys.modules:
+                continue
+            package = types.ModuleType(name, "bare namespace: benchlib.plain_tensorflow()")
+            package.__path__ = [os.path.join(REPO, folder)]
+            sys.modules[name] = package
+        importlib.import_module("pyestim.engine._stack")  # runs load(): tf.estimator attached
+    import tensorflow as tf
+
+    return tf
+
+
+# ------------------------------------------------------------------------------ thread CPU
+
+
+def thread_cpu():
+    """CPU seconds (user + system) of every thread of this process so far, by thread:
+    ``{tid: (name, seconds)}``, from /proc/self/task/*/stat ({} where there is no /proc)."""
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    out = {}
+    try:
+        tids = os.listdir("/proc/self/task")
+    except OSError:
+        return out
+    for tid in tids:
+        try:
+            with open(f"/proc/self/task/{tid}/stat") as fh:
+                stat = fh.read()
+        except OSError:
+            continue  # the thread ended
+        name = stat[stat.index("(") + 1:stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2:].split()
+        out[int(tid)] = (name, (int(fields[11]) + int(fields[12])) / tick)
+    return out
+
+
+def _thread_group(name):
+    """A thread's name reduced to its pool (tf.data_private_1 -> tf_data_private): TensorFlow
+    and Python name threads by pool and number."""
+    return name.rstrip("0123456789_/-").strip() or name
+
+
+def thread_cpu_delta(before, after, wall):
+    """CPU used by each pool of threads between two thread_cpu() snapshots, as a share of
+    ``wall`` seconds (1.0 = one core busy all the time), largest first."""
+    groups = {}
+    for tid, (name, secs) in after.items():
+        used = secs - before.get(tid, (name, 0.0))[1]
+        key = "main (Python)" if tid == os.getpid() else _thread_group(name)
+        g = groups.setdefault(key, [0.0, 0])
+        g[0] += used
+        g[1] += 1
+    rows = sorted(((k, v[0] / wall, v[1]) for k, v in groups.items() if v[0] > 0),
+                  key=lambda r: -r[1])
+    return {"cores_total": sum(r[1] for r in rows),
+            "by_pool": [{"pool": k, "cores": round(c, 4), "threads": n} for k, c, n in rows]}
+
+
 # ------------------------------------------------------------------------------ step timing
 
 
@@ -122,16 +200,44 @@ class _Timer:
                             None if last_batch is None else int(last_batch))
 
 
-def step_timer():
-    """A SessionRunHook that records time.perf_counter() at after_run of every step."""
+def step_timer(profile_from=None, profile_to=None):
+    """A SessionRunHook that records time.perf_counter() at after_run of every step.
+
+    With ``profile_from`` / ``profile_to`` (step numbers, 1-based), it also takes the
+    CPU time of every thread at those two steps: ``summary()`` then reports which pools of
+    threads used the cores in between (``thread_cpu``), e.g. the tf.data threads of an
+    input pipeline against the intra-op threads of the step.
+    """
     import tensorflow as tf
 
     class StepTimer(_Timer, tf.compat.v1.train.SessionRunHook):
         def __init__(self):
             self._reset()
+            self.cpu = {}
 
         def after_run(self, run_context, run_values):
-            self.times.append(time.perf_counter())
+            t = time.perf_counter()
+            self.times.append(t)
+            if len(self.times) in (profile_from, profile_to):
+                self.cpu[len(self.times)] = (t, thread_cpu())
+                if len(self.times) == profile_from and os.environ.get("BENCH_WARM_FILE"):
+                    with open(os.environ["BENCH_WARM_FILE"], "w") as fh:  # reader_profile.py
+                        fh.write(str(len(self.times)))
+
+        def summary(self, warmup=1, batch=None, last_batch=None):
+            out = _Timer.summary(self, warmup, batch, last_batch)
+            if profile_from in self.cpu and profile_to in self.cpu:
+                (t0, a), (t1, b) = self.cpu[profile_from], self.cpu[profile_to]
+                out["thread_cpu"] = thread_cpu_delta(a, b, t1 - t0)
+                cores = out["thread_cpu"]["cores_total"]
+                out["cpu_cores_used"] = cores
+                # CPU time per step, all threads: unlike steps/s, it hardly moves when other
+                # processes share the cores, so it shows what an input pipeline adds.
+                out["cpu_ms_per_step"] = cores * (t1 - t0) / (profile_to - profile_from) * 1e3
+                for row in out["thread_cpu"]["by_pool"]:
+                    row["ms_per_step"] = round(
+                        row["cores"] * (t1 - t0) / (profile_to - profile_from) * 1e3, 3)
+            return out
 
     return StepTimer()
 

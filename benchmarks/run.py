@@ -1,6 +1,6 @@
 """pyestim's benchmarks: one command, contenders measured side by side, ratios from one run.
 
-    python benchmarks/run.py                  # the full run (about 12-15 minutes on 2 cores)
+    python benchmarks/run.py                  # the full run (about 15-18 minutes on 2 cores)
     python benchmarks/run.py --quick          # check the harness (a few minutes, numbers meaningless)
     python benchmarks/run.py --only cnn --repeats 7
     python benchmarks/run.py --list           # the contenders and groups
@@ -52,6 +52,10 @@ CONTENDERS = [
     Contender("cnn_r", "cnn", "pyestim from R (seed 000 model_fn)", "R"),
     Contender("cnn_keras", "cnn", "Keras model.fit, same network", "python"),
     Contender("peak", "cnn", "float32 matmul peak (roofline)", "python"),
+    Contender("cnn_tf_pyreader", "reader", "plain tf.estimator fed by pyestim's numpy_input_fn",
+              "python"),
+    Contender("cnn_pyestim_stockreader", "reader", "pyestim's train() fed by the stock numpy_input_fn",
+              "python"),
     Contender("input_stock", "input", "stock tf.estimator.inputs.numpy_input_fn", "python"),
     Contender("input_pyestim", "input", "pyestim numpy_input_fn", "python"),
     Contender("input_tfdata", "input", "tf.data (from_tensor_slices, shuffle, batch, repeat, prefetch)",
@@ -62,6 +66,8 @@ CONTENDERS = [
 ]
 GROUPS = {
     "cnn": "1. tutorial CNN training throughput (batch 100) and the roofline",
+    "reader": "1b. tutorial CNN with the readers swapped (where a gap between pyestim and plain "
+              "tf.estimator comes from)",
     "input": "2. input-bound training: softmax regression, three input pipelines",
     "api": "3-4. evaluate / predict throughput and fixed costs (train(steps=1), evaluate / predict on 100 images)",
 }
@@ -430,6 +436,12 @@ def build_report(contenders, settings, machine, flops, started, finished):
     compare("cnn_tf/cnn_keras", "cnn_tf", "cnn_keras")
     compare("cnn_r/cnn_tf", "cnn_r", "cnn_tf")
     compare("cnn_keras/cnn_tf", "cnn_keras", "cnn_tf")
+    compare("cnn_tf_pyreader/cnn_tf", "cnn_tf_pyreader", "cnn_tf")
+    compare("cnn_pyestim_stockreader/cnn_tf", "cnn_pyestim_stockreader", "cnn_tf")
+    compare("cnn_pyestim/cnn_pyestim_stockreader", "cnn_pyestim", "cnn_pyestim_stockreader")
+    for a, b in (("cnn_pyestim", "cnn_tf"), ("cnn_tf_pyreader", "cnn_tf"),
+                 ("cnn_pyestim", "cnn_pyestim_stockreader")):
+        compare(f"{a}/{b}:cpu_ms_per_step", a, b, "cpu_ms_per_step")
     compare("input_pyestim/input_stock", "input_pyestim", "input_stock")
     compare("input_tfdata/input_stock", "input_tfdata", "input_stock")
     for m in ("evaluate_examples_per_s", "predict_examples_per_s"):
@@ -524,6 +536,7 @@ def markdown(report):
     add("| | |")
     add("|---|---|")
     add(f"| CPU | {m['cpu_model']} ({m.get('cpu_mhz') or '?'} MHz; {', '.join(m['cpu_flags']) or 'no AVX flags'}) |")
+    add(f"| oneDNN ISA limit (ONEDNN_MAX_CPU_ISA) | {m.get('onednn_max_cpu_isa', '-')} |")
     add(f"| cores | {m['usable_cpus']} usable, {m['logical_cpus']} logical, {m['physical_cores'] or '?'} physical |")
     add(f"| memory | {m['memory_gb']} GB |")
     add(f"| load average (1/5/15 min) | start {' '.join(m['loadavg_start'])}, end {' '.join(m.get('loadavg_end', []))} |")
@@ -550,7 +563,8 @@ def markdown(report):
     add("")
 
     roof = report["roofline"]
-    if any(n in cons for n in ("cnn_tf", "cnn_pyestim", "cnn_r", "cnn_keras", "peak")):
+    if any(n in cons for n in ("cnn_tf", "cnn_pyestim", "cnn_r", "cnn_keras", "peak", "cnn_tf_pyreader",
+                                   "cnn_pyestim_stockreader")):
         add("## 1. Tutorial CNN training, batch 100")
         add("")
         add(f"{s['cnn_steps']} steps per measurement; steps/s over the last "
@@ -559,16 +573,18 @@ def markdown(report):
             "session, initial checkpoint, first step). End: from the last step to the call's "
             "return (final checkpoint).")
         add("")
-        add("| contender | steps/s | vs plain tf.estimator | % of roofline | first step (s) | end (s) | peak RSS (MB) |")
-        add("|---|---|---|---|---|---|---|")
-        for name in ("cnn_tf", "cnn_pyestim", "cnn_r", "cnn_keras"):
+        add("| contender | steps/s | vs plain tf.estimator | % of roofline | CPU ms per step | first step (s) | end (s) | peak RSS (MB) |")
+        add("|---|---|---|---|---|---|---|---|")
+        for name in ("cnn_tf", "cnn_pyestim", "cnn_r", "cnn_keras", "cnn_tf_pyreader",
+                     "cnn_pyestim_stockreader"):
             if name not in cons:
                 continue
             vs = "1x (reference)" if name == "cnn_tf" else ratio_cell(
                 report["comparisons"].get(f"{name}/cnn_tf"))
             rf = report["roofline_fraction"].get(name)
             add(f"| {label(name)} | {cell(S(name, 'steps_per_s'))} | {vs} | "
-                f"{cell(rf, 100) + '%' if rf else '-'} | {cell(S(name, 'first_step_s'))} | "
+                f"{cell(rf, 100) + '%' if rf else '-'} | {cell(S(name, 'cpu_ms_per_step'))} | "
+                f"{cell(S(name, 'first_step_s'))} | "
                 f"{cell(S(name, 'after_last_step_s'))} | {cell(S(name, 'peak_rss_mb'))} |")
         add("")
         add("Ratios (per round, then median and min–max):")
@@ -576,9 +592,27 @@ def markdown(report):
         names = {"cnn_pyestim/cnn_tf": "pyestim Python / plain tf.estimator",
                  "cnn_r/cnn_pyestim": "pyestim R / pyestim Python",
                  "cnn_pyestim/cnn_keras": "pyestim Python / Keras fit",
-                 "cnn_tf/cnn_keras": "plain tf.estimator / Keras fit"}
+                 "cnn_tf/cnn_keras": "plain tf.estimator / Keras fit",
+                 "cnn_tf_pyreader/cnn_tf": "readers swapped: plain tf.estimator with pyestim's "
+                                           "reader / with the stock one",
+                 "cnn_pyestim/cnn_pyestim_stockreader": "readers swapped: pyestim with its "
+                                                        "reader / with the stock one",
+                 "cnn_pyestim_stockreader/cnn_tf": "pyestim with the stock reader / plain "
+                                                   "tf.estimator"}
         for key, text in names.items():
-            add(f"- {text}: {ratio_cell(report['comparisons'].get(key))}")
+            if key in report["comparisons"]:
+                add(f"- {text}: {ratio_cell(report['comparisons'].get(key))}")
+        add("")
+        add("CPU ms per step: the CPU time of all the process's threads between the end of the "
+            "warm-up and the last step, per step (benchlib.StepTimer's thread profile, from "
+            "/proc/self/task). Unlike steps/s it hardly moves when other processes share the "
+            "cores, so a reader that costs the step something shows here as extra CPU. Ratios:")
+        add("")
+        for a, b in (("cnn_pyestim", "cnn_tf"), ("cnn_tf_pyreader", "cnn_tf"),
+                     ("cnn_pyestim", "cnn_pyestim_stockreader")):
+            r = report["comparisons"].get(f"{a}/{b}:cpu_ms_per_step")
+            if r:
+                add(f"- `{a}` / `{b}`: {ratio_cell(r)}")
         add("")
         add(f"Roofline: one training step of batch {f['batch']} is "
             f"{f['step_flops'] / 1e9:.3f} GFLOP (derivation in benchmarks/README.md; "
@@ -602,15 +636,16 @@ def markdown(report):
             "Pipeline alone: the input function's batches fetched in a bare session "
             "(no model, no estimator hooks).")
         add("")
-        add("| input function | steps/s | vs stock | pipeline alone (batches/s) | first step (s) | peak RSS (MB) |")
-        add("|---|---|---|---|---|---|")
+        add("| input function | steps/s | vs stock | CPU ms per step | pipeline alone (batches/s) | pipeline alone, CPU ms per batch | first step (s) | peak RSS (MB) |")
+        add("|---|---|---|---|---|---|---|---|")
         for name, key in (("input_stock", None), ("input_pyestim", "input_pyestim/input_stock"),
                           ("input_tfdata", "input_tfdata/input_stock")):
             if name not in cons:
                 continue
             vs = "1x (reference)" if key is None else ratio_cell(report["comparisons"].get(key))
             add(f"| {label(name)} | {cell(S(name, 'steps_per_s'))} | {vs} | "
-                f"{cell(S(name, 'pipeline_batches_per_s'))} | {cell(S(name, 'first_step_s'))} | "
+                f"{cell(S(name, 'cpu_ms_per_step'))} | {cell(S(name, 'pipeline_batches_per_s'))} | "
+                f"{cell(S(name, 'pipeline_cpu_ms_per_batch'))} | {cell(S(name, 'first_step_s'))} | "
                 f"{cell(S(name, 'peak_rss_mb'))} |")
         add("")
 
@@ -693,7 +728,7 @@ def parse_args(argv):
                    help=f"rounds (measurements per contender); default {FULL['repeats']}, "
                         f"{QUICK['repeats']} with --quick")
     p.add_argument("--only", default=None,
-                   help="comma-separated contenders or groups (cnn, input, api) to run")
+                   help="comma-separated contenders or groups (cnn, reader, input, api) to run")
     p.add_argument("--list", action="store_true", help="list the contenders and exit")
     p.add_argument("--cnn-steps", type=int, default=None, help="CNN training steps per measurement")
     p.add_argument("--cnn-warmup", type=int, default=None, help="CNN steps not timed")
@@ -701,6 +736,10 @@ def parse_args(argv):
     p.add_argument("--input-warmup", type=int, default=None)
     p.add_argument("--eval-n", type=int, default=None, help="test images for evaluate/predict")
     p.add_argument("--timeout", type=int, default=None, help="seconds before a measurement is killed")
+    p.add_argument("--isa", default=None,
+                   help="ONEDNN_MAX_CPU_ISA for every worker (e.g. AVX2: oneDNN's convolutions "
+                        "and matmuls use AVX2 kernels on an AVX-512 machine, to approximate an "
+                        "AVX2-only one; TensorFlow's own Eigen kernels are not affected)")
     p.add_argument("--output", default=None,
                    help="results file name without extension (default: latest, or quick)")
     return p.parse_args(argv)
@@ -746,7 +785,10 @@ def main(argv=None):
         d = os.path.normpath(os.path.join(REPO, "..", "shared", "datasets", "mnist"))
         if os.path.isdir(d):
             env["PYESTIM_DATA_DIR"] = d
+    if a.isa:
+        env["ONEDNN_MAX_CPU_ISA"] = a.isa
     machine = machine_info(env)
+    machine["onednn_max_cpu_isa"] = env.get("ONEDNN_MAX_CPU_ISA") or "default (all the CPU has)"
     if any(c.lang == "R" for c in contenders):
         r_info, why = probe_r(env)
         machine.update(r_info)

@@ -33,6 +33,18 @@ def _imports(info, *modules):
     return out
 
 
+def _plain_imports(info):
+    """TensorFlow with tf.estimator (benchlib.plain_tensorflow(): pyestim's stack layer on the
+    current stack, nothing else of pyestim) and seed 001's model function, timed."""
+    t = time.perf_counter()
+    tf = benchlib.plain_tensorflow()
+    import cnn_mnist_seed001 as seed  # after the stack layer: TF_USE_LEGACY_KERAS, tf.layers
+
+    info["import_s"] = time.perf_counter() - t
+    info["spawn_to_imported_s"] = benchlib.since_spawn()
+    return tf, seed
+
+
 def _tf_versions(info, tf):
     import numpy as np
 
@@ -52,37 +64,68 @@ def _data(info, n_train=55000, n_test=10000):
 # ------------------------------------------------------------------------------ 1. CNN training
 
 
-def job_cnn_tf(a, info, model_dir):
-    """Plain tf.estimator with the stock numpy_input_fn: seed 001's code."""
-    tf, seed = _imports(info, "tensorflow", "cnn_mnist_seed001")
+def _cnn_plain(a, info, model_dir, reader):
+    """Plain tf.estimator, seed 001's code: Estimator(cnn_model_fn).train() fed by the stock
+    numpy_input_fn (reader "stock") or by pyestim's (reader "pyestim", which imports
+    pyestim for its reader, and so pyestim's set-up of TensorFlow)."""
+    if reader == "stock":
+        tf, seed = _plain_imports(info)
+    else:
+        pyestim, tf, seed = _imports(info, "pyestim", "tensorflow", "cnn_mnist_seed001")
+        pyestim_input_fn = pyestim.numpy_input_fn  # the first use: pyestim's engine loads
     _tf_versions(info, tf)
     tf1 = tf.compat.v1
     tf1.logging.set_verbosity(tf1.logging.INFO)  # as seed 001
+    numpy_input_fn = (tf1.estimator.inputs.numpy_input_fn if reader == "stock"
+                      else pyestim_input_fn)
     train_data, train_labels, _, _ = _data(info)
     classifier = tf1.estimator.Estimator(model_fn=seed.cnn_model_fn, model_dir=model_dir)
-    train_input_fn = tf1.estimator.inputs.numpy_input_fn(
+    train_input_fn = numpy_input_fn(
         x={"x": train_data}, y=train_labels, batch_size=BATCH, num_epochs=None, shuffle=True)
-    timer = benchlib.step_timer()
+    timer = benchlib.step_timer(a.warmup, a.steps)
     timer.start()
     classifier.train(input_fn=train_input_fn, steps=a.steps, hooks=[timer])
     timer.stop()
     return timer.summary(a.warmup)
 
 
-def job_cnn_pyestim(a, info, model_dir):
-    """pyestim from Python: estimator() + numpy_input_fn() + train()."""
+def _cnn_pyestim(a, info, model_dir, reader):
+    """pyestim from Python: estimator() + numpy_input_fn() + train(), the input function
+    pyestim's (reader "pyestim") or TensorFlow's stock one (reader "stock")."""
     tf, pyestim, models = _imports(info, "tensorflow", "pyestim", "pyestim.models")
     _tf_versions(info, tf)
     info["pyestim"] = pyestim.__version__
     train_data, train_labels, _, _ = _data(info)
     classifier = pyestim.estimator(model_fn=models.cnn_model_fn, model_dir=model_dir)
-    train_input_fn = pyestim.numpy_input_fn(
+    numpy_input_fn = (pyestim.numpy_input_fn if reader == "pyestim"
+                      else tf.compat.v1.estimator.inputs.numpy_input_fn)
+    train_input_fn = numpy_input_fn(
         x={"x": train_data}, y=train_labels, batch_size=BATCH, num_epochs=None, shuffle=True)
-    timer = benchlib.step_timer()
+    timer = benchlib.step_timer(a.warmup, a.steps)
     timer.start()
     pyestim.train(classifier, input_fn=train_input_fn, steps=a.steps, hooks=[timer])
     timer.stop()
     return timer.summary(a.warmup)
+
+
+def job_cnn_tf(a, info, model_dir):
+    """Plain tf.estimator with the stock numpy_input_fn: seed 001's code."""
+    return _cnn_plain(a, info, model_dir, "stock")
+
+
+def job_cnn_pyestim(a, info, model_dir):
+    """pyestim from Python: estimator() + numpy_input_fn() + train()."""
+    return _cnn_pyestim(a, info, model_dir, "pyestim")
+
+
+def job_cnn_tf_pyreader(a, info, model_dir):
+    """Readers swapped (a diagnostic): plain tf.estimator fed by pyestim's numpy_input_fn."""
+    return _cnn_plain(a, info, model_dir, "pyestim")
+
+
+def job_cnn_pyestim_stockreader(a, info, model_dir):
+    """Readers swapped (a diagnostic): pyestim's train() fed by the stock numpy_input_fn."""
+    return _cnn_pyestim(a, info, model_dir, "stock")
 
 
 def keras_cnn(tf):
@@ -183,7 +226,8 @@ def tfdata_input_fn(tf, x, y, batch_size):
 
 def pipeline_rate(tf, input_fn, hooks, batches, warmup):
     """Batches/s of an input function alone: its output fetched in a bare session, no model
-    and no estimator hooks. Shows how fast each pipeline could feed the training loop."""
+    and no estimator hooks, and the CPU time per batch (all threads of the process). Shows
+    how fast each pipeline could feed the training loop, and what it costs the cores."""
     tf1 = tf.compat.v1
     with tf.Graph().as_default():
         result = input_fn()
@@ -200,13 +244,14 @@ def pipeline_rate(tf, input_fn, hooks, batches, warmup):
             threads = tf1.train.start_queue_runners(sess=sess, coord=coord)
             for _ in range(warmup):
                 sess.run(result)
-            t = time.perf_counter()
+            t, cpu = time.perf_counter(), time.process_time()
             for _ in range(batches):
                 sess.run(result)
             rate = batches / (time.perf_counter() - t)
+            cpu_ms = (time.process_time() - cpu) / batches * 1e3
             coord.request_stop()
             coord.join(threads, stop_grace_period_secs=5, ignore_live_threads=True)
-    return rate
+    return rate, cpu_ms
 
 
 def _input_job(a, info, model_dir, which):
@@ -229,13 +274,15 @@ def _input_job(a, info, model_dir, which):
 
     input_fn, hooks = make()
     classifier = tf.estimator.Estimator(model_fn=models.softmax_model_fn, model_dir=model_dir)
-    timer = benchlib.step_timer()
+    timer = benchlib.step_timer(a.warmup, a.steps)
     timer.start()
     classifier.train(input_fn=input_fn, steps=a.steps, hooks=[timer] + hooks)
     timer.stop()
     out = timer.summary(a.warmup)
     input_fn, hooks = make()
-    out["pipeline_batches_per_s"] = pipeline_rate(tf, input_fn, hooks, a.steps, a.warmup)
+    rate, cpu_ms = pipeline_rate(tf, input_fn, hooks, a.steps, a.warmup)
+    out["pipeline_batches_per_s"] = rate
+    out["pipeline_cpu_ms_per_batch"] = cpu_ms  # all threads: the main one's session.run too
     return out
 
 
@@ -297,7 +344,7 @@ def _api(a, info, model_dir, *, make_input_fn, train, evaluate, predict):
 
 
 def job_api_tf(a, info, model_dir):
-    tf, seed = _imports(info, "tensorflow", "cnn_mnist_seed001")
+    tf, seed = _plain_imports(info)
     _tf_versions(info, tf)
     tf1 = tf.compat.v1
     tf1.logging.set_verbosity(tf1.logging.INFO)
