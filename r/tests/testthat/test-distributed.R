@@ -2,9 +2,16 @@
 # Rscript process with its own TF_CONFIG on 127.0.0.1, running the same script through
 # train_and_evaluate() (tf.estimator's distribute coordinator; pyestim's glue on the current
 # stack). The learned weights of y = 2a - 3b + 1 (noiseless) are compared with the truth and
-# with the same model trained in this process, within 0.01 (synchronous training on two
-# batches per step instead of one: a different path to the same optimum). Every process has a
-# deadline and is killed at the end if still alive.
+# with the same model trained in this process, within 0.01 (synchronous training on two batches
+# per step instead of one: a different path to the same optimum). Every process has a deadline
+# and is killed at the end if still alive.
+#
+# A canned estimator only: under a distribution strategy TensorFlow calls the model function in
+# a replica thread of its own while R's thread waits for it, so an R model function cannot run
+# there (the process hangs; tests/docs_distributed.md). The custom-estimator cluster is tested
+# from Python (tests/test_distributed.py).
+
+CLUSTER_TIMEOUT <- 540  # seconds for the whole cluster run
 
 cluster_script <- function(dir) {
   script <- file.path(dir, "train.R")
@@ -17,7 +24,7 @@ cluster_script <- function(dir) {
     "strategy <- tf$distribute$experimental$MultiWorkerMirroredStrategy()",
     "source(args[2])",
     "model <- toy_model(args[4], strategy)",
-    "train_and_evaluate(model, toy_train_spec(), toy_eval_spec())",
+    "invisible(train_and_evaluate(model, toy_train_spec(), toy_eval_spec()))",
     "quit(status = 0)"), script)
   script
 }
@@ -33,10 +40,10 @@ toy_definitions <- function(dir) {
     "  d",
     "}",
     "toy_model <- function(model_dir, strategy = NULL) {",
+    "  config <- run_config(model_dir = model_dir, save_checkpoints_steps = 50,",
+    "                      log_step_count_steps = 50, train_distribute = strategy)",
     "  linear_regressor(feature_columns(column_numeric('a', 'b')),",
-    "    optimizer = tf$keras$optimizers$legacy$SGD(learning_rate = 0.1),",
-    "    config = run_config(model_dir = model_dir, save_checkpoints_steps = 50,",
-    "                        log_step_count_steps = 50, train_distribute = strategy))",
+    "    optimizer = tf$keras$optimizers$legacy$SGD(learning_rate = 0.1), config = config)",
     "}",
     "toy_train_spec <- function() train_spec(input_fn(y ~ a + b, toy_data(), batch_size = 32,",
     "  num_epochs = NULL), max_steps = 200)",
@@ -57,9 +64,9 @@ free_ports <- function(n) {
 }
 
 toy_weights <- function(checkpoint) {
-  read <- function(name) as.numeric(tf$train$load_variable(checkpoint, name))[1]
-  c(a = read("linear/linear_model/a/weights"), b = read("linear/linear_model/b/weights"),
-    bias = read("linear/linear_model/bias_weights"))
+  read <- function(name) as.numeric(tf$train$load_variable(checkpoint, name))
+  c(a = read("linear/linear_model/a/weights")[1], b = read("linear/linear_model/b/weights")[1],
+    bias = read("linear/linear_model/bias_weights")[1])
 }
 
 # TF_CONFIG's JSON for one role (written by hand: the R package does not depend on jsonlite).
@@ -102,12 +109,16 @@ test_that("a MultiWorkerMirroredStrategy cluster trains from R as in one process
   tails <- function() paste(unlist(lapply(roles, function(role) c(paste("---", role),
     tail(if (file.exists(log_file(role))) readLines(log_file(role)) else character(), 20)))),
     collapse = "\n")
-  deadline <- Sys.time() + 300
+  # Generous: three R processes import TensorFlow at once, on a shared 2-core machine.
+  deadline <- Sys.time() + CLUSTER_TIMEOUT
   while (!all(file.exists(vapply(roles, done_file, ""))) && Sys.time() < deadline) {
     Sys.sleep(0.5)
   }
   finished <- file.exists(vapply(roles, done_file, ""))
-  if (!all(finished)) fail(paste("the cluster did not finish within 300 s\n", tails()))
+  if (!all(finished)) {
+    fail(paste("the cluster did not finish within", CLUSTER_TIMEOUT, "s\n", tails()))
+    return(invisible())
+  }
   status <- vapply(roles, function(role) as.integer(readLines(done_file(role))), 0L)
   expect_equal(unname(status), c(0L, 0L, 0L), info = tails())
   expect_true(any(grepl("mode = 'independent_worker'", readLines(log_file("chief")),
