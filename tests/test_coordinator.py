@@ -104,3 +104,27 @@ def test_train_and_evaluate_needs_a_mode(monkeypatch):
     est = pe.estimator(lambda features, labels, mode: None, config=pe.run_config())
     with pytest.raises(ValueError, match="no coordinator mode"):
         coordinator.train_and_evaluate(est.estimator, None, None, None)
+
+
+def _fake_estimator(mode, cluster):
+    strategy = pe.tf.distribute.MirroredStrategy(["/cpu:0"])
+    config = types.SimpleNamespace(
+        _distribute_coordinator_mode=mode, cluster_spec=pe.tf.train.ClusterSpec(cluster),
+        _train_distribute=strategy, train_distribute=strategy, _eval_distribute=strategy,
+        eval_distribute=strategy, session_config=None)
+    return types.SimpleNamespace(_config=config, config=config)
+
+
+@pytest.mark.parametrize("method", ["estimator_train", "estimator_evaluate"])
+@pytest.mark.parametrize("mode, cluster", [
+    ("independent_worker", CLUSTER),  # Estimator.train() over TF_CONFIG: train_and_evaluate()
+    ("standalone_client", {**CLUSTER, "evaluator": ["127.0.0.1:6"]}),  # evaluator job
+])
+def test_estimator_methods_refuse_what_2_15_refuses(method, mode, cluster):
+    """TensorFlow's glue (reference) and pyestim's (current) refuse the same configurations
+    of Estimator.train() / evaluate() under the coordinator, before starting anything."""
+    from tensorflow.python.distribute import estimator_training
+
+    with pytest.raises(ValueError):
+        getattr(estimator_training, method)(_fake_estimator(mode, cluster),
+                                            lambda *args: None, [])
