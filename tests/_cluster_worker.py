@@ -9,17 +9,19 @@ optimum is known. The process plays the role TF_CONFIG gives it through
 ``pyestim.train_and_evaluate`` (a parameter server serves until it is killed).
 
 ``STRATEGY`` is ``ps`` (the default: no distribution strategy; parameter servers hold the
-variables and the trainers update them asynchronously) or ``multi_worker_mirrored``
+variables and the trainers update them asynchronously), ``parameter_server`` (the same
+training with ``run_config(train_distribute = ParameterServerStrategy())``, through
+TensorFlow's distribute coordinator) or ``multi_worker_mirrored``
 (``run_config(train_distribute = MultiWorkerMirroredStrategy())``: no parameter servers; chief
 and worker each hold a copy of the variables and all-reduce their gradients every step, through
 TensorFlow's distribute coordinator).
 
 SYNC_DIR receives small files that let the test see what happened and keep the run short:
 
-* ``chief_ready`` once the chief has initialized the variables; with ``ps``, the worker,
+* ``chief_ready`` once the chief has initialized the variables; with parameter servers, the worker,
   started at the same time, waits for it before it starts training, so that its session never
   finds an uninitialized model (TensorFlow would then retry only after 30 seconds);
-* ``worker_ready`` once the worker has its session; with ``ps``, the chief waits for it before
+* ``worker_ready`` once the worker has its session; with parameter servers, the chief waits for it before
   its first step, so that both really train together (with ``multi_worker_mirrored`` every
   step is a collective of both, so neither can run ahead);
 * ``<role>_steps``: the number of training steps this process ran;
@@ -69,7 +71,7 @@ def linear_model(features, labels, mode):
         "rmse": tf.metrics.root_mean_squared_error(tf.cast(labels, tf.float32), prediction)})
 
 
-STRATEGIES = ("ps", "multi_worker_mirrored")
+STRATEGIES = ("ps", "parameter_server", "multi_worker_mirrored")
 
 
 def make_strategy(strategy):
@@ -80,6 +82,9 @@ def make_strategy(strategy):
     if strategy == "multi_worker_mirrored":
         tf.disable_eager_execution()
         return tf.distribute.experimental.MultiWorkerMirroredStrategy()
+    if strategy == "parameter_server":
+        tf.disable_eager_execution()
+        return tf.distribute.experimental.ParameterServerStrategy()
     return None
 
 
@@ -181,7 +186,7 @@ def main(argv):
     role = json.loads(os.environ["TF_CONFIG"])["task"]["type"]
     # With a multi-worker strategy the chief initializes the variables together with the
     # worker (a collective), so the worker must not wait for it.
-    meet = strategy == "ps"
+    meet = strategy != "multi_worker_mirrored"
     if role == "worker" and meet:
         wait_for(os.path.join(sync_dir, "chief_ready"))
     estimator = build_estimator(model, model_dir, strategy)

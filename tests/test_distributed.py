@@ -19,6 +19,10 @@ global step (give or take those steps), that both trainers took steps, that the 
 checkpoint, and that both runs end within 0.01 of the true weights and of each other (the
 data has no noise, so both reach the optimum despite stale gradients).
 
+With ``run_config(train_distribute = ParameterServerStrategy())`` the same asynchronous training
+runs through TensorFlow's distribute coordinator (pyestim.engine.coordinator on the current
+stack; the custom model only, to keep the suite short), with the same checks.
+
 The same comparison runs for ``MultiWorkerMirroredStrategy`` (``run_config(train_distribute
 = ...)``; a chief, a worker and an evaluator, no parameter server), which tf.estimator runs
 through TensorFlow's distribute coordinator (pyestim.engine.coordinator on the current stack).
@@ -90,14 +94,14 @@ class Cluster:
         self.sync_dir.mkdir()
         self.log_dir = tmp_path / "logs"
         self.log_dir.mkdir()
-        chief, worker, other = free_ports(3)
+        chief, worker, ps, evaluator = free_ports(4)
         self.cluster = {"chief": [f"127.0.0.1:{chief}"], "worker": [f"127.0.0.1:{worker}"]}
-        if strategy == "ps":
-            self.cluster["ps"] = [f"127.0.0.1:{other}"]
-            self.roles = ("ps", "chief", "worker", "evaluator")
-        else:  # a strategy's cluster lists the evaluator too (it gets a server of its own)
-            self.cluster["evaluator"] = [f"127.0.0.1:{other}"]
-            self.roles = ("chief", "worker", "evaluator")
+        self.roles = ("chief", "worker", "evaluator")
+        if strategy in ("ps", "parameter_server"):
+            self.cluster["ps"] = [f"127.0.0.1:{ps}"]
+            self.roles = ("ps",) + self.roles
+        if strategy != "ps":  # a strategy's cluster lists the evaluator too (own server)
+            self.cluster["evaluator"] = [f"127.0.0.1:{evaluator}"]
         self.procs = {}
         self.logs = {}
 
@@ -201,10 +205,16 @@ def single_process_run(model, tmp_path):
     return int(result.global_step[0]), helper.learned_weights(model, checkpoint)
 
 
-@pytest.mark.parametrize("model", ["canned", "custom"])
-def test_cluster_training_matches_single_process(model, tmp_path):
-    cluster = Cluster(tmp_path, model)
+@pytest.mark.parametrize("model, strategy", [
+    ("canned", "ps"), ("custom", "ps"),
+    ("custom", "parameter_server"),  # ParameterServerStrategy: the distribute coordinator
+])
+def test_cluster_training_matches_single_process(model, strategy, tmp_path):
+    cluster = Cluster(tmp_path, model, strategy)
     cluster.run()
+    if strategy == "parameter_server":
+        chief_log = (cluster.log_dir / "chief.log").read_text(errors="replace")
+        assert "Distribute Coordinator with mode = 'independent_worker'" in chief_log
 
     checkpoint = helper.pe.latest_checkpoint(cluster.model_dir)
     assert checkpoint is not None, cluster.tails()
