@@ -19,6 +19,19 @@ global step (give or take those steps), that both trainers took steps, that the 
 checkpoint, and that both runs end within 0.01 of the true weights and of each other (the
 data has no noise, so both reach the optimum despite stale gradients).
 
+With ``run_config(train_distribute = ParameterServerStrategy())`` the same asynchronous training
+runs through TensorFlow's distribute coordinator (pyestim.engine.coordinator on the current
+stack; the custom model only, to keep the suite short), with the same checks.
+
+The same comparison runs for ``MultiWorkerMirroredStrategy`` (``run_config(train_distribute
+= ...)``; a chief, a worker and an evaluator, no parameter server), which tf.estimator runs
+through TensorFlow's distribute coordinator (pyestim.engine.coordinator on the current stack).
+That training is synchronous: every step, chief and worker each compute a gradient on their own
+batch and all-reduce them, so both take exactly ``max_steps`` steps, the global step ends at
+``max_steps``, and the weights are those of gradient descent on the mean of two batches (64
+rows) instead of one (32 rows) in the single process: not the same sequence, so again both
+runs are compared with the true weights and with each other within 0.01.
+
 Everything is bounded: free ports are found by binding port 0, each wait has a deadline, and
 every process still alive at the end (the parameter server always is) is killed in a
 ``finally`` block.
@@ -74,16 +87,21 @@ def free_ports(n):
 class Cluster:
     """The processes of one run, their logs, and their clean-up."""
 
-    def __init__(self, tmp_path, model):
-        self.model = model
+    def __init__(self, tmp_path, model, strategy="ps"):
+        self.model, self.strategy = model, strategy
         self.model_dir = str(tmp_path / "model")
         self.sync_dir = tmp_path / "sync"
         self.sync_dir.mkdir()
         self.log_dir = tmp_path / "logs"
         self.log_dir.mkdir()
-        chief, worker, ps = free_ports(3)
-        self.cluster = {"chief": [f"127.0.0.1:{chief}"], "worker": [f"127.0.0.1:{worker}"],
-                        "ps": [f"127.0.0.1:{ps}"]}
+        chief, worker, ps, evaluator = free_ports(4)
+        self.cluster = {"chief": [f"127.0.0.1:{chief}"], "worker": [f"127.0.0.1:{worker}"]}
+        self.roles = ("chief", "worker", "evaluator")
+        if strategy in ("ps", "parameter_server"):
+            self.cluster["ps"] = [f"127.0.0.1:{ps}"]
+            self.roles = ("ps",) + self.roles
+        if strategy != "ps":  # a strategy's cluster lists the evaluator too (own server)
+            self.cluster["evaluator"] = [f"127.0.0.1:{evaluator}"]
         self.procs = {}
         self.logs = {}
 
@@ -101,7 +119,7 @@ class Cluster:
         self.logs[role] = log
         self.procs[role] = subprocess.Popen(
             [sys.executable, str(WORKER_SCRIPT), self.model, self.model_dir, str(MAX_STEPS),
-             str(self.sync_dir)],
+             str(self.sync_dir), self.strategy],
             env=env, stdout=log, stderr=subprocess.STDOUT, cwd=str(REPO),
             start_new_session=True)
 
@@ -155,16 +173,18 @@ class Cluster:
             log.close()
 
     def run(self):
-        """Start all four processes (the worker waits for the chief to initialize the model,
-        see _cluster_worker.py), then wait for chief, worker and evaluator to finish."""
+        """Start all processes (with parameter servers, the worker waits for the chief to
+        initialize the model, see _cluster_worker.py), then wait for chief, worker and
+        evaluator to finish."""
         try:
-            for role in ("ps", "chief", "worker", "evaluator"):
+            for role in self.roles:
                 self.start(role)
             self.wait_for_file("chief_ready", time.time() + START_TIMEOUT)
             deadline = time.time() + RUN_TIMEOUT
             for role in ("chief", "worker", "evaluator"):
                 self.wait(role, deadline)
-            assert self.procs["ps"].poll() is None, "the parameter server should still serve"
+            if "ps" in self.procs:
+                assert self.procs["ps"].poll() is None, "the parameter server should still serve"
         finally:
             self.stop()
 
@@ -185,10 +205,16 @@ def single_process_run(model, tmp_path):
     return int(result.global_step[0]), helper.learned_weights(model, checkpoint)
 
 
-@pytest.mark.parametrize("model", ["canned", "custom"])
-def test_cluster_training_matches_single_process(model, tmp_path):
-    cluster = Cluster(tmp_path, model)
+@pytest.mark.parametrize("model, strategy", [
+    ("canned", "ps"), ("custom", "ps"),
+    ("custom", "parameter_server"),  # ParameterServerStrategy: the distribute coordinator
+])
+def test_cluster_training_matches_single_process(model, strategy, tmp_path):
+    cluster = Cluster(tmp_path, model, strategy)
     cluster.run()
+    if strategy == "parameter_server":
+        chief_log = (cluster.log_dir / "chief.log").read_text(errors="replace")
+        assert "Distribute Coordinator with mode = 'independent_worker'" in chief_log
 
     checkpoint = helper.pe.latest_checkpoint(cluster.model_dir)
     assert checkpoint is not None, cluster.tails()
@@ -212,5 +238,31 @@ def test_cluster_training_matches_single_process(model, tmp_path):
     distributed = helper.learned_weights(model, checkpoint)
     for name, true in helper.TRUE_WEIGHTS.items():
         assert single[name] == pytest.approx(true, abs=TOLERANCE)
+        assert distributed[name] == pytest.approx(true, abs=TOLERANCE)
+        assert distributed[name] == pytest.approx(single[name], abs=TOLERANCE)
+
+
+@pytest.mark.parametrize("model", ["canned", "custom"])
+def test_multi_worker_mirrored_cluster_matches_single_process(model, tmp_path):
+    cluster = Cluster(tmp_path, model, strategy="multi_worker_mirrored")
+    cluster.run()
+
+    chief_log = (cluster.log_dir / "chief.log").read_text(errors="replace")
+    assert "Distribute Coordinator with mode = 'independent_worker'" in chief_log, \
+        cluster.tails()
+    checkpoint = helper.pe.latest_checkpoint(cluster.model_dir)
+    assert checkpoint is not None, cluster.tails()
+    global_step = int(helper.tf.train.load_variable(checkpoint, "global_step"))
+    # Synchronous: both trainers take every step together, the global step counts them once.
+    assert int(cluster.read("chief_steps")[0]) == MAX_STEPS
+    assert int(cluster.read("worker_steps")[0]) == MAX_STEPS
+    assert global_step == MAX_STEPS
+    evaluated = [int(s) for s in cluster.read("evaluated")]
+    assert evaluated and max(evaluated) == MAX_STEPS  # the evaluator saw the final checkpoint
+
+    single_step, single = single_process_run(model, tmp_path)
+    assert single_step == MAX_STEPS
+    distributed = helper.learned_weights(model, checkpoint)
+    for name, true in helper.TRUE_WEIGHTS.items():
         assert distributed[name] == pytest.approx(true, abs=TOLERANCE)
         assert distributed[name] == pytest.approx(single[name], abs=TOLERANCE)

@@ -156,19 +156,19 @@ def test_removed_tpu_pieces_fail_with_pyestims_error_when_used():
         tpu_embedding.TPUEmbedding
 
 
-def test_a_strategy_over_a_cluster_fails_with_pyestims_error(monkeypatch):
+def test_a_strategy_over_a_cluster_uses_the_distribute_coordinator(monkeypatch):
+    """2.15 records the coordinator's independent-worker mode (it runs at train time);
+    pyestim.engine.coordinator does the same on the current stack (tests/test_coordinator.py,
+    and real clusters in tests/test_distributed.py)."""
     import tensorflow
-    from tensorflow.python.distribute import estimator_training
-
-    if expected_stack() == "reference":  # TensorFlow 2.15's own distribute coordinator
-        assert estimator_training.__file__.endswith("estimator_training.py")
-        return
 
     monkeypatch.setenv("TF_CONFIG", '{"cluster": {"chief": ["127.0.0.1:1"], "worker": '
                                     '["127.0.0.1:2"]}, "task": {"type": "chief", "index": 0}}')
     strategy = tensorflow.distribute.OneDeviceStrategy("/cpu:0")
-    with pytest.raises(UnsupportedTensorFlowError, match="distribute coordinator"):
-        tf.estimator.RunConfig(train_distribute=strategy)
+    config = tf.estimator.RunConfig(train_distribute=strategy)
+    assert config._distribute_coordinator_mode == "independent_worker"
+    assert config.cluster_spec.as_dict() == {"chief": ["127.0.0.1:1"],
+                                             "worker": ["127.0.0.1:2"]}
 
 
 def test_a_local_strategy_still_configures():

@@ -16,13 +16,12 @@ pyestim supports two stacks (README, "Support matrix"):
      Keras 3 for code that asks for it by that name.
   2. ``tensorflow.python.distribute.estimator_training``: tensorflow-estimator asks it whether to
      run the "distribute coordinator" and hands it a ``RunConfig`` that has a distribution
-     strategy. Local training with a strategy and parameter-server clusters (pyestim's
-     ``train_and_evaluate``) work as before; the distribute coordinator (a strategy *and* a
-     ``TF_CONFIG`` cluster) is gone from TensorFlow and raises
-     :class:`~pyestim.errors.UnsupportedTensorFlowError`. Its answers are 2.15's:
-     :func:`should_run_distribute_coordinator` (only for a coordinator mode and a cluster) and
-     :func:`take_experimental_distribute` (``RunConfig(experimental_distribute=...)``'s
-     strategies become the config's).
+     strategy. Its answers are 2.15's: :func:`should_run_distribute_coordinator` (only for a
+     coordinator mode and a cluster) and :func:`take_experimental_distribute`
+     (``RunConfig(experimental_distribute=...)``'s strategies become the config's). TensorFlow
+     2.21 still ships the distribute coordinator (a strategy *and* a ``TF_CONFIG`` cluster, e.g.
+     ``MultiWorkerMirroredStrategy``); only this glue module was removed, and
+     :mod:`pyestim.engine.coordinator` is pyestim's own.
   3. The ``estimator`` API name of ``tensorflow.python.util.tf_export`` (tensorflow-estimator's
      ``estimator_export`` decorator registers every public symbol under it).
   4. Three TPU modules (``session_support``, ``tpu_embedding``, ``tpu_embedding_gradient``) that
@@ -48,6 +47,7 @@ import types
 
 from .._before_tf import FIRST_CURRENT, use_legacy_keras
 from .._root_errors import UnsupportedTensorFlowError
+from . import coordinator
 
 __all__ = ["apply", "attach_estimator", "check_version", "installed_tensorflow_version",
            "should_run_distribute_coordinator", "stack_name", "stack_summary",
@@ -190,31 +190,24 @@ def take_experimental_distribute(config):
 
 
 def _estimator_training_module():
-    """tensorflow-estimator calls four functions of this module; the distribute coordinator
-    behind three of them is gone, so only its off switch remains."""
+    """tensorflow-estimator calls five functions of this module; TensorFlow's distribute
+    coordinator is still there, pyestim.engine.coordinator is the glue to it."""
     mod = types.ModuleType("tensorflow.python.distribute.estimator_training",
-                           "pyestim's stand-in: no distribute coordinator on TensorFlow >= 2.16.")
+                           "pyestim's stand-in: the estimator's glue to the distribute "
+                           "coordinator (pyestim.engine.coordinator).")
 
     def init_run_config(config, tf_config):
-        # Reached when RunConfig gets a distribution strategy. Without a cluster (or with a
-        # "master" job) RunConfig sets itself up as it does without one; a strategy over a
-        # TF_CONFIG cluster needed the distribute coordinator.
+        # Reached when RunConfig gets a distribution strategy: its experimental_distribute
+        # strategies are taken first (2.15), then coordinator.py records whether (and how) the
+        # distribute coordinator runs it.
         take_experimental_distribute(config)
-        cluster = (tf_config or {}).get("cluster") or {}
-        remote = getattr(config._experimental_distribute, "remote_cluster", None)
-        if remote or (cluster and "master" not in cluster and config._train_distribute):
-            raise _unsupported("A distribution strategy over a TF_CONFIG cluster (TensorFlow's "
-                               "distribute coordinator)")
-        config._distribute_coordinator_mode = None
-        config._init_distributed_setting_from_environment_var(tf_config)
-        config._maybe_overwrite_session_config_for_distributed_training()
-
-    def coordinator(*args, **kwargs):
-        raise _unsupported("TensorFlow's distribute coordinator")
+        coordinator.set_up_cluster(config, tf_config)
 
     mod.init_run_config = init_run_config
     mod.should_run_distribute_coordinator = should_run_distribute_coordinator
-    mod.train_and_evaluate = mod.estimator_train = mod.estimator_evaluate = coordinator
+    mod.train_and_evaluate = coordinator.train_and_evaluate
+    mod.estimator_train = coordinator.estimator_train
+    mod.estimator_evaluate = coordinator.estimator_evaluate
     return mod
 
 
