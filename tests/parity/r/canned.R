@@ -270,7 +270,9 @@ can_columns <- function(vocab_file) {
   })
   # A parsing spec is a Python dict (of FixedLenFeature / VarLenFeature): compared by its
   # printed form.
-  spec_of <- function(spec) reticulate::py_str(spec)
+  # the specs are named lists of TensorFlow's FixedLenFeatures in R (as tfestimators'), dicts
+  # in Python: compared as the dict the R list converts to
+  spec_of <- function(spec) reticulate::py_str(reticulate::r_to_py(spec))
   wide <- can_mixed_columns(vocab_file)
   list(input_layer = values,
        selected = vapply(feature_columns(column_numeric(starts_with("Petal"), "Sepal.Width"),
