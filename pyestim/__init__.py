@@ -30,7 +30,7 @@ _EXPORTS = {
         "HookError", "InputDataError", "InputDataTypeError", "InputFnError", "ModelDirError",
         "ModelDirLockedError", "ModelFnError", "NanLossError", "NotTrainedError",
         "PyestimError", "PyestimTypeError", "PyestimValueError", "StepsError"),
-    "pyestim.estimator": ("Estimator", "estimator", "estimator_spec", "evaluate",
+    "pyestim.estimators": ("Estimator", "estimator", "estimator_spec", "evaluate",
         "export_savedmodel", "latest_checkpoint", "model_dir", "predict", "train",
         "variable_names", "variable_value"),
     "pyestim.history": ("History",),

@@ -54,10 +54,10 @@ def attach(module_name, table, before=None, light=(), submodules=False):
 
 
 class LazyPackage(types.ModuleType):
-    """A package whose public names may share a submodule's name (``pyestim.estimator`` the
-    function, in ``pyestim/estimator.py``): when the import system binds the submodule on the
+    """A package whose public names may share a submodule's name (``pyestim.predictor`` the
+    function, in ``pyestim/predictor.py``): when the import system binds the submodule on the
     package after loading it, the package keeps the public object instead, as an eager
-    ``from .estimator import estimator`` in ``__init__`` did."""
+    ``from .predictor import predictor`` in ``__init__`` did."""
 
     def __setattr__(self, name, value):
         owner = self.__dict__.get("_LAZY", {}).get(name)

@@ -1,7 +1,7 @@
 """Reading checkpoints: the latest one (skipping a latest whose files are gone), the one
 evaluate() / predict() should restore, and the variables a checkpoint holds.
 
-The functions here take directories and paths; :mod:`pyestim.estimator` gives them the
+The functions here take directories and paths; :mod:`pyestim.estimators` gives them the
 estimator-taking forms of tfestimators (``variable_names(estimator)``, ...)."""
 
 import os

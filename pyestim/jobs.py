@@ -14,7 +14,7 @@ import tensorflow as tf
 from . import __version__
 from .config import run_config
 from .datasets import read_data_sets
-from .estimator import estimator, evaluate, train
+from .estimators import estimator, evaluate, train
 from .hooks import hook_logging_tensor
 from .inputs import numpy_input_fn
 from .models import MODELS

@@ -13,7 +13,7 @@ has the same functions in R (``r/inst/examples``).
 """
 
 from . import tf
-from .estimator import estimator_spec
+from .estimators import estimator_spec
 
 __all__ = ["cnn_model_fn", "deep_mnist_model_fn", "layers_cnn_model_fn", "softmax_model_fn",
            "MODELS"]

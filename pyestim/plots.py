@@ -22,7 +22,7 @@ import numpy as np
 import tensorflow as tf
 
 from . import engine
-from .estimator import variable_value
+from .estimators import variable_value
 from ._lang import code, idiom, shown
 from .errors import PyestimTypeError, PyestimValueError
 from .history import pyplot as _pyplot

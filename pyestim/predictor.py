@@ -25,7 +25,7 @@ from . import engine
 from .checkpoints import latest_checkpoint  # pyestim's: skips a checkpoint whose files are gone
 from ._lang import code, idiom, shown
 from .errors import CheckpointError, PyestimTypeError, PyestimValueError
-from .estimator import Estimator
+from .estimators import Estimator
 from .translate import translate_error
 
 _v1 = tf.compat.v1

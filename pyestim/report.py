@@ -21,7 +21,7 @@ import tensorflow as tf
 
 from . import __version__
 from .checkpoints import latest_checkpoint
-from .estimator import evaluate
+from .estimators import evaluate
 from .history import History
 from .inputs import numpy_input_fn
 from .plots import (confusion_matrix_data, plot_confusion_matrix, plot_conv_layer,

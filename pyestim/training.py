@@ -13,7 +13,7 @@ from . import engine, results
 from ._args import as_bool, as_count, as_list
 from ._lang import code, shown
 from .errors import InputFnError, PyestimTypeError, PyestimValueError, StepsError
-from .estimator import as_estimator
+from .estimators import as_estimator
 from .hooks import HistorySaverHook, ProgressBarHook, normalize_hooks
 from .inputs import resolve_input_fn
 

@@ -83,12 +83,13 @@ def test_the_job_imports_tensorflow_after_checking():
 def test_public_names_load_on_first_use_and_keep_their_identity():
     proc = _fresh("""
         import sys, types
-        import pyestim.estimator          # the submodule first: the package keeps the function
+        import pyestim.predictor          # the submodule first: the package keeps the function
         import pyestim
-        from pyestim import estimator, train, tf, NanLossError
-        from pyestim.estimator import estimator as defined
+        from pyestim import estimator, predictor, train, tf, NanLossError
+        from pyestim.predictor import predictor as defined
+        assert predictor is defined and pyestim.predictor is defined
+        from pyestim.estimators import estimator as defined
         assert estimator is defined and pyestim.estimator is defined
-        assert isinstance(pyestim.predictor, types.FunctionType)
         assert isinstance(pyestim.feature_columns, types.FunctionType)
         assert tf is sys.modules["pyestim.tf"] and pyestim.tf is tf
         assert pyestim.errors.NanLossError is NanLossError

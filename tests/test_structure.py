@@ -106,7 +106,7 @@ def _imports(path):
 
 def test_the_checks_see_the_modules():
     names = {_module_name(p) for p in MODULES}
-    assert {"pyestim.estimator", "pyestim.engine", "pyestim.engine._stack",
+    assert {"pyestim.estimators", "pyestim.engine", "pyestim.engine._stack",
             "pyestim.canned.base", "pyestim._args"} <= names
 
 
@@ -221,7 +221,7 @@ def test_the_lazy_imports_are_edges_of_the_import_graph():
     # errors.py's _LAZY table
     assert "pyestim._nan_loss" in graph["pyestim.errors"]
     # `from . import estimator_spec`-style imports of a lazily loaded public name
-    assert PACKAGE_LAZY["train"] == "pyestim.estimator"
+    assert PACKAGE_LAZY["train"] == "pyestim.estimators"
 
 
 def test_a_lazy_import_cycle_is_found():
@@ -307,3 +307,45 @@ def test_kinds_are_told_apart_by_methods_not_getattr():
                  for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
                  if pattern.search(line)]
     assert offenders == []
+
+
+VERBS = ("train", "evaluate", "predict", "export_savedmodel")
+
+
+def _verb_declarations(paths):
+    """Where each verb is declared outside the engine (the seam to TensorFlow, whose
+    functions of the same names call TensorFlow's): module-level functions, and methods
+    whose body is more than one ``return`` of a call (a delegate is not a declaration)."""
+    found = {verb: [] for verb in VERBS}
+    for p in paths:
+        if "engine" in p.parts:
+            continue
+        tree = _tree(p)
+        methods = [m for c in ast.walk(tree) if isinstance(c, ast.ClassDef) for m in c.body]
+        for fn in tree.body + methods:
+            if isinstance(fn, ast.FunctionDef) and fn.name in VERBS:
+                body = [s for s in fn.body if not (isinstance(s, ast.Expr) and
+                                                   isinstance(s.value, ast.Constant))]
+                delegate = fn in methods and len(body) == 1 and \
+                    isinstance(body[0], ast.Return) and isinstance(body[0].value, ast.Call)
+                if not delegate:
+                    where = _rel(p) if ROOT in p.parents else p.name
+                    found[fn.name].append(f"{where}:{fn.lineno}")
+    return found
+
+
+def test_each_verb_is_declared_once():
+    found = _verb_declarations(MODULES)
+    assert {verb: len(where) for verb, where in found.items()} == dict.fromkeys(VERBS, 1), found
+
+
+def test_the_verb_check_sees_a_second_declaration(tmp_path):
+    (tmp_path / "a.py").write_text(
+        "def train(object):\n    return 1\n"
+        "class E:\n"
+        "    def train(self):\n        '''doc'''\n        return train(self)\n"
+        "    def predict(self):\n        x = 1\n        return predict(self, x)\n")
+    (tmp_path / "b.py").write_text("def train(est):\n    pass\n")
+    found = _verb_declarations([tmp_path / "a.py", tmp_path / "b.py"])
+    assert found == {"train": ["a.py:1", "b.py:1"], "evaluate": [], "predict": ["a.py:7"],
+                     "export_savedmodel": []}

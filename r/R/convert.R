@@ -164,7 +164,7 @@ call_r_function <- function(f, name, args) {
 # Arguments from Python as R sees them: reticulate's conversion, and estimators as
 # tf_estimator objects (an input_fn generator is called with the estimator).
 as_r_argument <- function(x) {
-  if (inherits(x, "pyestim.estimator.Estimator")) return(new_estimator(x))
+  if (inherits(x, "pyestim.estimators.Estimator")) return(new_estimator(x))
   x
 }
 

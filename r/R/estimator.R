@@ -70,9 +70,9 @@ r_to_py.tf_estimator <- function(x, convert = FALSE) {
 }
 
 #' @importFrom reticulate py_to_r
-#' @method py_to_r pyestim.estimator.Estimator
+#' @method py_to_r pyestim.estimators.Estimator
 #' @export
-py_to_r.pyestim.estimator.Estimator <- function(x) {
+py_to_r.pyestim.estimators.Estimator <- function(x) {
   new_estimator(x, model_fn = NULL)
 }
 

@@ -20,12 +20,6 @@
 #'   [print.tf_estimator_history()], [plot.tf_estimator_history()],
 #'   [as.data.frame.tf_estimator_history()]).
 #' @seealso [evaluate()], [predict.tf_estimator()]
-#' @export
-train <- function(object, input_fn, steps = NULL, hooks = NULL, max_steps = NULL,
-                  saving_listeners = NULL, ...) {
-  UseMethod("train")
-}
-
 #' @rdname train
 #' @export
 train.tf_estimator <- function(object, input_fn, steps = NULL, hooks = NULL,
@@ -44,6 +38,12 @@ train.tf_estimator <- function(object, input_fn, steps = NULL, hooks = NULL,
   invisible(as_history(history))
 }
 
+# The generic, with its method's formals (written once, in the method).
+#' @rdname train
+#' @export
+train <- function(object, ...) UseMethod("train")
+formals(train) <- formals(train.tf_estimator)
+
 #' Evaluate an estimator
 #'
 #' Evaluates an estimator on the data an input function provides: runs until `steps`
@@ -57,12 +57,6 @@ train.tf_estimator <- function(object, input_fn, steps = NULL, hooks = NULL,
 #' @param simplify Return a one-row tibble (`TRUE`) or a named list (`FALSE`).
 #'
 #' @return The metrics, the loss and the global step: a tibble or a named list.
-#' @export
-evaluate <- function(object, input_fn, steps = NULL, checkpoint_path = NULL, name = NULL,
-                     hooks = NULL, simplify = TRUE, ...) {
-  UseMethod("evaluate")
-}
-
 #' @rdname evaluate
 #' @export
 evaluate.tf_estimator <- function(object, input_fn, steps = NULL, checkpoint_path = NULL,
@@ -83,6 +77,12 @@ evaluate.tf_estimator <- function(object, input_fn, steps = NULL, checkpoint_pat
     if (is.null(v)) NA else if (length(v) == 1L && is.atomic(v)) v else list(v)
   }))
 }
+
+# The generic, with its method's formals (written once, in the method).
+#' @rdname evaluate
+#' @export
+evaluate <- function(object, ...) UseMethod("evaluate")
+formals(evaluate) <- formals(evaluate.tf_estimator)
 
 #' Generate predictions with an estimator
 #'
@@ -146,13 +146,6 @@ predict.tf_estimator <- function(object, input_fn, checkpoint_path = NULL, predi
 #' @param ... Not used (for methods).
 #'
 #' @return The path of the exported SavedModel folder.
-#' @export
-export_savedmodel <- function(object, export_dir_base, serving_input_receiver_fn = NULL,
-                              assets_extra = NULL, as_text = FALSE, checkpoint_path = NULL,
-                              overwrite = TRUE, versioned = !overwrite, ...) {
-  UseMethod("export_savedmodel")
-}
-
 #' @rdname export_savedmodel
 #' @export
 export_savedmodel.tf_estimator <- function(object, export_dir_base,
@@ -174,6 +167,12 @@ export_savedmodel.tf_estimator <- function(object, export_dir_base,
     versioned = as_py_bool(versioned)), call = call)
   py_value(path)
 }
+
+# The generic, with its method's formals (written once, in the method).
+#' @rdname export_savedmodel
+#' @export
+export_savedmodel <- function(object, ...) UseMethod("export_savedmodel")
+formals(export_savedmodel) <- formals(export_savedmodel.tf_estimator)
 
 check_dots_empty <- function(...) {
   dots <- list(...)

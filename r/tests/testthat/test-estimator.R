@@ -3,7 +3,7 @@ test_that("estimator() returns a tf_custom_estimator wrapping the Python estimat
   dir <- tempfile("pyestim-est-")
   est <- estimator(toy_model_fn, model_dir = dir)
   expect_s3_class(est, c("tf_custom_estimator", "tf_estimator"), exact = TRUE)
-  expect_s3_class(est$estimator, "pyestim.estimator.Estimator")
+  expect_s3_class(est$estimator, "pyestim.estimators.Estimator")
   expect_equal(model_dir(est), dir)
   expect_output(print(est), "custom estimator")
   expect_identical(reticulate::r_to_py(est), est$estimator)

@@ -1,27 +1,41 @@
-"""The Estimator class, ``estimator()`` and the functions that take an estimator: ``train()``,
-``evaluate()``, ``predict()``, ``export_savedmodel()`` and the accessors.
+"""The Estimator class, ``estimator()``, what you do with an estimator (``train()``,
+``evaluate()``, ``predict()``, ``export_savedmodel()``: one function per verb, which takes any
+estimator-like object and does the work) and the accessors.
 
 :class:`Estimator` is a model function plus the directory its checkpoints live in, over
 TensorFlow's estimator (built by the engine). What kinds of estimator differ in is declared
 here as methods that :class:`pyestim.canned.CannedEstimator` overrides: the number of classes
 labels must index (``n_classes()``), how :func:`input_fn` hands over features
 (``feature_layout``), the serving input of an export (``default_serving_input_fn()``) and the
-tidying of predictions (``tidy_prediction()``). The work of train / evaluate / predict /
-export is in :mod:`pyestim.methods`.
+tidying of predictions (``tidy_prediction()``). Its ``train()`` / ``evaluate()`` /
+``predict()`` methods are one-line calls of the functions of the same name.
+
+Each verb normalises its arguments, resolves the input function against the estimator, asks
+the engine to run (:mod:`pyestim.engine`'s function of the same name, the seam to
+TensorFlow), and shapes the result (:mod:`pyestim.results`).
 """
+
+import os
+import shutil
+import tempfile
 
 import numpy as np
 
-from . import engine, methods
-from ._args import as_path, as_run_config
-from .checkpoints import latest_checkpoint, variable_names_in, variable_value_in
-from ._lang import code, shown
-from .errors import ModelFnError, PyestimTypeError
+from . import engine, guards, hooks as _hooks, levels, recovery, results
+from ._args import as_bool, as_count, as_list, as_path, as_run_config, as_steps
+from .checkpoints import (latest_checkpoint, reader_checkpoint, variable_names_in,
+                          variable_value_in)
+from ._lang import carried, code, idiom, shown
+from .errors import ModelFnError, PyestimTypeError, PyestimValueError, StepsError
+from .inputs import check_labels, resolve_input_fn
 from .model_fn import estimator_spec, model_fn_signature, wrap_model_fn
+from .translate import checked_input_fn, translated, unknown_predict_keys
 
 __all__ = ["Estimator", "as_estimator", "class_count", "estimator", "estimator_spec", "train",
            "evaluate", "predict", "export_savedmodel", "latest_checkpoint", "model_dir",
            "variable_names", "variable_value"]
+
+ModeKeys = engine.ModeKeys
 
 
 def class_count(n):
@@ -101,26 +115,22 @@ class Estimator:
         as predict() returns it; a custom estimator's are left as they are."""
         return item
 
-    # The methods of the R-style functions ---------------------------------------------------
+    # The verbs as methods: each is the module's function of the same name --------------------
 
     def train(self, input_fn, steps=None, hooks=None, max_steps=None, saving_listeners=None):
         """See :func:`pyestim.train`."""
-        return methods.train(self, input_fn, steps=steps, hooks=hooks, max_steps=max_steps,
-                             saving_listeners=saving_listeners)
+        return train(self, input_fn, steps, hooks, max_steps, saving_listeners)
 
     def evaluate(self, input_fn, steps=None, checkpoint_path=None, name=None, hooks=None,
                  simplify=True):
         """See :func:`pyestim.evaluate`."""
-        return methods.evaluate(self, input_fn, steps=steps, checkpoint_path=checkpoint_path,
-                                name=name, hooks=hooks, simplify=simplify)
+        return evaluate(self, input_fn, steps, checkpoint_path, name, hooks, simplify)
 
     def predict(self, input_fn, checkpoint_path=None, predict_keys=None, hooks=None,
                 as_iterable=False, simplify=True, yield_single_examples=True):
         """See :func:`pyestim.predict`."""
-        return methods.predict(self, input_fn, checkpoint_path=checkpoint_path,
-                               predict_keys=predict_keys, hooks=hooks,
-                               as_iterable=as_iterable, simplify=simplify,
-                               yield_single_examples=yield_single_examples)
+        return predict(self, input_fn, checkpoint_path, predict_keys, hooks, as_iterable,
+                       simplify, yield_single_examples)
 
     def __repr__(self):
         kind = "custom " if self.model_fn is not None else ""
@@ -180,6 +190,30 @@ def estimator(model_fn, model_dir=None, config=None, params=None):
     return Estimator(est, model_fn=model_fn)
 
 
+def _train_hooks(hooks, steps, max_steps):
+    hooks = _hooks.normalize_hooks(hooks)
+    history = next((h for h in hooks if isinstance(h, _hooks.HistorySaverHook)), None)
+    if history is None:
+        history = _hooks.hook_history_saver()
+        hooks.append(history)
+    bar = next((h for h in hooks if isinstance(h, _hooks.ProgressBarHook)), None)
+    if bar is None:
+        bar = _hooks.hook_progress_bar()
+        hooks.append(bar)
+    bar.call_steps, bar.last_step = steps, max_steps
+    return hooks, history
+
+
+def _checked_input(input_fn, est, mode):
+    """The input function tf.estimator calls, with what pyestim can check checked: the data
+    of a pyestim input function against the estimator (canned: its feature columns)."""
+    fn = resolve_input_fn(input_fn, est, mode)
+    meta = getattr(fn, "pyestim_numpy_input", None)
+    if isinstance(meta, dict) and meta.get("features"):
+        est.check_data(meta["features"])
+    return checked_input_fn(fn)
+
+
 def train(object, input_fn, steps=None, hooks=None, max_steps=None, saving_listeners=None):
     """Trains an estimator on the data an input function provides.
 
@@ -215,8 +249,21 @@ def train(object, input_fn, steps=None, hooks=None, max_steps=None, saving_liste
     naming the step, and no checkpoint with NaN / infinite variables is saved. See
     the README's "Reliability" section for what is guaranteed.
     """
-    return as_estimator(object).train(input_fn, steps=steps, hooks=hooks, max_steps=max_steps,
-                                      saving_listeners=saving_listeners)
+    est = as_estimator(object)
+    steps, max_steps = as_steps(steps, max_steps)
+    hooks, history = _train_hooks(hooks, steps, max_steps)
+    fn = _checked_input(input_fn, est, ModeKeys.TRAIN)
+    check_labels(fn, est.n_classes())
+    hooks, listeners = _hooks.divergence_guards(hooks, as_list(saving_listeners), est.config)
+    hooks.append(guards.GlobalStepGuard())
+    with guards.interruptible() as stop_hook, translated(est.model_dir, writing=True) as seen:
+        with recovery.training_call(est.model_dir) as call:
+            seen.checkpoint = call.checkpoint
+            guards.log_resume(call.checkpoint)
+            with engine.reproducible(est.config):
+                engine.train(est.estimator, fn, steps, hooks + call.hooks + [stop_hook],
+                             max_steps, listeners or None)
+    return history.history
 
 
 def evaluate(object, input_fn, steps=None, checkpoint_path=None, name=None, hooks=None,
@@ -247,8 +294,32 @@ def evaluate(object, input_fn, steps=None, checkpoint_path=None, name=None, hook
     pandas.DataFrame or dict
         The metrics, the loss and the global step.
     """
-    return as_estimator(object).evaluate(input_fn, steps=steps, checkpoint_path=checkpoint_path,
-                                         name=name, hooks=hooks, simplify=simplify)
+    est = as_estimator(object)
+    steps = as_count(steps, "steps", minimum=1, error=StepsError)
+    hooks = _hooks.normalize_hooks(hooks)
+    fn = _checked_input(input_fn, est, ModeKeys.EVAL)
+    guards.refuse_endless(fn, "evaluate", steps=steps)
+    check_labels(fn, est.n_classes())
+    path = reader_checkpoint(est.model_dir, checkpoint_path)
+    with engine.reproducible(est.config), translated(est.model_dir, path):
+        metrics = engine.evaluate(est.estimator, fn, steps, hooks, path, name)
+    return results.metrics(metrics, simplify)
+
+
+def _predict_keys(predict_keys):
+    if predict_keys is None:
+        return None
+    if isinstance(predict_keys, str):
+        keys = [predict_keys]
+    elif isinstance(predict_keys, (list, tuple, np.ndarray)):
+        keys = list(predict_keys)
+    else:
+        keys = []
+    if not keys or not all(isinstance(k, str) for k in keys):
+        raise PyestimValueError(
+            "predict_keys must be a name or a list of names of predictions, got "
+            f"{shown(predict_keys)}.")
+    return keys
 
 
 def predict(object, input_fn, checkpoint_path=None, predict_keys=None, hooks=None,
@@ -278,9 +349,32 @@ def predict(object, input_fn, checkpoint_path=None, predict_keys=None, hooks=Non
     -------
     pandas.DataFrame, list of dict, or generator
     """
-    return as_estimator(object).predict(
-        input_fn, checkpoint_path=checkpoint_path, predict_keys=predict_keys, hooks=hooks,
-        as_iterable=as_iterable, simplify=simplify, yield_single_examples=yield_single_examples)
+    est = as_estimator(object)
+    keys = _predict_keys(predict_keys)
+    hooks = _hooks.normalize_hooks(hooks)
+    fn = _checked_input(input_fn, est, ModeKeys.PREDICT)
+    guards.refuse_endless(fn, "predict", as_iterable=as_iterable)
+    single = bool(yield_single_examples)
+
+    def generate():
+        path = reader_checkpoint(est.model_dir, checkpoint_path)
+        stored = levels.stored_levels(est.model_dir)  # a factor response's levels, if any
+        with engine.reproducible(est.config), translated(est.model_dir, path):
+            try:
+                for item in engine.predict(est.estimator, fn, keys, hooks, path, single):
+                    yield levels.name_classes(est.tidy_prediction(item, single), stored)
+            except ValueError as err:
+                new = unknown_predict_keys(err)
+                if new is None:
+                    raise
+                raise new from err
+
+    if as_iterable:
+        return engine.between_items_as_before(carried(generate()))
+    items = list(guards.bounded_rows(generate(), single))
+    if not simplify:
+        return [results.prediction_record(item) for item in items]
+    return results.predictions_frame(items, yield_single_examples=single)
 
 
 def export_savedmodel(object, export_dir_base, serving_input_receiver_fn=None,
@@ -319,10 +413,53 @@ def export_savedmodel(object, export_dir_base, serving_input_receiver_fn=None,
     -------
     str
     """
-    return methods.export_savedmodel(
-        as_estimator(object), export_dir_base, serving_input_receiver_fn,
-        assets_extra=assets_extra, as_text=as_text, checkpoint_path=checkpoint_path,
-        overwrite=overwrite, versioned=versioned)
+    est = as_estimator(object)
+    overwrite = as_bool(overwrite, "overwrite")
+    versioned = (not overwrite) if versioned is None else as_bool(versioned, "versioned")
+    base = os.path.abspath(os.fspath(export_dir_base))
+    if serving_input_receiver_fn is None:
+        serving_input_receiver_fn = est.default_serving_input_fn()
+    if serving_input_receiver_fn is None:
+        raise PyestimValueError(
+            "export_savedmodel() needs serving_input_receiver_fn for a custom estimator, e.g. "
+            + idiom("tf.estimator.export.build_raw_serving_input_receiver_fn("
+                    "{'x': placeholder})",
+                    "tf$estimator$export$build_raw_serving_input_receiver_fn("
+                    "list(x = placeholder))")
+            + ".")
+    if not versioned and not overwrite and os.path.lexists(base):
+        raise PyestimValueError(
+            f"export_dir_base {shown(base)} already exists and {code('overwrite=False')}: pass "
+            f"{code('overwrite=True')} to replace it, {code('versioned=True')} to export into a "
+            "new timestamped folder under it, or another export_dir_base.")
+
+    def export(where):
+        return engine.export(
+            est.estimator, where, serving_input_receiver_fn, assets_extra, bool(as_text),
+            None if checkpoint_path is None else os.fspath(checkpoint_path))
+
+    if versioned:
+        return export(base)
+    return _export_in_place(export, base)
+
+
+def _export_in_place(export, base):
+    """Export into ``base`` itself (tfestimators' ``versioned = FALSE``): into a timestamped
+    folder beside it first, which then replaces ``base``, so a failed export leaves ``base``
+    as it was."""
+    parent = os.path.dirname(base)
+    os.makedirs(parent, exist_ok=True)
+    staging = tempfile.mkdtemp(prefix=".export-", dir=parent)
+    try:
+        path = export(staging)
+        if os.path.isdir(base) and not os.path.islink(base):
+            shutil.rmtree(base)
+        elif os.path.lexists(base):
+            os.remove(base)
+        os.replace(path, base)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return base
 
 
 # --------------------------------------------------------------------------------------------
