@@ -34,7 +34,7 @@ import re
 
 import numpy as np
 
-from .errors import PyestimValueError
+from ._root_errors import PyestimValueError
 
 __all__ = ["LANGUAGES", "RULES", "language", "using", "enter", "leave", "call_from_r", "carried",
            "idiom", "code", "shown", "r_value", "r_name", "class_codes", "spellings"]
