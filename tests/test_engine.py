@@ -89,10 +89,10 @@ def child_levels():
         started[name] = subprocess.Popen([sys.executable, "-c", textwrap.dedent(code)], env=env,
                                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                          text=True)
+    ended = {name: child.communicate(timeout=300) for name, child in started.items()}
     levels = {}
-    for name, child in started.items():
-        out, err = child.communicate(timeout=300)
-        assert child.returncode == 0, f"{name}: {err[-2000:]}"
+    for name, (out, err) in ended.items():
+        assert started[name].returncode == 0, f"{name}: {err[-2000:]}"
         # Only the lines the code marks: TensorFlow may print warnings of its own on stdout.
         levels[name] = [line.split()[1] for line in out.splitlines() if line.startswith("LEVEL ")]
     return levels
