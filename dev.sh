@@ -4,6 +4,8 @@
 #
 #   bash dev.sh setup            install system packages, the venv, pyestim and the R package
 #   bash dev.sh test [ARGS]      setup, then every test: R testthat, then pytest (ARGS go to pytest)
+#   bash dev.sh test-r           setup, then the R tests only (testthat)
+#   bash dev.sh test-python [ARGS]  setup, then pytest only (ARGS go to pytest)
 #   bash dev.sh mnist [ARGS]     setup, then the main job: `pyestim mnist ARGS`
 #   bash dev.sh bench [ARGS]     setup, then the benchmarks (benchmarks/run.py ARGS)
 #
@@ -12,7 +14,11 @@
 # 3.9-3.11), each at the versions of requirements-lock-STACK.txt in its own venv; PYESTIM_VENV
 # (default .venv-STACK, which also holds the R library); PYESTIM_DATA_DIR (default
 # ../shared/datasets/mnist when that folder exists); PYESTIM_PARITY_REPORT (default
-# build/parity-report-STACK.md); PYESTIM_SKIP_APT=1 to skip apt-get (when R is installed).
+# build/parity-report-STACK.md); PYESTIM_SKIP_APT=1 to skip apt-get (when R is installed);
+# PYESTIM_PYTHON, the interpreter (a path or a command name) the venv is made from, instead of
+# the newest Python on PATH that the stack supports (e.g. /root/.pyenv/versions/3.13.0/bin/python3.13);
+# PYESTIM_PANDAS=3 to install pandas 3 (requirements-pandas3.txt) in place of the lock's pandas 2
+# (current stack, Python >= 3.11).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -78,23 +84,66 @@ pick_python() {
   return 1
 }
 
+named_python() {
+  # PYESTIM_PYTHON: the interpreter asked for, checked against the stack's versions
+  local c=$PYESTIM_PYTHON lo=10 hi=13
+  if [ "$stack" = reference ]; then lo=9 hi=11; fi
+  if ! command -v "$c" >/dev/null; then
+    log "PYESTIM_PYTHON=$c: no such interpreter on this machine"; return 1
+  fi
+  if ! "$c" -c "import sys; sys.exit(not ((3, $lo) <= sys.version_info[:2] <= (3, $hi)))"; then
+    log "PYESTIM_PYTHON=$c is Python $("$c" -c 'import sys; print("%d.%d" % sys.version_info[:2])'); the $stack stack needs 3.$lo to 3.$hi"
+    return 1
+  fi
+  echo "$c"
+}
+
+# The constraints pip installs the current stack with: the lock, or with PYESTIM_PANDAS=3 the
+# lock with requirements-pandas3.txt's pandas in place of its own.
+constraints() {
+  case "${PYESTIM_PANDAS:-}" in
+    "") echo "$lock" ;;
+    3) local file=$venv/constraints-pandas3.txt
+       { grep -v '^pandas==' "$lock"; grep -v '^#' requirements-pandas3.txt; } > "$file"
+       echo "$file" ;;
+    *) log "PYESTIM_PANDAS=$PYESTIM_PANDAS: use 3 (pandas 3), or leave it unset (the lock's pandas)"
+       return 1 ;;
+  esac
+}
+
 setup_python() {
   local stamp=$venv/.pyestim-setup
   local want
-  want=$(cat pyproject.toml "$lock" 2>/dev/null | sha256sum | cut -c1-16)
+  if [ -n "${PYESTIM_PANDAS:-}" ] && [ "$stack" != current ]; then
+    log "PYESTIM_PANDAS=${PYESTIM_PANDAS} needs the current stack (reference pins pandas 2)"; return 1
+  fi
+  want=$(cat pyproject.toml "$lock" requirements-pandas3.txt 2>/dev/null | sha256sum | cut -c1-16)
+  want="$want ${PYESTIM_PANDAS:-lock}"
+  if [ -x "$py" ] && [ -n "${PYESTIM_PYTHON:-}" ]; then
+    local have asked
+    have=$("$py" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+    asked=$("$(named_python)" -c 'import sys; print("%d.%d" % sys.version_info[:2])') || return 1
+    if [ "$have" != "$asked" ]; then
+      log "$venv has Python $have, PYESTIM_PYTHON=$PYESTIM_PYTHON is $asked: remove the venv or set PYESTIM_VENV to another folder"
+      return 1
+    fi
+  fi
   if [ -x "$py" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
     return 0
   fi
   if [ ! -x "$py" ]; then
     local base
-    base=$(pick_python)
-    log "creating $venv with $base"
+    if [ -n "${PYESTIM_PYTHON:-}" ]; then base=$(named_python); else base=$(pick_python); fi
+    log "creating $venv with $base ($("$base" --version 2>&1))"
     "$base" -m venv "$venv"
   fi
   log "installing pyestim ($stack stack) and its test dependencies into $venv"
   quiet_pip install --upgrade "pip>=23"
   if [ "$stack" = current ]; then
-    quiet_pip install -c "$lock" -e ".[test,plot]"
+    local pins
+    pins=$(constraints)
+    # pandas named, so that a venv switched to or from PYESTIM_PANDAS=3 gets the one pinned
+    quiet_pip install -c "$pins" -e ".[test,plot]" pandas
   else
     # pyproject's dependencies name the current stack on Python >= 3.10: the reference lock
     # is the whole environment, and pyestim goes in without its dependencies.
@@ -211,6 +260,17 @@ setup() {
   export_env
 }
 
+r_tests() {
+  [ -d r/tests/testthat ] || return 0
+  log "R tests (testthat), $stack stack"
+  (cd r/tests && Rscript testthat.R)
+}
+
+python_tests() {
+  log "Python tests (pytest), $stack stack, Python $("$py" -c 'import sys; print(sys.version.split()[0])')"
+  "$py" -m pytest "$@"
+}
+
 cmd=${1:-test}
 shift || true
 case "$cmd" in
@@ -219,13 +279,15 @@ case "$cmd" in
   test)
     setup
     status=0
-    if [ -d r/tests/testthat ]; then
-      log "R tests (testthat), $stack stack"
-      (cd r/tests && Rscript testthat.R) || status=$?
-    fi
-    log "Python tests (pytest), $stack stack"
-    "$py" -m pytest "$@" || status=$?
+    r_tests || status=$?
+    python_tests "$@" || status=$?
     exit $status ;;
+  test-r)
+    setup
+    r_tests ;;
+  test-python)
+    setup
+    python_tests "$@" ;;
   mnist)
     setup
     exec "$venv/bin/pyestim" mnist "$@" ;;
@@ -233,6 +295,6 @@ case "$cmd" in
     setup
     exec "$py" benchmarks/run.py "$@" ;;
   *)
-    log "unknown command '$cmd': use setup, test, mnist or bench"
+    log "unknown command '$cmd': use setup, test, test-r, test-python, mnist or bench"
     exit 2 ;;
 esac

@@ -34,7 +34,7 @@ import re
 
 import numpy as np
 
-from .errors import PyestimValueError
+from ._root_errors import PyestimValueError
 
 __all__ = ["LANGUAGES", "RULES", "language", "using", "enter", "leave", "call_from_r", "carried",
            "idiom", "code", "shown", "r_value", "r_name", "class_codes", "spellings"]
@@ -236,7 +236,9 @@ def r_value(value):
         return "list(" + ", ".join(f"{r_name(k)} = {r_value(v)}" for k, v in value.items()) + ")"
     if isinstance(value, (list, tuple)):
         return _r_vector(value) if value else "list()"
-    if type(value).__module__.startswith("pandas."):  # not imported here: pandas is slow to load
+    # pandas is not imported here (it is slow to load); its classes name "pandas" as their
+    # module from pandas 3 on, "pandas.core..." before
+    if type(value).__module__.split(".")[0] == "pandas":
         if hasattr(value, "columns"):  # a DataFrame
             return "data.frame(" + ", ".join(f"{r_name(k)} = {_r_array(value[k].to_numpy())}"
                                              for k in value.columns) + ")"

@@ -7,17 +7,13 @@ what to do about it.
 """
 
 from . import _lazy
-from ._root_errors import PyestimError, UnsupportedTensorFlowError
+from ._root_errors import PyestimError, PyestimValueError, UnsupportedTensorFlowError
 
 # NanLossError subclasses TensorFlow's own error (code catching that keeps working), so it is
 # defined apart and loaded on first use: importing this module does not import TensorFlow
 # (the CLI raises these errors before it imports TensorFlow).
 _LAZY = {"NanLossError": "pyestim._nan_loss"}
 __getattr__, __dir__ = _lazy.attach(__name__, _LAZY)
-
-
-class PyestimValueError(PyestimError, ValueError):
-    """An argument has the right type but a value pyestim cannot use."""
 
 
 class PyestimTypeError(PyestimError, TypeError):

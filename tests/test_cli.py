@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import pyestim
+from conftest import in_ci
 from pyestim import cli, jobs
 
 REPO = Path(__file__).resolve().parents[1]

@@ -27,11 +27,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import pyestim.datasets as ds
+from conftest import in_ci
 from pyestim.datasets import _files
 from pyestim.datasets import mnist as mnist_mod
 from pyestim.errors import ChecksumError, DatasetError
 
-MNIST_DIR = Path(__file__).resolve().parents[1].parent / "shared/datasets/mnist"
+MNIST_DIR = Path(os.environ.get("PYESTIM_DATA_DIR")  # conftest sets it (../shared/datasets/mnist)
+                 or Path(__file__).resolve().parents[1].parent / "shared/datasets/mnist")
 TRAIN_IMAGES = "train-images-idx3-ubyte.gz"
 TRAIN_LABELS = "train-labels-idx1-ubyte.gz"
 TEST_IMAGES = "t10k-images-idx3-ubyte.gz"

@@ -13,6 +13,8 @@ import textwrap
 
 import numpy as np
 import pandas as pd
+import pytest
+from conftest import child_env
 
 import pyestim
 from pyestim import engine
@@ -44,17 +46,10 @@ def test_the_interface_runs_a_model_function(tmp_path):
     assert len(items) == 5
 
 
-def _python(code):
-    out = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True,
-                         text=True, timeout=300)
-    assert out.returncode == 0, out.stderr[-2000:]
-    # Only the lines the code marks: TensorFlow may print warnings of its own on stdout.
-    return [line.split()[1] for line in out.stdout.splitlines() if line.startswith("LEVEL ")]
-
-
-def test_import_leaves_the_tensorflow_logger_alone_until_first_use(monkeypatch):
-    monkeypatch.delenv("PYESTIM_TF_VERBOSITY", raising=False)
-    levels = _python("""
+#: Child processes (a fresh process each: the logger's level is decided at pyestim's first use
+#: in a process): name -> (PYESTIM_TF_VERBOSITY or None, code printing "LEVEL <n>" lines).
+_CHILDREN = {
+    "untouched": (None, """
         import logging
         import pyestim
         from pyestim.models import softmax_model_fn
@@ -62,28 +57,54 @@ def test_import_leaves_the_tensorflow_logger_alone_until_first_use(monkeypatch):
         print("LEVEL", logger.level)
         pyestim.estimator(softmax_model_fn)
         print("LEVEL", logger.level)
-        """)
-    assert levels == ["0", "20"]
-
-
-def test_a_level_the_user_chose_is_kept(monkeypatch):
-    monkeypatch.setenv("PYESTIM_TF_VERBOSITY", "ERROR")
-    assert _python("""
+        """),
+    "chosen by PYESTIM_TF_VERBOSITY": ("ERROR", """
         import logging
         import pyestim
         from pyestim.models import softmax_model_fn
         pyestim.estimator(softmax_model_fn)
         print("LEVEL", logging.getLogger("tensorflow").level)
-        """) == ["40"]
-    monkeypatch.delenv("PYESTIM_TF_VERBOSITY")
-    assert _python("""
+        """),
+    "set before import": (None, """
         import logging
         logging.getLogger("tensorflow").setLevel(logging.WARNING)
         import pyestim
         from pyestim.models import softmax_model_fn
         pyestim.estimator(softmax_model_fn)
         print("LEVEL", logging.getLogger("tensorflow").level)
-        """) == ["30"]
+        """),
+}
+
+
+@pytest.fixture(scope="module")
+def child_levels():
+    """The levels each child of _CHILDREN printed. The children run at once: each spends its
+    time importing TensorFlow, which one after another took most of this file's time."""
+    started = {}
+    for name, (verbosity, code) in _CHILDREN.items():
+        env = child_env()
+        env.pop("PYESTIM_TF_VERBOSITY", None)
+        if verbosity:
+            env["PYESTIM_TF_VERBOSITY"] = verbosity
+        started[name] = subprocess.Popen([sys.executable, "-c", textwrap.dedent(code)], env=env,
+                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                         text=True)
+    ended = {name: child.communicate(timeout=300) for name, child in started.items()}
+    levels = {}
+    for name, (out, err) in ended.items():
+        assert started[name].returncode == 0, f"{name}: {err[-2000:]}"
+        # Only the lines the code marks: TensorFlow may print warnings of its own on stdout.
+        levels[name] = [line.split()[1] for line in out.splitlines() if line.startswith("LEVEL ")]
+    return levels
+
+
+def test_import_leaves_the_tensorflow_logger_alone_until_first_use(child_levels):
+    assert child_levels["untouched"] == ["0", "20"]
+
+
+def test_a_level_the_user_chose_is_kept(child_levels):
+    assert child_levels["chosen by PYESTIM_TF_VERBOSITY"] == ["40"]
+    assert child_levels["set before import"] == ["30"]
 
 
 def test_canned_predictions_are_tidied_without_touching_tensorflows_estimator(tmp_path):

@@ -32,17 +32,24 @@ _RUN = textwrap.dedent(f"""
 """)
 
 
-def _run(show):
+def _start(show):
     env = dict(os.environ, PYESTIM_SHOW_DEPRECATIONS=show, TF_CPP_MIN_LOG_LEVEL="2")
     env.pop("PYESTIM_TF_VERBOSITY", None)
-    proc = subprocess.run([sys.executable, "-c", _RUN], capture_output=True, text=True,
-                          env=env, timeout=300)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    return proc.stderr
+    return subprocess.Popen([sys.executable, "-c", _RUN], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env)
+
+
+def _stderr(started):
+    """Each process's stderr, once all have ended."""
+    errs = [proc.communicate(timeout=300)[1] for proc in started]
+    for proc, err in zip(started, errs):
+        assert proc.returncode == 0, err[-3000:]
+    return errs
 
 
 def test_own_deprecation_warnings_are_hidden_by_default_and_shown_on_request():
-    quiet, loud = _run("0"), _run("1")
+    started = _start("0"), _start("1")  # at once: each spends most of its time importing TF
+    quiet, loud = _stderr(started)
     assert "is deprecated" not in quiet
     assert "INFO:tensorflow:loss = " in quiet  # the tutorial's INFO lines stay
     assert loud.count("is deprecated and will be removed") >= 5  # they exist, and show

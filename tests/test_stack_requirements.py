@@ -8,13 +8,14 @@ Python takes ~20 s. Needs the package index (CI has it).
 """
 
 import json
+import os
 import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from conftest import child_env
+from conftest import child_env, in_ci
 
 REPO = Path(__file__).resolve().parents[1]
 LOCK = REPO / "requirements-lock-current.txt"
@@ -22,13 +23,13 @@ LOCK = REPO / "requirements-lock-current.txt"
 SOURCE_ONLY = {"rpy2"}
 
 
-def pins():
+def pins(lock=LOCK):
     found = {}
-    for line in LOCK.read_text().splitlines():
+    for line in lock.read_text().splitlines():
         line = line.split("#")[0].strip()
         if line:
             name, _, version = line.partition("==")
-            assert version, f"{LOCK.name}: {line!r} is not pinned with =="
+            assert version, f"{lock.name}: {line!r} is not pinned with =="
             found[name.lower().replace("_", "-")] = version
     return found
 
@@ -86,3 +87,35 @@ def test_wheel_tags_are_read_as_pip_does():
     assert not wheel_fits("protobuf-7.36.2-cp314-abi3-manylinux2014_x86_64.whl", "3.12")
     assert wheel_fits("six-1.17.0-py2.py3-none-any.whl", "3.13")
     assert wheel_fits("libclang-18.1.1-py2.py3-none-manylinux2010_x86_64.whl", "3.12")
+
+
+PANDAS3 = REPO / "requirements-pandas3.txt"
+
+
+def test_pyestim_takes_pandas_2_and_3():
+    """pyproject's pandas requirement admits the locks' pandas 2 and requirements-pandas3.txt's
+    pandas 3 (a user with pandas 3 installs pyestim without a downgrade)."""
+    from packaging.requirements import Requirement
+
+    text = (REPO / "pyproject.toml").read_text()
+    wanted = Requirement(re.search(r'"(pandas[^"]*)"', text)[1])
+    versions = {pins(REPO / f"requirements-lock-{s}.txt")["pandas"] for s in ("current", "reference")}
+    versions.add(pins(PANDAS3)["pandas"])
+    assert {v.split(".")[0] for v in versions} >= {"2", "3"}
+    assert [v for v in versions if not wanted.specifier.contains(v)] == []
+
+
+def test_the_run_has_the_pandas_it_asked_for():
+    """CI tests each pandas major: the reference and current stacks with their locks' pandas 2,
+    the Python 3.13 run with pandas 3 (PYESTIM_PANDAS=3 makes dev.sh install
+    requirements-pandas3.txt's). A venv with another pandas would test neither."""
+    import pandas
+
+    stack = os.environ.get("PYESTIM_STACK", "current")
+    lock = PANDAS3 if os.environ.get("PYESTIM_PANDAS") == "3" else \
+        REPO / f"requirements-lock-{stack}.txt"
+    wanted = pins(lock)["pandas"]
+    if pandas.__version__ != wanted and not in_ci():
+        pytest.skip(f"pandas {pandas.__version__} here, not {lock.name}'s {wanted} (a venv not "
+                    "made by dev.sh)")
+    assert pandas.__version__ == wanted, f"{lock.name} pins pandas {wanted}"

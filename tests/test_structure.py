@@ -138,21 +138,52 @@ def test_only_the_engine_reaches_tf_estimator():
     assert offenders == []
 
 
-def test_only_one_engine_function_imports_tensorflow_estimator():
+def _tensorflow_estimator_imports(path, tree=None):
+    """Where a module imports tensorflow_estimator: ``"<path>:<function>"`` for an import inside
+    a function (the innermost one), ``"<path>:<module>"`` for one at module level (also inside
+    an ``if``, ``try`` or class body, which run at import time)."""
     where = []
-    for p in ENGINE.rglob("*.py"):
-        for fn in ast.walk(_tree(p)):
-            if isinstance(fn, (ast.FunctionDef, ast.Module)):
-                body = fn.body if isinstance(fn, ast.FunctionDef) else []
-                for node in (n for stmt in body for n in ast.walk(stmt)):
-                    if isinstance(node, (ast.Import, ast.ImportFrom)) and any(
-                            n.startswith("tensorflow_estimator") for n in _imported_modules(p, node)):
-                        where.append(f"{_rel(p)}:{fn.name}")
-    assert sorted(set(where)) == ["pyestim/engine/_stack.py:load"]
+
+    def visit(node, function):
+        if isinstance(node, (ast.Import, ast.ImportFrom)) and any(
+                n == "tensorflow_estimator" or n.startswith("tensorflow_estimator.")
+                for n in _imported_modules(path, node)):
+            where.append(f"{_rel(path)}:{function}")
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            function = getattr(node, "name", "<lambda>")
+        for child in ast.iter_child_nodes(node):
+            visit(child, function)
+
+    visit(tree or _tree(path), "<module>")
+    return where
+
+
+def test_only_one_engine_function_imports_tensorflow_estimator():
+    where = sorted({w for p in ENGINE.rglob("*.py") for w in _tensorflow_estimator_imports(p)})
+    assert where == ["pyestim/engine/_stack.py:load"]
     source = (ENGINE / "_stack.py").read_text(encoding="utf-8")
     load = source[source.index("def load("):]
     # The stack-compat hook runs before the first import of tensorflow_estimator.
     assert load.index("prepare_stack()") < load.index("from tensorflow_estimator")
+
+
+def test_the_tensorflow_estimator_check_sees_module_level_imports():
+    """Self-test: an engine module importing tensorflow_estimator at module level (plainly, in
+    a try block or in a class body) is reported as such, an import in a function by the
+    function's name, a nested function by the innermost one."""
+    module = ENGINE / "_selftest_fake.py"  # a path only: the source below is its tree
+    source = ("import os\n"
+              "import tensorflow_estimator\n"
+              "try:\n    from tensorflow_estimator.python import estimator\n"
+              "except ImportError:\n    pass\n"
+              "class K:\n    import tensorflow_estimator.python as tfe\n"
+              "def load():\n    def inner():\n"
+              "        from tensorflow_estimator.python.estimator import gc\n"
+              "    import tensorflow as tf\n"
+              "    from tensorflow_estimator.python.estimator import run_config\n")
+    found = _tensorflow_estimator_imports(module, ast.parse(source))
+    rel = "pyestim/engine/_selftest_fake.py"
+    assert found == [f"{rel}:<module>"] * 3 + [f"{rel}:inner", f"{rel}:load"]
 
 
 def test_no_import_of_pyestim_inside_a_function():
@@ -170,31 +201,46 @@ def test_no_import_of_pyestim_inside_a_function():
 
 
 def _graph():
+    """Module -> the pyestim modules whose code must have run for it to import. A package
+    importing its own submodules counts (``engine/__init__`` runs ``engine.state`` while the
+    package itself is half made). A module naming one of its ancestor packages (``from . import
+    _lang`` in pyestim/cli.py) is an edge to that package only when it takes from it a name that
+    is neither a submodule nor a lazily loaded name, i.e. one the package's ``__init__`` must
+    already have defined: the ancestor itself is always started before its submodules."""
     modules = {_module_name(p): p for p in MODULES}
+    lazy = _lazy_table(ROOT / "__init__.py")
     graph = {}
     for name, path in modules.items():
         deps = set()
         for node, imported in _imports(path):
-            if isinstance(node, ast.ImportFrom) or imported in modules:
-                if imported in modules and imported != name:
-                    deps.add(imported)
+            if imported not in modules or imported == name:
+                continue
+            if name.startswith(imported + ".") and not (
+                    isinstance(node, ast.ImportFrom) and imported == _from_module(path, node)
+                    and any(f"{imported}.{a.name}" not in modules
+                            and not (imported == ROOT.name and a.name in lazy)
+                            for a in node.names)):
+                continue
+            deps.add(imported)
         graph[name] = deps
     return graph
 
 
+def _from_module(path, node):
+    """The module a ``from X import ...`` statement takes names from (relative ones resolved)."""
+    return _imported_modules(path, node)[0]
+
+
 def _cycle(graph):
-    """A cycle of module-level imports among pyestim's modules, or None. A package's
-    ``__init__`` importing its own submodules is not a cycle (Python runs it first)."""
+    """A cycle of module-level imports among pyestim's modules (a list of names, the first
+    repeated at the end), or None."""
     state = {}
 
     def visit(node, stack):
         state[node] = "open"
         for dep in sorted(graph[node]):
-            if node.startswith(dep + ".") or dep.startswith(node + ".") and \
-                    graph.get(dep) is not None and node == dep.rsplit(".", 1)[0]:
-                continue  # a module and the package holding it
             if state.get(dep) == "open":
-                return stack[stack.index(dep):] + [dep] if dep in stack else [node, dep]
+                return stack[stack.index(dep):] + [dep]
             if dep not in state:
                 found = visit(dep, stack + [dep])
                 if found:
@@ -229,6 +275,48 @@ def test_a_lazy_import_cycle_is_found():
     graph["pyestim.engine"] = graph["pyestim.engine"] | {"pyestim.errors"}
     graph["pyestim._nan_loss"] = graph["pyestim._nan_loss"] | {"pyestim.engine"}
     assert _cycle(graph) is not None
+
+
+def _synthetic_graph(monkeypatch, tmp_path, files):
+    """The import graph of a made-up ``pyestim`` package written to tmp_path (path -> source),
+    built by the same code as the real one's."""
+    root = tmp_path / "pyestim"
+    for name, source in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(source)
+    monkeypatch.setitem(globals(), "ROOT", root)
+    monkeypatch.setitem(globals(), "MODULES", sorted(root.rglob("*.py")))
+    monkeypatch.setitem(globals(), "PACKAGE_LAZY", _lazy_table(root / "__init__.py"))
+    return _graph()
+
+
+def test_a_cycle_through_a_package_s_own_submodule_is_found(monkeypatch, tmp_path):
+    """Self-test: engine/__init__ runs engine.state, which imports guards, which imports the
+    half-made engine: a cycle, although its first edge goes from a package to its submodule."""
+    graph = _synthetic_graph(monkeypatch, tmp_path, {
+        "__init__.py": "", "engine/__init__.py": "from . import state\n",
+        "engine/state.py": "from .. import guards\n", "guards.py": "from . import engine\n"})
+    assert graph["pyestim.engine"] == {"pyestim.engine.state"}
+    assert _cycle(graph) == ["pyestim.engine", "pyestim.engine.state", "pyestim.guards",
+                             "pyestim.engine"]
+
+
+def test_a_submodule_taking_a_name_from_its_half_made_package_is_a_cycle(monkeypatch, tmp_path):
+    graph = _synthetic_graph(monkeypatch, tmp_path, {
+        "__init__.py": "", "engine/__init__.py": "from .state import f\nHELPER = 1\n",
+        "engine/state.py": "from pyestim.engine import HELPER\n"})
+    assert _cycle(graph) == ["pyestim.engine", "pyestim.engine.state", "pyestim.engine"]
+
+
+def test_importing_a_sibling_through_the_package_is_no_cycle(monkeypatch, tmp_path):
+    """``from .. import _lang`` in engine/state.py names the package pyestim, which is always
+    started before its submodules: only pyestim._lang must have run."""
+    graph = _synthetic_graph(monkeypatch, tmp_path, {
+        "__init__.py": "from . import engine\n", "_lang.py": "",
+        "engine/__init__.py": "from . import state\n",
+        "engine/state.py": "from .. import _lang\nfrom . import log\n", "engine/log.py": ""})
+    assert graph["pyestim.engine.state"] == {"pyestim._lang", "pyestim.engine.log"}
+    assert _cycle(graph) is None
 
 
 def test_only_the_lazy_module_imports_by_name():

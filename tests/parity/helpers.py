@@ -83,22 +83,24 @@ def distinct_sides(runs):
     return a, b
 
 
-#: PYESTIM_PARITY_MUTATE: "seed", "steps" or "language", optionally ":<tag>[,<tag>...]". The
-#: sides of the repaired comparisons that carry one of these tags (all of them without a tag
-#: list) then run with another seed (+1), another number of steps (+1) or, for the error cases,
-#: in Python's language instead of R's, so that their rows must come out DIFFERENT: the
-#: mutation check of tests/parity/README.md.
+#: PYESTIM_PARITY_MUTATE: "seed", "steps", "language" or "signature", optionally
+#: ":<tag>[,<tag>...]". The sides of the repaired comparisons that carry one of these tags (all
+#: of them without a tag list) then run with another seed (+1), another number of steps (+1),
+#: for the error cases in Python's language instead of R's, or for the API comparison with
+#: each Python signature's last named argument left out, so that their rows must come out
+#: DIFFERENT: the mutation check of tests/parity/README.md.
 MUTATE_ENV = "PYESTIM_PARITY_MUTATE"
 
 
 def mutation(tag):
-    """The mutation asked for this side ("seed", "steps", "language") or None."""
+    """The mutation asked for this side ("seed", "steps", "language", "signature") or None."""
     spec = os.environ.get(MUTATE_ENV, "").strip()
     if not spec:
         return None
     kind, _, tags = spec.partition(":")
-    if kind not in ("seed", "steps", "language"):
-        raise ValueError(f"{MUTATE_ENV} must be seed, steps or language[:tags], got {spec!r}")
+    if kind not in ("seed", "steps", "language", "signature"):
+        raise ValueError(f"{MUTATE_ENV} must be seed, steps, language or signature[:tags], "
+                         f"got {spec!r}")
     if tags and tag not in [t.strip() for t in tags.split(",")]:
         return None
     return kind

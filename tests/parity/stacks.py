@@ -10,6 +10,9 @@ run numbers its own), so they are not repeated: each stack's report names its ru
 
     python tests/parity/stacks.py build/parity-report-reference.md \\
         build/parity-report-current.md -o build/parity-report.md
+
+It exits with status 1 (after writing the combined report) when a row is DIFFERENT on some
+stack, or a comparison one stack made is missing on another, naming each such row on stderr.
 """
 
 import argparse
@@ -17,7 +20,7 @@ import pathlib
 import re
 import sys
 
-__all__ = ["read_report", "combine", "main"]
+__all__ = ["read_report", "combine", "problems", "main"]
 
 _ROW = re.compile(r"^\| (?P<case>.*?) \| (?P<compared>.*?) \| #\d+ vs #\d+ \| "
                   r"(?P<result>[^|]+?) \|")
@@ -78,6 +81,24 @@ def combine(reports):
     return "\n".join(lines) + "\n"
 
 
+def problems(reports):
+    """``reports``: [(stack name, report text)] -> one line per row that fails the run: a
+    DIFFERENT result on a stack, or a comparison missing on a stack that another one made."""
+    read = [(name, read_report(text)[1]) for name, text in reports]
+    keys = []
+    for _, rows in read:
+        keys += [k for k in rows if k not in keys]
+    found = []
+    for key in keys:
+        for name, rows in read:
+            where = f"{key[0]}: {key[1]} ({key[2]})"
+            if key not in rows:
+                found.append(f"{name}: not run: {where}")
+            elif rows[key] == "DIFFERENT":
+                found.append(f"{name}: DIFFERENT: {where}")
+    return found
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("reports", nargs="+", help="parity-report-STACK.md files")
@@ -96,7 +117,12 @@ def main(argv=None):
     text = combine(reports)
     out.write_text(text)
     print(text.rstrip().splitlines()[-1])
-    return 0
+    bad = problems(reports)
+    for line in bad:
+        print(line, file=sys.stderr)
+    if bad:
+        print(f"{len(bad)} rows different or missing on a stack (see {out})", file=sys.stderr)
+    return 1 if bad else 0
 
 
 if __name__ == "__main__":

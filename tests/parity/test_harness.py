@@ -51,9 +51,13 @@ def test_mutation_switch(monkeypatch):
     assert mutated("t", 3, 40)[:2] == (3, 41)
     assert mutated("u", 3, 40) == (3, 40, "")
     monkeypatch.setenv(MUTATE_ENV, "bogus")
-    with pytest.raises(ValueError, match="seed, steps or language"):
+    with pytest.raises(ValueError, match="seed, steps, language or signature"):
         mutated("t", 3, 40)
     # the language mutation changes no seed and no steps; the error cases read it (mutation())
     monkeypatch.setenv(MUTATE_ENV, "language:t")
     assert mutated("t", 3, 40) == (3, 40, "")
     assert mutation("t") == "language" and mutation("u") is None
+    # so does the signature mutation; the API comparison reads it
+    monkeypatch.setenv(MUTATE_ENV, "signature:api-python")
+    assert mutated("api-python", 3, 40) == (3, 40, "")
+    assert mutation("api-python") == "signature" and mutation("t") is None

@@ -2,7 +2,7 @@
 are matched by section, case and what was compared, each stack's result gets its column, and a
 row one stack lacks says "not run". No R or TensorFlow needed."""
 
-from .stacks import combine, main, read_report
+from .stacks import combine, main, problems, read_report
 
 REFERENCE = """# pyestim parity report
 
@@ -74,7 +74,28 @@ def test_main_names_a_missing_report(tmp_path, capsys):
     out = tmp_path / "parity-report.md"
     assert main([str(ref), str(tmp_path / "parity-report-current.md"), "-o", str(out)]) == 1
     assert "parity-report-current.md is missing" in capsys.readouterr().err
-    cur = tmp_path / "parity-report-current.md"
+    same = tmp_path / "parity-report-same.md"
+    same.write_text(REFERENCE)
+    assert main([str(ref), str(same), "-o", str(out)]) == 0
+    assert "| reference | same |" in out.read_text()
+
+
+def test_main_fails_on_a_different_or_missing_row(tmp_path, capsys):
+    """The combined report is written, and the run fails naming each row that is DIFFERENT on
+    a stack or missing on one."""
+    ref, cur = tmp_path / "parity-report-reference.md", tmp_path / "parity-report-current.md"
+    ref.write_text(REFERENCE)
     cur.write_text(CURRENT)
-    assert main([str(ref), str(cur), "-o", str(out)]) == 0
+    out = tmp_path / "parity-report.md"
+    assert main([str(ref), str(cur), "-o", str(out)]) == 1
     assert "| reference | current |" in out.read_text()
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        "current: DIFFERENT: Tutorial parity: cnn: R vs Python (per-step losses)",
+        "current: not run: Errors: steps = -1 (class and message)",
+        "current: not run: Errors: train: unknown argument (class and message)",
+        f"3 rows different or missing on a stack (see {out})"]
+    # only a missing row (the current report without its DIFFERENT one) also fails
+    cur.write_text(CURRENT.replace("| DIFFERENT | step 3 |", "| same |  |"))
+    assert main([str(ref), str(cur), "-o", str(out)]) == 1
+    assert problems([("reference", REFERENCE), ("current", REFERENCE)]) == []
