@@ -220,8 +220,14 @@ def profile(job, args):
     out = io.StringIO()
     stats.stream = out
     stats.sort_stats("tottime").print_stats(12)
-    lines = [line for line in out.getvalue().splitlines() if line.strip()]
-    return "\n".join(lines[-14:])
+    top = [line for line in out.getvalue().splitlines() if line.strip()][-14:]
+    # the hooks' share: their before_run / after_run, cumulative
+    out = io.StringIO()
+    stats.stream = out
+    stats.sort_stats("cumulative").print_stats(r"(before_run|after_run)", 16)
+    hooks = [line for line in out.getvalue().splitlines() if line.strip()][-18:]
+    return "\n".join(["by internal time:", *top, "", "hooks' before_run / after_run, "
+                      "cumulative:", *hooks])
 
 
 def _cpu():
@@ -246,7 +252,8 @@ def report(rates, args):
     lines = ["# Small-model group (DNN [64, 32], 20 numeric columns, batch 128, 100,000 rows)",
              "", f"CPU: {cpu} ({', '.join(ext)}), {os.cpu_count()} cores; TensorFlow "
              f"{tf.__version__}; {args.rounds} rounds of {args.steps} steps "
-             f"({args.warmup} warm-up); median steps/s [min-max].", "",
+             f"({args.warmup} warm-up); median steps/s [min-max]; load average at the "
+             f"start {args.load:.2f} (a busy machine widens the spread).", "",
              "| contender | steps/s | vs tf_plain |", "|---|---|---|"]
     for job in PY + R:
         v = rates.get(job) or []
@@ -290,6 +297,7 @@ def main(argv=None):
         print(f"RATE {run_python(args.worker, args.steps, args.warmup, args.tmp):.6f}")
         return 0
     jobs = args.only.split(",") if args.only else PY + R
+    args.load = os.getloadavg()[0]
     rates = {j: [] for j in jobs}
     for rnd in range(args.rounds):
         for job in jobs:
