@@ -27,7 +27,7 @@ def run_config(model_dir=None, tf_random_seed=None, save_summary_steps=100,
                log_step_count_steps=100, train_distribute=None, device_fn=None,
                protocol=None, eval_distribute=None, experimental_distribute=None,
                experimental_max_worker_delay_secs=None, session_creation_timeout_secs=7200,
-               checkpoint_save_graph_def=True):
+               checkpoint_save_graph_def=True, steps_per_run=1):
     """Run configuration: where and how an estimator runs.
 
     Builds a ``tf.estimator.RunConfig``. Counts may be given as R numbers (``100`` arrives
@@ -58,6 +58,18 @@ def run_config(model_dir=None, tf_random_seed=None, save_summary_steps=100,
     experimental_max_worker_delay_secs, session_creation_timeout_secs,
     checkpoint_save_graph_def
         As for ``tf.estimator.RunConfig``.
+    steps_per_run : int
+        Training steps per ``session.run`` (as TPUEstimator's ``iterations_per_loop`` and
+        Keras' ``steps_per_execution``): more than 1 runs that many steps in an in-graph
+        loop over the input, which saves the per-step cost of a run on small models. The
+        variables after N steps are bit for bit those of ``steps_per_run = 1`` on the same
+        data; the global step counts steps, and ``steps`` and ``max_steps`` stop exactly.
+        Checkpoints, summaries, the history, the progress bar and logging hooks see the
+        last step of each run; only the loss and the global step can be fetched by hooks
+        (a hook asking for another tensor of the model function gets an error), and of the
+        model function's own summaries only ``average_loss`` is written. The input function
+        must give a ``tf.data.Dataset`` (as :func:`input_fn` and :func:`numpy_input_fn`
+        do); random ops such as dropout draw different numbers than with 1.
 
     Returns
     -------
@@ -94,13 +106,15 @@ def run_config(model_dir=None, tf_random_seed=None, save_summary_steps=100,
                                                      tf.compat.v1.ConfigProto):
         raise PyestimTypeError(
             f"session_config must come from session_config(), got {type(session_config).__name__}.")
+    steps_per_run = as_count(steps_per_run, "steps_per_run", minimum=1, allow_none=False)
     try:
-        return engine.RunConfig(**args)
+        config = engine.RunConfig(**args)
     except (ValueError, TypeError, AttributeError) as err:
         # RunConfig checks some arguments itself (device_fn callable, protocol a string, ...)
         raise PyestimValueError(
             f"run_config() could not use these arguments: {err}. See help(run_config) for "
             "what each argument takes.") from err
+    return engine.set_steps_per_run(config, steps_per_run)
 
 
 def session_config(**kwargs):

@@ -15,7 +15,7 @@ import time
 import numpy as np
 import tensorflow as tf
 
-from . import guards
+from . import engine, guards
 from ._args import (as_bool, as_count, as_list, as_path, as_positive, at_most_one,
                     exactly_one)
 from ._lang import code, idiom, shown
@@ -529,6 +529,17 @@ def _mean_loss(loss):
     return first
 
 
+def _steps_done():
+    """The tensor holding the steps a run took when training runs several per
+    ``session.run`` (``run_config(steps_per_run=)``), else None (one step per run)."""
+    done = tf.compat.v1.get_collection(engine.STEPS_DONE)
+    return done[-1] if done else None
+
+
+def _steps_of(results):
+    return int(results["steps"]) if "steps" in results else 1
+
+
 class HistorySaverHook(SessionRunHook):
     """Records the losses into a :class:`History`: at the first step of each call and at
     every ``every_n_step``-th step of the call, as tfestimators' history saver does (it
@@ -550,7 +561,10 @@ class HistorySaverHook(SessionRunHook):
     The last step of a call is always recorded, however the call ends (its steps done, the
     input exhausted, a hook's stop request), so that the history ends where training did
     (tfestimators records only the first and every n-th step); the losses are therefore
-    fetched at every step. Each call (``begin()``) starts a new History. Thus 10 steps with
+    fetched at every step. Each call (``begin()``) starts a new History. With several steps
+    per ``session.run`` (``run_config(steps_per_run=)``) a record is the last step of a run:
+    a run's last step is recorded when the run reached or passed an ``every_n_step``-th
+    step. Thus 10 steps with
     ``every_n_step=2`` record steps 1, 2, 4, 6, 8 and 10, and a 1-step call records step 1.
 
     The step of a record is the global step after that training step: the global step read
@@ -579,6 +593,8 @@ class HistorySaverHook(SessionRunHook):
             self._fetches = None
             return
         self._fetches = {"loss": loss}
+        if _steps_done() is not None:
+            self._fetches["steps"] = _steps_done()
         mean = _mean_loss(loss)
         if mean is not None:
             self._fetches["mean"] = mean
@@ -596,14 +612,15 @@ class HistorySaverHook(SessionRunHook):
         if self._fetches is None:
             return
         results = run_values.results
-        self._step += 1
-        self._count += 1
+        before = self._count
+        self._step += _steps_of(results)
+        self._count += _steps_of(results)
         total = float(np.asarray(results["loss"], dtype=np.float64).mean())
         mean = total
         if "mean" in results:
             mean = float(np.asarray(results["mean"], dtype=np.float64).mean())
         self._last = (self._step, mean, total)
-        if self._count == 1 or self._count % self.every_n_step == 0:
+        if before == 0 or self._count // self.every_n_step > before // self.every_n_step:
             self.history.append(*self._last)
             self._last = None
 
@@ -666,6 +683,8 @@ class ProgressBarHook(SessionRunHook):
             tf.get_logger().addFilter(self._clearer)
         losses = _distinct_losses()
         self._fetches = {"loss": losses[0]} if (self._on and losses) else None
+        if self._fetches and _steps_done() is not None:
+            self._fetches["steps"] = _steps_done()
         self._n = 0
         self._start = None
         self._last_draw = 0.0
@@ -686,7 +705,7 @@ class ProgressBarHook(SessionRunHook):
     def after_run(self, run_context, run_values):
         if not self._on:
             return
-        self._n += 1
+        self._n += _steps_of(run_values.results) if self._fetches else 1
         if self._fetches:
             self._loss = float(np.mean(run_values.results["loss"]))
         now = time.monotonic()

@@ -165,7 +165,8 @@ _CHILD = textwrap.dedent("""
     y = (x[:, 0] > 0).astype(np.int32)
     est = pyestim.estimator(conftest.linear_model, model_dir={model_dir!r},
                             config=pyestim.run_config(save_checkpoints_steps=100000,
-                                                      save_checkpoints_secs=None))
+                                                      save_checkpoints_secs=None,
+                                                      steps_per_run={steps_per_run!r}))
     fn = pyestim.numpy_input_fn({{"x": x}}, y, batch_size=20, num_epochs=None, shuffle=True)
     runs = []
     def after_run(context, values):
@@ -189,10 +190,10 @@ _CHILD = textwrap.dedent("""
 """)
 
 
-def _interrupted_run(tmp_path, signum, embedding=False):
+def _interrupted_run(tmp_path, signum, embedding=False, steps_per_run=1):
     model_dir, ready = str(tmp_path / "m"), str(tmp_path / "ready")
     script = _CHILD.format(tests=os.path.dirname(__file__), model_dir=model_dir, ready=ready,
-                           embedding=embedding)
+                           embedding=embedding, steps_per_run=steps_per_run)
     child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True)
     try:
@@ -224,6 +225,15 @@ def test_interrupt_writes_a_checkpoint_and_the_next_train_resumes(tmp_path, sign
     pyestim.train(est, toy_input(toy_data), steps=1)
     assert any(f"Resuming training from step {step} " in line for line in tf_log)
     assert global_step_of(model_dir) == step + 1
+
+
+def test_sigterm_with_several_steps_per_run_writes_the_checkpoint_of_a_run_end(tmp_path):
+    # run_config(steps_per_run=4): the 30th run ends at step 120; the stop comes after a run
+    model_dir, code, out, err = _interrupted_run(tmp_path, signal.SIGTERM, steps_per_run=4)
+    assert code == -signal.SIGTERM, err[-3000:]
+    step = global_step_of(model_dir)
+    assert step >= 120 and step % 4 == 0, step
+    assert "stopping after this step and writing a checkpoint" in err
 
 
 def test_interrupt_under_an_embeddings_sigint_handler_writes_a_checkpoint_too(tmp_path):

@@ -30,6 +30,10 @@ train / evaluate / predict / export
 logging
     ``tf_logger()``: TensorFlow's logger, set to pyestim's default level (INFO, unless the
     user chose one) the first time pyestim uses it, not at import.
+steps per run
+    ``steps_per_run(config)``, ``set_steps_per_run(config, k)``: the training steps per
+    ``session.run`` (an in-graph loop, :mod:`pyestim.engine.loop`); ``STEPS_DONE``: the graph
+    collection holding the steps a run's loop took (hooks count steps with it).
 state
     ``reproducible(config)``: a context seeding Python, NumPy and TensorFlow's op
     determinism for one call; ``between_items_as_before(generator)``: predictions one at a
@@ -57,6 +61,7 @@ from .runs import (build, build_canned, evaluate, export, from_keras, is_estimat
                    latest_checkpoint, list_variables, load_variable, object_graph_keys,
                    predict, train, train_and_evaluate)
 from .state import between_items_as_before, reproducible
+from .loop import STEPS_DONE, set_steps_per_run, steps_per_run
 
 estimator_api = STACK.v2
 estimator_api_v1 = STACK.v1
@@ -85,6 +90,7 @@ __all__ = [
     "build", "build_canned", "from_keras", "is_estimator", "train", "evaluate", "predict",
     "export", "train_and_evaluate",
     "reproducible", "between_items_as_before", "tf_logger", "hide_own_deprecations",
+    "steps_per_run", "set_steps_per_run", "STEPS_DONE",
     "latest_checkpoint", "list_variables", "load_variable", "object_graph_keys",
     "CheckpointState", "pop_cached_writers",
     "fc_v1", "fc_v2", "fc_types", "NanLossDuringTrainingError", "deprecation", "tf_python",

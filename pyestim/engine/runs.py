@@ -4,7 +4,7 @@ result shaping happen before and after, outside the engine."""
 
 import tensorflow as tf
 
-from . import internals
+from . import internals, loop
 from ._stack import STACK
 from .log import tf_logger
 
@@ -43,8 +43,9 @@ def is_estimator(obj, any_version=False):
 
 def train(tf_estimator, input_fn, steps, hooks, max_steps, saving_listeners):
     tf_logger()
-    return tf_estimator.train(input_fn=input_fn, steps=steps, hooks=hooks,
-                              max_steps=max_steps, saving_listeners=saving_listeners)
+    with loop.stepping(tf_estimator, hooks, steps, max_steps) as hooks:
+        return tf_estimator.train(input_fn=input_fn, steps=steps, hooks=hooks,
+                                  max_steps=max_steps, saving_listeners=saving_listeners)
 
 
 def evaluate(tf_estimator, input_fn, steps, hooks, checkpoint_path, name):
@@ -74,7 +75,9 @@ def export(tf_estimator, export_dir_base, serving_input_receiver_fn, assets_extr
 
 def train_and_evaluate(tf_estimator, train_spec, eval_spec):
     tf_logger()
-    return STACK.v2.train_and_evaluate(tf_estimator, train_spec, eval_spec)
+    with loop.stepping(tf_estimator, train_spec.hooks, max_steps=train_spec.max_steps) as hooks:
+        return STACK.v2.train_and_evaluate(tf_estimator, train_spec._replace(hooks=hooks),
+                                           eval_spec)
 
 
 def latest_checkpoint(checkpoint_dir, latest_filename=None):

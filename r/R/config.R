@@ -18,6 +18,17 @@
 #' @param log_step_count_steps Log the loss and the global step every this many steps.
 #' @param train_distribute,eval_distribute,experimental_distribute,device_fn,protocol,experimental_max_worker_delay_secs,session_creation_timeout_secs,checkpoint_save_graph_def
 #'   As for `tf.estimator.RunConfig`.
+#' @param steps_per_run Training steps per `session.run` (as TPUEstimator's
+#'   `iterations_per_loop` and Keras' `steps_per_execution`): more than 1 runs that many
+#'   steps in an in-graph loop over the input, which saves the per-step cost of a run on
+#'   small models. The variables after N steps are bit for bit those of
+#'   `steps_per_run = 1` on the same data; the global step counts steps, and `steps` and
+#'   `max_steps` stop exactly. Checkpoints, summaries, the history, the progress bar and
+#'   logging hooks see the last step of each run; only the loss and the global step can be
+#'   fetched by hooks (a hook asking for another tensor of the model function gets an
+#'   error), and of the model function's own summaries only `average_loss` is written. The
+#'   input function must give a `tf.data.Dataset` (as [input_fn()] and [numpy_input_fn()]
+#'   do); random ops such as dropout draw different numbers than with 1.
 #'
 #' @return A `tf.estimator.RunConfig` (a Python object), for [estimator()]'s `config`.
 #' @examples
@@ -33,7 +44,7 @@ run_config <- function(model_dir = NULL, tf_random_seed = NULL, save_summary_ste
                        eval_distribute = NULL, experimental_distribute = NULL,
                        experimental_max_worker_delay_secs = NULL,
                        session_creation_timeout_secs = 7200L,
-                       checkpoint_save_graph_def = TRUE) {
+                       checkpoint_save_graph_def = TRUE, steps_per_run = 1L) {
   pycall("run_config", list(
     model_dir = as_py_path(model_dir),
     tf_random_seed = as_py_int(tf_random_seed),
@@ -51,7 +62,8 @@ run_config <- function(model_dir = NULL, tf_random_seed = NULL, save_summary_ste
     experimental_distribute = experimental_distribute,
     experimental_max_worker_delay_secs = as_py_int(experimental_max_worker_delay_secs),
     session_creation_timeout_secs = as_py_int(session_creation_timeout_secs),
-    checkpoint_save_graph_def = as_py_bool(checkpoint_save_graph_def)))
+    checkpoint_save_graph_def = as_py_bool(checkpoint_save_graph_def),
+    steps_per_run = as_py_int(steps_per_run)))
 }
 
 #' Session options

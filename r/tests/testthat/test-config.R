@@ -52,3 +52,24 @@ test_that("task_type() gives run configuration's task types, as in tfestimators"
   expect_identical(c(t$MASTER, t$PS, t$WORKER, t$CHIEF, t$EVALUATOR),
                    c("master", "ps", "worker", "chief", "evaluator"))
 })
+
+test_that("run_config(steps_per_run = ) trains that many steps per run, as with 1", {
+  skip_if_no_pyestim()
+  expect_error(run_config(steps_per_run = 0), "steps_per_run")
+  expect_error(run_config(steps_per_run = 2.5), "whole number")
+  run <- function(k) {
+    dir <- tempfile("pyestim-spr-")
+    est <- estimator(toy_model_fn, params = list(lr = 0.5),
+                     config = run_config(model_dir = dir, tf_random_seed = 7,
+                                         steps_per_run = k))
+    h <- train(est, toy_train_fn(), steps = 10)
+    list(step = h$step, last = tail(h$losses$total_losses, 1),
+         global_step = as.integer(variable_value(est, "global_step")$global_step))
+  }
+  one <- run(1)
+  four <- run(4)
+  expect_equal(four$global_step, 10L)
+  # runs end at steps 4, 8 and 10: recorded are the first run and the run reaching step 10
+  expect_equal(four$step, c(4L, 10L))
+  expect_identical(four$last, one$last)
+})
