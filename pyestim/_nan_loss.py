@@ -1,8 +1,15 @@
 """pyestim.errors.NanLossError, apart from :mod:`pyestim.errors` because its base is
-TensorFlow's ``NanLossDuringTrainingError`` (importing it imports TensorFlow)."""
+TensorFlow's ``NanLossDuringTrainingError`` (importing it imports TensorFlow). The base is
+taken from TensorFlow's public API (``tf.compat.v1.train``: the class tf.estimator's hooks
+raise), not through the engine, so that the engine's own modules can raise pyestim's errors
+without an import cycle (engine -> errors ~> _nan_loss -> engine).
+"""
+
+import tensorflow as tf
 
 from ._root_errors import PyestimError
-from .engine import NanLossDuringTrainingError as _NanLossBase
+
+_NanLossBase = tf.compat.v1.train.NanLossDuringTrainingError
 
 __all__ = ["NanLossError"]
 

@@ -233,6 +233,8 @@ REPR_ALLOWED_FILES = {
     "pyestim/_lazy.py": "Python's AttributeError wording for a module attribute",
     "pyestim/tf.py": "Python's AttributeError wording for the pyestim.tf module",
     "pyestim/engine/tf_compat.py": "raised at import, before a caller's language is set",
+    "pyestim/_estimator_imports.py": "Python's import-system wording (a module attribute, "
+                                     "ModuleNotFoundError) for TensorFlow's own modules",
 }
 
 
@@ -675,7 +677,8 @@ CASES = [
      lambda c: pyestim.datasets.mnist._image_dtype("int64"),
      "Pass dtype=np.float32 or dtype=np.uint8.", "Pass dtype = np$float32 or dtype = np$uint8."),
     ("feature column shape", errors.PyestimValueError,
-     lambda c: pyestim.column_numeric("a", shape=[]), "e.g. shape=1.", "e.g. shape = 1."),
+     lambda c: pyestim.column_numeric("a", shape=[]), "E.g. shape=784 for",
+     "E.g. shape = 784 for"),
     # values repeated back: shown() (R's spellings as R's deparse() writes those values)
     ("value: a string", errors.PyestimValueError,
      lambda c: pyestim.input_fn({"a": [1.0, 2.0]}, "a", shuffle="yes"), "got 'yes'.",

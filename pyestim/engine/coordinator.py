@@ -34,6 +34,8 @@ TensorFlow is imported when these functions run (this module is loaded before Te
 
 import copy
 
+from .._lang import code, shown
+
 __all__ = ["STANDALONE_CLIENT", "INDEPENDENT_WORKER", "set_up_cluster", "global_id",
            "configure_for_task", "train_and_evaluate", "estimator_train", "estimator_evaluate"]
 
@@ -117,8 +119,9 @@ def global_id(cluster_spec, task_type, task_id):
         if job == task_type:
             return first + task_id
         first += len(cluster_spec.job_tasks(job))
-    raise ValueError(f"The task type {task_type!r} is not a job of the cluster "
-                     f"{cluster_spec.as_dict()}: TF_CONFIG's task must name one of its jobs.")
+    raise ValueError(f"The task type {shown(task_type)} is not a job of the cluster "
+                     f"{shown(cluster_spec.as_dict())}: TF_CONFIG's task must name one of its "
+                     "jobs.")
 
 
 def configure_for_task(config, context):
@@ -207,7 +210,9 @@ def _check_standalone(estimator, strategy, method):
     if config._distribute_coordinator_mode != STANDALONE_CLIENT:
         raise ValueError(f"Estimator.{method}() over a TF_CONFIG cluster needs "
                          "train_and_evaluate(); on its own it runs only as a standalone "
-                         "client (experimental_distribute=DistributeConfig(remote_cluster=)).")
+                         "client ("
+                         f"{code('experimental_distribute=DistributeConfig(remote_cluster=...)')}"
+                         ").")
     if strategy.extended.experimental_between_graph:
         raise ValueError(f"Estimator.{method}() as a standalone client does not support "
                          f"{type(strategy).__name__} (a between-graph strategy): use "

@@ -78,7 +78,7 @@ def _batch_reader(features, labels):
     if None in sources or len(ops) != 1:
         raise InputFnError(
             f"{code('steps_per_run')} > 1 needs an input function whose features and labels "
-            "come straight from one tf.data.Dataset (a dataset, as input_fn() and "
+            f"come straight from one {code('tf.data.Dataset')} (a dataset, as input_fn() and "
             "numpy_input_fn() return, or its iterator's get_next()); this one's are computed "
             f"after it. Build them inside the dataset ({code('dataset.map(...)')}), or use "
             f"{code('steps_per_run=1')}.")
