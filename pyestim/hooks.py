@@ -495,15 +495,6 @@ def _graph_element(name):
             f"No tensor named {shown(name)} in the model's graph ({err}).") from None
 
 
-def _distinct_losses():
-    seen, losses = set(), []
-    for t in tf.compat.v1.get_collection(tf.compat.v1.GraphKeys.LOSSES):
-        if id(t) not in seen:
-            seen.add(id(t))
-            losses.append(t)
-    return losses
-
-
 def _model_loss():
     """The model's loss (its EstimatorSpec's ``loss``: the one TensorFlow logs as ``loss =``):
     tf.estimator adds it last to the LOSSES collection before training starts."""
@@ -681,8 +672,8 @@ class ProgressBarHook(SessionRunHook):
         self._clearer = _ClearBarLine(self) if self._on else None
         if self._clearer is not None:
             tf.get_logger().addFilter(self._clearer)
-        losses = _distinct_losses()
-        self._fetches = {"loss": losses[0]} if (self._on and losses) else None
+        loss = _model_loss()  # the loss TensorFlow logs, as tfestimators' bar showed it
+        self._fetches = {"loss": loss} if (self._on and loss is not None) else None
         if self._fetches and _steps_done() is not None:
             self._fetches["steps"] = _steps_done()
         self._n = 0

@@ -475,3 +475,27 @@ def test_plot_of_a_trained_history(tmp_path, linear_model_fn, toy_data):
                             hooks=pyestim.hook_history_saver(every_n_step=1))
     history.plot(path=str(tmp_path / "loss.png"))
     assert (tmp_path / "loss.png").read_bytes()[:8] == PNG_MAGIC
+
+
+@pytest.mark.parametrize("head", sorted(HEADS))
+def test_the_progress_bar_shows_the_logged_loss(head, tmp_path, tf_log, capsys):
+    # The bar's loss is the loss TensorFlow logs (for the binary head the first LOSSES tensor
+    # is the batch sum, for the others the per-example losses: neither is what is logged).
+    from pyestim import datasets
+
+    from pyestim.hooks import ProgressBarHook
+
+    make, data, features, response = HEADS[head]
+    est = make(model_dir=str(tmp_path / "m"),
+               config=pyestim.run_config(tf_random_seed=1, log_step_count_steps=1))
+    pyestim.train(est, pyestim.input_fn(getattr(datasets, data)(), features, response,
+                                        batch_size=8, num_epochs=None, shuffle=False),
+                  steps=3, hooks=ProgressBarHook(enabled=True, min_interval=0))  # a draw each step
+    # {step: the loss drawn at it} (the last step may be drawn twice, the same)
+    shown = {int(m.group(1)): float(m.group(2)) for m in re.finditer(
+        r"(\d+)/3 \[[=.]+\] - ETA: [^-]+ - loss: ([-0-9.]+)", capsys.readouterr().out)}
+    logged = logged_losses(tf_log)
+    assert sorted(shown) == sorted(logged) == [1, 2, 3]
+    # the bar prints 4 decimals
+    np.testing.assert_allclose([shown[s] for s in (1, 2, 3)],
+                               [float(logged[s]) for s in (1, 2, 3)], atol=5e-5, rtol=0)
