@@ -277,10 +277,17 @@ case "$cmd" in
   setup)
     setup ;;
   test)
+    # each part's time in a line of its own ("[dev.sh] time: ..."), which .ci/run collects
+    started=$SECONDS
     setup
-    status=0
+    log "time: setup $((SECONDS - started)) s"
+    status=0 started=$SECONDS
     r_tests || status=$?
-    python_tests "$@" || status=$?
+    log "time: R tests $((SECONDS - started)) s (exit status $status)"
+    rc=0 started=$SECONDS
+    python_tests "$@" || rc=$?
+    log "time: pytest $((SECONDS - started)) s (exit status $rc)"
+    [ $rc -eq 0 ] || status=$rc
     exit $status ;;
   test-r)
     setup
