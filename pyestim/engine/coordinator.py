@@ -34,7 +34,18 @@ TensorFlow is imported when these functions run (this module is loaded before Te
 
 import copy
 
-from .._lang import code, shown
+from .. import _lazy
+
+
+# tf_compat loads this module before TensorFlow, NumPy or anything of pyestim that needs them
+# (the stack check must run first): the caller's-language helpers are loaded when a message is
+# written.
+def code(text):
+    return _lazy.load("pyestim._lang").code(text)
+
+
+def shown(value):
+    return _lazy.load("pyestim._lang").shown(value)
 
 __all__ = ["STANDALONE_CLIENT", "INDEPENDENT_WORKER", "set_up_cluster", "global_id",
            "configure_for_task", "train_and_evaluate", "estimator_train", "estimator_evaluate"]
