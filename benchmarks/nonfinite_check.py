@@ -8,7 +8,7 @@ exact count only when the sum is not finite), and ``numpy_input_fn()`` over thos
 with the check (the default) and without it (``allow_nonfinite=True``), each ``--repeats``
 times, after one warm-up call. It also times the same check on images holding one NaN (the
 refusal path, which counts and locates the bad values). Compared with one training step of
-the tutorial CNN (batch 100, ~60 ms on this machine: README, Performance), the check is
+the tutorial CNN (batch 100, ~60 ms on this machine: benchmarks/README.md, Results), the check is
 paid once per input function, not per step.
 
 Writes ``benchmarks/results/nonfinite.json`` and ``nonfinite.md``. A benchmark, not a test.

@@ -81,7 +81,7 @@ QUICK = dict(repeats=2, cnn_steps=12, cnn_warmup=4, input_steps=300, input_warmu
 
 
 def cnn_flops(batch=100):
-    """FLOPs of one training step of the tutorial CNN, counted by hand (see README.md).
+    """FLOPs of one training step of the tutorial CNN, counted by hand (see benchmarks/README.md).
 
     Forward: multiply-adds of the two convolutions and two dense layers, x2 FLOPs each.
     Backward: about twice the forward (one product for the gradient with respect to the

@@ -247,7 +247,7 @@ def train(object, input_fn, steps=None, hooks=None, max_steps=None, saving_liste
     ``ModelDirLockedError``). If the call fails before its first step has completed,
     ``model_dir`` is left as it was before the call. A NaN loss raises ``NanLossError``
     naming the step, and no checkpoint with NaN / infinite variables is saved. See
-    the README's "Reliability" section for what is guaranteed.
+    docs/reliability.md for what is guaranteed.
     """
     est = as_estimator(object)
     steps, max_steps = as_steps(steps, max_steps)

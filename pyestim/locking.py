@@ -19,8 +19,8 @@ without the lock and logs a warning. Remote ``model_dir`` URLs (``gs://``, ``s3:
 ``hdfs://``...) are not locked. Without ``fcntl`` (Windows) there is no lock.
 
 What pyestim guarantees for a local ``model_dir`` (one writer, crash safety, the rollback
-of a failed start, named damaged checkpoints) and what it does not is in the README's
-"Reliability" section; :mod:`pyestim.recovery` holds the rest of it.
+of a failed start, named damaged checkpoints) and what it does not is in
+docs/reliability.md; :mod:`pyestim.recovery` holds the rest of it.
 """
 
 import datetime

@@ -1,7 +1,7 @@
 """Distributed training on TensorFlow's own runtime: a chief, a worker, a parameter server and
 an evaluator as separate processes on 127.0.0.1, each with its own TF_CONFIG, running
 ``pyestim.train_and_evaluate`` (``tests/_cluster_worker.py``). How users run the same on
-several machines: ``tests/docs_distributed.md``.
+several machines: ``docs/distributed.md``.
 
 Each cluster trains y = 2a - 3b + 1 (noiseless, so the optimum is known) with a canned
 estimator (``linear_regressor``) and with a custom estimator, and the result is compared with

@@ -270,7 +270,7 @@ def test_hook_nan_tensor_without_failing_on_the_model_loss_fails_as_tf_estimator
     """fail_on_nan_loss=False on the model's own loss cannot turn divergence into a plain
     stop: tf.estimator always adds its own failing NaN hook on the loss (so did tfestimators,
     on TensorFlow 1). pyestim does what plain tf.estimator does, naming the step, and keeps
-    the latest checkpoint finite (README, Reliability)."""
+    the latest checkpoint finite (docs/reliability.md)."""
     model_fn = _nan_at_step_3(linear_model_fn)
     plain = tf.estimator.Estimator(model_fn, model_dir=str(tmp_path / "plain"))
     with pytest.raises(v1.train.NanLossDuringTrainingError):

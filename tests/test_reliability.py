@@ -1,5 +1,5 @@
 """Reliability: crash and resume, NaN loss, bad data, one writer per model_dir, damaged
-checkpoints (see the README's "Reliability" section for what is guaranteed).
+checkpoints (see docs/reliability.md for what is guaranteed).
 
 Subprocess tests run tests/_crash_child.py, which trains the suite's softmax regression and
 reports what it is doing line by line (and can pause at a chosen point of a save); the parent

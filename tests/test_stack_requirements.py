@@ -1,4 +1,4 @@
-"""The `current` stack installs on the newer Pythons it claims (README, "Support matrix"):
+"""The `current` stack installs on the newer Pythons it claims (docs/stacks.md, "Support matrix"):
 every version pinned in requirements-lock-current.txt has a wheel for Python 3.12 and 3.13.
 
 pip resolves the pins for the other Python (``--python-version``, ``--only-binary=:all:``,

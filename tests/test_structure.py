@@ -1,4 +1,4 @@
-"""The rules of pyestim's structure (see README, "Architecture"): one seam to TensorFlow,
+"""The rules of pyestim's structure (see docs/architecture.md): one seam to TensorFlow,
 no import cycles, no imports inside functions to dodge one, ``__all__`` in every module, and
 no function over 80 lines of code. Each rule is checked on the source, so a change that
 breaks it fails here with the place named."""

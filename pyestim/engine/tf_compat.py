@@ -1,6 +1,6 @@
 """Which TensorFlow stack runs, and what makes tensorflow-estimator 2.15 run on TensorFlow 2.21.
 
-pyestim supports two stacks (README, "Support matrix"):
+pyestim supports two stacks (docs/stacks.md):
 
 * ``reference``: TensorFlow 2.15, the last release that ships ``tf.estimator``; nothing here
   changes anything on it.
