@@ -27,7 +27,7 @@ from ._lang import code, idiom, shown
 from .errors import PyestimTypeError, PyestimValueError
 from .history import pyplot as _pyplot
 from .inputs import resolve_input_fn
-from .predictor import predictor
+from .live_predict import predictor
 
 __all__ = ["plot_images", "plot_confusion_matrix", "plot_example_errors", "plot_conv_weights",
            "plot_conv_layer", "confusion_matrix", "images_data", "confusion_matrix_data",

@@ -26,7 +26,7 @@ from .history import History
 from .inputs import numpy_input_fn
 from .plots import (confusion_matrix_data, plot_confusion_matrix, plot_conv_layer,
                     plot_conv_weights, plot_example_errors)
-from .predictor import predictor
+from .live_predict import predictor
 
 __all__ = ["write_report", "SETTINGS_FILE"]
 

@@ -33,7 +33,7 @@ import tensorflow as _tf
 from . import _compat, contrib as _contrib_fns, datasets as _datasets, engine as _engine
 from .datasets import input_data as _input_data, mnist as _mnist
 from .inputs import numpy_input_fn
-from .predictor import from_estimator
+from .live_predict import from_estimator
 
 __all__ = ["Namespace", "examples"]
 

@@ -23,7 +23,7 @@ from pyestim import _lang, errors, guards, translate
 from pyestim._args import as_bool
 from pyestim.canned.optimizers import resolve_activation_fn, resolve_optimizer, tf_version
 from pyestim.inputs import check_labels
-from pyestim.predictor import _feature_arrays
+from pyestim.live_predict import _feature_arrays
 from conftest import in_ci
 from helpers import time_limit, toy_input
 

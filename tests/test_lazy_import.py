@@ -83,10 +83,10 @@ def test_the_job_imports_tensorflow_after_checking():
 def test_public_names_load_on_first_use_and_keep_their_identity():
     proc = _fresh("""
         import sys, types
-        import pyestim.predictor          # the submodule first: the package keeps the function
+        import pyestim.live_predict       # the submodule first: the package's name is the function
         import pyestim
         from pyestim import estimator, predictor, train, tf, NanLossError
-        from pyestim.predictor import predictor as defined
+        from pyestim.live_predict import predictor as defined
         assert predictor is defined and pyestim.predictor is defined
         from pyestim.estimators import estimator as defined
         assert estimator is defined and pyestim.estimator is defined
