@@ -44,7 +44,7 @@ _EXPORTS = {
     "pyestim.canned": ("CannedEstimator", "boosted_trees_classifier", "boosted_trees_regressor",
         "dnn_classifier", "dnn_linear_combined_classifier", "dnn_linear_combined_regressor",
         "dnn_regressor", "keras_model_to_estimator", "linear_classifier", "linear_regressor"),
-    "pyestim.feature_columns": ("classifier_parse_example_spec", "column_bucketized",
+    "pyestim.columns": ("classifier_parse_example_spec", "column_bucketized",
         "column_categorical_weighted", "column_categorical_with_hash_bucket",
         "column_categorical_with_identity", "column_categorical_with_vocabulary_file",
         "column_categorical_with_vocabulary_list", "column_crossed", "column_embedding",

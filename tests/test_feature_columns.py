@@ -14,7 +14,7 @@ import pytest
 import tensorflow as tf
 
 import pyestim as pe
-from pyestim.feature_columns import ColumnSelection
+from pyestim.columns import ColumnSelection
 
 IRIS_NAMES = ["Sepal.Length", "Sepal.Width", "Petal.Length", "Petal.Width", "Species"]
 

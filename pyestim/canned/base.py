@@ -11,7 +11,7 @@ from .._args import as_count
 from .._lang import code, idiom, shown
 from ..errors import PyestimTypeError, PyestimValueError
 from ..estimators import Estimator, class_count
-from ..feature_columns import (check_data_columns, classifier_parse_example_spec,
+from ..columns.constructors import (check_data_columns, classifier_parse_example_spec,
                                regressor_parse_example_spec)
 from .optimizers import PARTITIONER_ARGS, tf_version
 

@@ -1,7 +1,7 @@
 """Deep neural networks: ``dnn_regressor()`` and ``dnn_classifier()``."""
 
 from .._args import as_count, as_path, as_run_config
-from ..feature_columns import as_column_list, as_weight_column
+from ..columns.constructors import as_column_list, as_weight_column
 from ._docs import documented
 from .base import as_dropout, as_hidden_units, as_label_vocabulary, as_n_classes, make
 from .optimizers import resolve_activation_fn, resolve_optimizer

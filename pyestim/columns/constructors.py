@@ -46,10 +46,10 @@ import re
 import numpy as np
 import tensorflow as tf
 
-from . import engine
-from ._args import as_bool, as_count, as_float, as_list, as_path, as_shape
-from ._lang import code, idiom, shown
-from .errors import InputDataError, PyestimTypeError, PyestimValueError
+from .. import engine
+from .._args import as_bool, as_count, as_float, as_list, as_path, as_shape
+from .._lang import code, idiom, shown
+from ..errors import InputDataError, PyestimTypeError, PyestimValueError
 
 # TensorFlow's feature-column classes (private modules, reached through the engine).
 _fc_v1, _fc_v2, _fc_types = engine.fc_v1, engine.fc_v2, engine.fc_types
