@@ -4,8 +4,8 @@ error that says what was given, what was expected and what to do.
 
 The normalisers of one family's own arguments live with that family, in the same style:
 :mod:`pyestim.canned.base` (``as_hidden_units``, ``as_dropout``, ``as_n_classes``,
-``as_label_vocabulary``), :mod:`pyestim.feature_columns` (``as_dtype``, ``as_column_list``,
-``as_weight_column``) and :mod:`pyestim.inputs` (the data an input function feeds).
+``as_label_vocabulary``), :mod:`pyestim.columns` (``kinds.as_dtype``, ``kinds.as_weight_column``,
+``selection.as_column_list``) and :mod:`pyestim.inputs` (the data an input function feeds).
 
 R values arrive through reticulate: a count as a float (``steps = 20`` is ``20.0``), a vector
 of one as a scalar or a one-element list / array, ``NULL`` as None. Each normaliser takes

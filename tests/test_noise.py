@@ -63,7 +63,7 @@ def test_the_users_own_deprecated_calls_still_warn():
     keep = OwnDeprecations()
     user = _record("From /home/me/model.py:12: dense (from tensorflow.python.keras.legacy) is "
                    "deprecated and will be removed in a future version.\nUse Dense instead.")
-    ours = _record(f"From {PYESTIM_DIR}/feature_columns.py:306: numeric_column (from x) is "
+    ours = _record(f"From {PYESTIM_DIR}/columns/kinds.py:48: numeric_column (from x) is "
                    "deprecated and will be removed in a future version.")
     estimator = _record("From /venv/site-packages/tensorflow_estimator/python/estimator/"
                         "estimator.py:385: StopAtStepHook.__init__ (from x) is deprecated and "

@@ -9,10 +9,10 @@ import numpy as np
 from .. import engine
 from .._args import as_count
 from .._lang import code, idiom, shown
+from ..columns.data_checks import check_data_columns
+from ..columns.parse_spec import classifier_parse_example_spec, regressor_parse_example_spec
 from ..errors import PyestimTypeError, PyestimValueError
 from ..estimators import Estimator, class_count
-from ..columns.constructors import (check_data_columns, classifier_parse_example_spec,
-                               regressor_parse_example_spec)
 from .optimizers import PARTITIONER_ARGS, tf_version
 
 __all__ = ["CannedEstimator", "make", "tidy_prediction", "parsing_serving_input_receiver_fn",

@@ -37,7 +37,8 @@ from .. import engine
 from .._args import as_count, as_float, as_path, as_run_config
 from .._lang import shown
 from ..errors import PyestimTypeError, PyestimValueError
-from ..columns.constructors import as_column_list, as_weight_column
+from ..columns.kinds import as_weight_column
+from ..columns.selection import as_column_list
 from ._docs import documented
 from .base import CannedEstimator, as_label_vocabulary, as_n_classes
 

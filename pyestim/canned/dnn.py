@@ -1,7 +1,8 @@
 """Deep neural networks: ``dnn_regressor()`` and ``dnn_classifier()``."""
 
 from .._args import as_count, as_path, as_run_config
-from ..columns.constructors import as_column_list, as_weight_column
+from ..columns.kinds import as_weight_column
+from ..columns.selection import as_column_list
 from ._docs import documented
 from .base import as_dropout, as_hidden_units, as_label_vocabulary, as_n_classes, make
 from .optimizers import resolve_activation_fn, resolve_optimizer

@@ -3,7 +3,8 @@
 
 from .._args import as_count, as_path, as_run_config
 from ..errors import PyestimValueError
-from ..columns.constructors import as_column_list, as_weight_column
+from ..columns.kinds import as_weight_column
+from ..columns.selection import as_column_list
 from ._docs import documented
 from .base import (as_dropout, as_hidden_units, as_label_vocabulary, as_n_classes,
                    hidden_units_example, make)

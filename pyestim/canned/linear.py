@@ -1,7 +1,8 @@
 """Linear models: ``linear_regressor()`` and ``linear_classifier()``."""
 
 from .._args import as_count, as_path, as_run_config
-from ..columns.constructors import as_column_list, as_weight_column
+from ..columns.kinds import as_weight_column
+from ..columns.selection import as_column_list
 from ._docs import documented
 from .base import as_label_vocabulary, as_n_classes, make
 from .optimizers import resolve_optimizer

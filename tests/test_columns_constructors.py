@@ -1,33 +1,17 @@
-"""Feature columns: constructors, feature_columns() with names and patterns, input_layer(),
-the parse-spec helpers.
+"""The feature-column constructors (pyestim/columns/constructors.py): numeric, bucketized
+and categorical columns, embedding and crossed columns.
 
 Column outputs are computed by running input_layer() in a TF1 graph and compared with values
 worked out by hand (bucket boundaries, vocabulary positions) or with independent TensorFlow
 ops (the string hash of hash buckets).
 """
 
-import re
-
 import numpy as np
-import pandas as pd
 import pytest
 import tensorflow as tf
+from test_columns_data_checks import dense
 
 import pyestim as pe
-from pyestim.columns import ColumnSelection
-
-IRIS_NAMES = ["Sepal.Length", "Sepal.Width", "Petal.Length", "Petal.Width", "Species"]
-
-
-def dense(columns, features):
-    """input_layer(features, columns) evaluated in a fresh graph."""
-    with tf.Graph().as_default():
-        tensors = {k: tf.constant(v) for k, v in features.items()}
-        out = pe.input_layer(tensors, columns)
-        with tf.compat.v1.Session() as sess:
-            sess.run([tf.compat.v1.global_variables_initializer(),
-                      tf.compat.v1.tables_initializer()])
-            return sess.run(out)
 
 
 def ids(categorical, values, key="x"):
@@ -38,7 +22,7 @@ def ids(categorical, values, key="x"):
 
 
 # --------------------------------------------------------------------------------------------
-# column_numeric and feature_columns()
+# column_numeric
 
 
 def test_column_numeric_one_name_gives_a_column_several_give_a_list():
@@ -88,86 +72,9 @@ def test_numeric_values_and_normalizer_through_input_layer():
     np.testing.assert_allclose(out[:, 0], [-1.0, 0.0, 2.0])
 
 
-def test_feature_columns_globs_and_regexes_over_names():
-    iris = pd.DataFrame({n: [] for n in IRIS_NAMES})
-    cols = pe.feature_columns("Sepal*", names=iris)
-    assert [c.key for c in cols] == ["Sepal.Length", "Sepal.Width"]
-    cols = pe.feature_columns(re.compile(r"\.Width$"), names=IRIS_NAMES)
-    assert [c.key for c in cols] == ["Sepal.Width", "Petal.Width"]
-    # patterns inside a constructor wait for feature_columns() to resolve them
-    selection = pe.column_numeric("Petal.?????")
-    assert isinstance(selection, ColumnSelection)
-    cols = pe.feature_columns(selection, pe.column_numeric("Sepal.Width"), names=IRIS_NAMES)
-    assert [c.key for c in cols] == ["Petal.Width", "Sepal.Width"]
-    # bracket globs and duplicates: each name once, in the order of names
-    cols = pe.feature_columns("[SP]*.Length", "Sepal.Length", names=IRIS_NAMES)
-    assert [c.key for c in cols] == ["Sepal.Length", "Petal.Length"]
-
-
-def test_feature_columns_flattens_lists_of_columns():
-    a, b = pe.column_numeric("a", "b")
-    cols = pe.feature_columns([a, [b]], pe.column_indicator(
-        pe.column_categorical_with_identity("c", num_buckets=3)))
-    assert [c.name for c in cols] == ["a", "b", "c_indicator"]
-
-
-def test_feature_columns_errors():
-    with pytest.raises(pe.PyestimValueError, match="not among the available names"):
-        pe.feature_columns("Sepal.Lenght", names=IRIS_NAMES)
-    with pytest.raises(pe.PyestimValueError, match="matches none"):
-        pe.feature_columns("Leaf*", names=IRIS_NAMES)
-    with pytest.raises(pe.PyestimValueError, match="names = "):
-        pe.feature_columns("Sepal*")
-    with pytest.raises(pe.PyestimValueError, match="by pattern"):
-        pe.feature_columns(pe.column_numeric("Sepal*"))
-    with pytest.raises(pe.PyestimTypeError, match="feature columns, names and patterns"):
-        pe.feature_columns(3)
-    # a canned estimator given an unresolved pattern says how to resolve it
-    with pytest.raises(pe.PyestimValueError, match="feature_columns"):
-        pe.linear_regressor(pe.column_numeric("Sepal*"))
-
 
 # --------------------------------------------------------------------------------------------
 # Bucketized
-
-
-def _keys(columns):
-    return [c.key for c in ([columns] if not isinstance(columns, list) else columns)]
-
-
-def test_with_columns_scopes_patterns_and_names():
-    """tfestimators' column scope in Python's idiom (issue 22, point 11)."""
-    iris = pd.DataFrame({name: [1.0] for name in IRIS_NAMES})
-    assert isinstance(pe.column_numeric("Sepal*"), ColumnSelection)  # no scope: deferred
-    with pe.with_columns(iris) as names:
-        assert names == IRIS_NAMES
-        assert _keys(pe.column_numeric("Sepal*")) == ["Sepal.Length", "Sepal.Width"]
-        assert _keys(pe.column_numeric(re.compile("Width$"))) == ["Sepal.Width", "Petal.Width"]
-        columns = pe.feature_columns(pe.column_numeric("Petal*"), "Sepal.Length")
-        assert _keys(columns) == ["Petal.Length", "Petal.Width", "Sepal.Length"]
-        with pytest.raises(ValueError, match="'Sepal.Lenght' is not among the available"):
-            pe.column_numeric("Sepal.Lenght")
-        with pe.with_columns(["a", "b"]):  # nested: the inner names, then the outer again
-            assert _keys(pe.feature_columns("*")) == ["a", "b"]
-        assert _keys(pe.feature_columns("Species")) == ["Species"]
-    assert isinstance(pe.column_numeric("Sepal*"), ColumnSelection)  # the scope has ended
-
-
-def test_scoped_columns_decorates_and_set_columns_sets_until_set_again():
-    @pe.scoped_columns({"x1": [1], "x2": [2], "y": [0]})
-    def build():
-        return pe.feature_columns(pe.column_numeric("x*"))
-
-    assert _keys(build()) == ["x1", "x2"]
-    assert isinstance(pe.column_numeric("x*"), ColumnSelection)
-    try:
-        assert pe.set_columns(["u", "v"]) is None
-        assert _keys(pe.column_numeric("?")) == ["u", "v"]
-        assert pe.set_columns(["w"]) == ["u", "v"]
-        assert _keys(pe.column_numeric("*")) == ["w"]
-    finally:
-        pe.set_columns(None)
-    assert isinstance(pe.column_numeric("*"), ColumnSelection)
 
 
 def test_bucketized_boundaries_by_hand():
@@ -295,33 +202,3 @@ def test_crossed_ids_in_range_and_deterministic():
         pe.column_crossed([pe.column_categorical_with_hash_bucket("a", hash_bucket_size=3), "b"],
                           hash_bucket_size=11)
 
-
-# --------------------------------------------------------------------------------------------
-# input_layer and parse specs
-
-
-def test_input_layer_orders_columns_by_name_and_checks_features():
-    out = dense(pe.column_numeric("b", "a"), {"a": np.array([[1.0]]), "b": np.array([[2.0]])})
-    np.testing.assert_allclose(out, [[1.0, 2.0]])  # TensorFlow sorts columns by name
-    with pytest.raises(pe.PyestimValueError, match=r"\['c'\].*not in features"):
-        dense(pe.column_numeric("a", "c"), {"a": np.array([[1.0]])})
-    with pytest.raises(pe.PyestimTypeError, match="column_indicator"):
-        dense([pe.column_categorical_with_identity("a", num_buckets=2)],
-              {"a": np.array([[1]], dtype=np.int64)})
-
-
-def test_parse_example_specs():
-    cols = [pe.column_numeric("a"), pe.column_categorical_with_hash_bucket("s",
-                                                                          hash_bucket_size=5)]
-    spec = pe.classifier_parse_example_spec(cols, label_key="y", label_dtype="string")
-    assert spec["a"] == tf.io.FixedLenFeature((1,), tf.float32)
-    assert spec["s"] == tf.io.VarLenFeature(tf.string)
-    assert spec["y"] == tf.io.FixedLenFeature((1,), tf.string)
-    spec = pe.regressor_parse_example_spec(cols, label_key="y", label_dimension=2.0,
-                                           weight_column="w")
-    assert spec["y"] == tf.io.FixedLenFeature((2,), tf.float32)
-    assert spec["w"] == tf.io.FixedLenFeature((1,), tf.float32)
-    with pytest.raises(pe.PyestimValueError, match="label_key"):
-        pe.classifier_parse_example_spec(cols, label_key=None)
-    with pytest.raises(pe.PyestimTypeError, match="feature columns"):
-        pe.regressor_parse_example_spec([1], label_key="y")
