@@ -12,8 +12,6 @@ touches TensorFlow; ``import pyestim`` itself only sets what must precede Tensor
 (:mod:`pyestim._before_tf`). So ``pyestim --help`` and the CLI's argument errors answer at once.
 """
 
-import sys
-
 from . import _before_tf, _estimator_imports, _lazy
 
 __version__ = "0.1.0"
@@ -70,7 +68,6 @@ def _prepare_tensorflow():
 
 __getattr__, __dir__ = _lazy.attach(__name__, _LAZY, before=_prepare_tensorflow,
                                     light=_LIGHT, submodules=True)
-sys.modules[__name__].__class__ = _lazy.LazyPackage
 
 
 __all__ = ["tf", *_LAZY]

@@ -7,14 +7,17 @@ derives ``_LAZY``; ``tests/test_structure.py`` reads either as imports when it l
 cycles) and sets ``__getattr__, __dir__ = attach(__name__, _LAZY, ...)``.
 A module that needs a module only at run time (the CLI, after parsing) calls
 ``load("pyestim.x")``. This module is the only place in pyestim that imports by name.
+
+No public name of a package is also the name of one of its submodules
+(``tests/test_structure.py`` checks it): importing a submodule binds it on its package under its
+own name, which would otherwise replace the public object of that name.
 """
 
 import importlib
 import importlib.util
 import sys
-import types
 
-__all__ = ["attach", "load", "LazyPackage"]
+__all__ = ["attach", "load"]
 
 
 def load(module_name):
@@ -52,16 +55,3 @@ def attach(module_name, table, before=None, light=(), submodules=False):
 
     return __getattr__, __dir__
 
-
-class LazyPackage(types.ModuleType):
-    """A package whose public names may share a submodule's name (``pyestim.predictor`` the
-    function, in ``pyestim/predictor.py``): when the import system binds the submodule on the
-    package after loading it, the package keeps the public object instead, as an eager
-    ``from .predictor import predictor`` in ``__init__`` did."""
-
-    def __setattr__(self, name, value):
-        owner = self.__dict__.get("_LAZY", {}).get(name)
-        if isinstance(value, types.ModuleType) and owner == value.__name__ and \
-                hasattr(value, name):
-            value = getattr(value, name)
-        super().__setattr__(name, value)

@@ -104,6 +104,46 @@ def test_public_names_load_on_first_use_and_keep_their_identity():
     assert proc.stdout.strip().endswith("ok")
 
 
+#: Public names -> the module that defines them (some of them once shared a module's name).
+_DEFINED_IN = {"predictor": "pyestim.live_predict", "Predictor": "pyestim.live_predict",
+               "feature_columns": "pyestim.columns.selection",
+               "column_numeric": "pyestim.columns.constructors",
+               "estimator": "pyestim.estimators", "train_and_evaluate": "pyestim.training",
+               "History": "pyestim.history", "run_config": "pyestim.config"}
+
+
+@pytest.mark.parametrize("order", ["modules first", "names first", "interleaved"])
+def test_public_names_stay_what_they_are_whatever_the_import_order(order):
+    """Importing a module binds it on its package under its own name: no module shares a
+    public name (tests/test_structure.py), so ``pyestim.predictor`` stays the function whether
+    ``pyestim.live_predict`` is imported before or after the name is first used."""
+    proc = _fresh("""
+        import importlib, json, sys, types
+        import pyestim
+        defined, order = json.loads(sys.argv[1]), sys.argv[2]
+        steps = [(kind, name) for name in sorted(defined) for kind in ("module", "name")]
+        if order == "modules first":
+            steps.sort(key=lambda step: step[0] != "module")
+        elif order == "names first":
+            steps.sort(key=lambda step: step[0] != "name")
+        for kind, name in steps:
+            if kind == "module":
+                importlib.import_module(defined[name])
+            else:
+                getattr(pyestim, name)
+        for name, module in defined.items():
+            value = getattr(pyestim, name)
+            assert not isinstance(value, types.ModuleType), (name, value)
+            assert value.__module__ == module, (name, value.__module__)
+            assert value is getattr(sys.modules[module], name), name
+            namespace = {}
+            exec(f"from pyestim import {name} as imported", namespace)
+            assert namespace["imported"] is value, name
+        print("ok")
+    """, json.dumps(_DEFINED_IN), order)
+    assert proc.stdout.strip().endswith("ok")
+
+
 def test_the_first_use_sets_the_stack_up_before_tensorflow():
     # TF_USE_LEGACY_KERAS (current stack), the deprecation patch and the stack's log line
     # (once), whichever way pyestim is first used

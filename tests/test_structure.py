@@ -327,6 +327,73 @@ def test_only_the_lazy_module_imports_by_name():
     assert offenders == []
 
 
+def _public_objects(init):
+    """The public names of a package that stand for an object defined in another module: the
+    names of its ``_EXPORTS`` / ``_LAZY`` table, and the names of a literal ``__all__`` that
+    its ``__init__`` binds itself (def, class, assignment, ``from .x import name``). A name
+    bound to its own submodule (``from . import x``), or left to the lazy loader's submodule
+    fallback (``pyestim.tf``), is the submodule itself, not another object."""
+    tree = _tree(init)
+    package = _module_name(init)  # `from . import x` binds the submodule x itself
+    bound = set()
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound.add(node.name)
+        elif isinstance(node, ast.Assign):
+            bound |= {t.id for t in node.targets if isinstance(t, ast.Name)}
+        elif isinstance(node, ast.ImportFrom) and _from_module(init, node) != package:
+            bound |= {a.asname or a.name for a in node.names}
+    declared = {e.value for node in tree.body if isinstance(node, ast.Assign)
+                and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets)
+                and isinstance(node.value, (ast.List, ast.Tuple))
+                for e in node.value.elts if isinstance(e, ast.Constant)}
+    return set(_lazy_table(init)) | (declared & bound)
+
+
+def _names_shared_with_submodules(root):
+    """``package.name`` for every public name of a package under ``root`` (pyestim and its
+    subpackages) that is also the name of one of the package's submodules."""
+    shared = []
+    for init in sorted(root.rglob("__init__.py")):
+        if "__pycache__" in init.parts:
+            continue
+        here = init.parent
+        submodules = {p.stem for p in here.glob("*.py") if p.name != "__init__.py"} | \
+            {d.name for d in here.iterdir() if (d / "__init__.py").is_file()}
+        package = _module_name(init)
+        shared += [f"{package}.{name}" for name in sorted(_public_objects(init) & submodules)]
+    return shared
+
+
+def test_no_public_name_shares_a_submodule_s_name():
+    """``pyestim.predictor`` is a function; were it defined in ``pyestim/predictor.py``, importing
+    that module would bind the module on the package under the function's name. Name the module
+    after what it holds instead (``live_predict.py``)."""
+    assert _names_shared_with_submodules(ROOT) == []
+
+
+def test_the_shared_name_check_sees_a_module_named_like_its_public_name(monkeypatch, tmp_path):
+    """Self-test: the layout before issue 19 (``predictor()`` in ``predictor.py``, through the
+    package's ``_EXPORTS``) and a subpackage re-exporting a same-named function are found; a
+    submodule exported as itself (``from . import helpers``, the lazy ``tf``) is not."""
+    root = tmp_path / "pyestim"
+    files = {
+        "__init__.py": '_EXPORTS = {"pyestim.predictor": ("Predictor", "predictor"),\n'
+                       '            "pyestim.estimators": ("estimator",)}\n'
+                       '_LAZY = {n: m for m, ns in _EXPORTS.items() for n in ns}\n'
+                       '__all__ = ["tf", *_LAZY]\n',
+        "predictor.py": "", "estimators.py": "", "tf.py": "",
+        "canned/__init__.py": "from .keras import keras\nfrom . import helpers\n"
+                              "__all__ = ['keras', 'helpers']\n",
+        "canned/keras.py": "", "canned/helpers.py": "",
+    }
+    for name, source in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(source)
+    monkeypatch.setitem(globals(), "ROOT", root)
+    assert _names_shared_with_submodules(root) == ["pyestim.predictor", "pyestim.canned.keras"]
+
+
 def test_every_public_name_is_loaded_from_the_module_that_defines_it():
     import importlib
 
