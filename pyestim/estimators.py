@@ -29,7 +29,7 @@ from ._lang import carried, code, idiom, shown
 from .errors import ModelFnError, PyestimTypeError, PyestimValueError, StepsError
 from .inputs import check_labels, resolve_input_fn
 from .model_fn import estimator_spec, model_fn_signature, wrap_model_fn
-from .translate import checked_input_fn, translated, unknown_predict_keys
+from .tf_errors import checked_input_fn, translated, unknown_predict_keys
 
 __all__ = ["Estimator", "as_estimator", "class_count", "estimator", "estimator_spec", "train",
            "evaluate", "predict", "export_savedmodel", "latest_checkpoint", "model_dir",

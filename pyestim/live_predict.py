@@ -26,7 +26,7 @@ from .checkpoints import latest_checkpoint  # pyestim's: skips a checkpoint whos
 from ._lang import code, idiom, shown
 from .errors import CheckpointError, PyestimTypeError, PyestimValueError
 from .estimators import Estimator
-from .translate import translate_error
+from .tf_errors import translate_error
 
 _v1 = tf.compat.v1
 

@@ -4,7 +4,7 @@ adaptation of the user's model function to what tf.estimator calls.
 A model function may declare any of ``features``, ``labels``, ``mode``, ``params`` and
 ``config``; they are passed by name. Its errors reach the user unchanged, except TensorFlow's
 own shape and dtype errors while building the graph, which name the input
-(:func:`pyestim.translate.input_mismatch`).
+(:func:`pyestim.tf_errors.input_mismatch`).
 """
 
 import inspect
@@ -14,7 +14,7 @@ import tensorflow as tf
 from . import engine, hooks as _hooks
 from ._lang import code, idiom, shown
 from .errors import EstimatorSpecError, ModelFnError, PyestimError
-from .translate import input_mismatch, missing_feature, raised_by_tensorflow
+from .tf_errors import input_mismatch, missing_feature, raised_by_tensorflow
 
 __all__ = ["estimator_spec", "model_fn_signature", "wrap_model_fn", "MODEL_FN_ARGS"]
 

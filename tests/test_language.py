@@ -19,7 +19,7 @@ import pytest
 import tensorflow as tf
 
 import pyestim
-from pyestim import _lang, errors, guards, translate
+from pyestim import _lang, errors, guards, tf_errors
 from pyestim._args import as_bool
 from pyestim.canned.optimizers import resolve_activation_fn, resolve_optimizer, tf_version
 from pyestim.inputs import check_labels
@@ -516,19 +516,19 @@ CASES = [
      "recode them (e.g. pd.Categorical(y).codes)",
      "recode them (e.g. as.integer(factor(y)) - 1)"),
     ("labels out of range (TensorFlow's error)", errors.InputDataError,
-     _raise(lambda c: translate.translate_error(_label_error(), c.dir())),
+     _raise(lambda c: tf_errors.translate_error(_label_error(), c.dir())),
      "Recode them (e.g. pd.Categorical(y).codes)", "Recode them (e.g. as.integer(factor(y)) - 1)"),
     ("ids out of range (TensorFlow's error)", errors.InputDataError,
-     _raise(lambda c: translate.translate_error(_index_error(), c.dir())),
+     _raise(lambda c: tf_errors.translate_error(_index_error(), c.dir())),
      "Recode them (e.g. pd.Categorical(y).codes)", "Recode them (e.g. as.integer(factor(y)) - 1)"),
     ("model function cannot be built", errors.InputDataTypeError,
-     _raise(lambda c: translate.input_mismatch(TypeError("bad dtype"), {"x": 1}, None, "train")),
+     _raise(lambda c: tf_errors.input_mismatch(TypeError("bad dtype"), {"x": 1}, None, "train")),
      "cast them with tf.cast", "cast them with tf$cast"),
     ("model function reads a missing feature", errors.FeatureKeyError,
-     _raise(lambda c: translate.missing_feature(KeyError("z"), {"x": 1})),
+     _raise(lambda c: tf_errors.missing_feature(KeyError("z"), {"x": 1})),
      "numpy_input_fn(x={'z': ...})", "numpy_input_fn(x = list(z = ...))"),
     ("unknown predict_keys", errors.PyestimValueError,
-     _raise(lambda c: translate.unknown_predict_keys(ValueError(
+     _raise(lambda c: tf_errors.unknown_predict_keys(ValueError(
          "Expected to run at least one output from dict_keys(['a']), provided ['b']."))),
      "or predict_keys=None for all", "or predict_keys = NULL for all"),
     ("session_config device_count", errors.PyestimTypeError,
@@ -646,11 +646,11 @@ CASES = [
      lambda c: pyestim.input_fn(np.zeros((2, 2)), features="a"),
      "pandas.DataFrame(matrix, columns=[...])", "colnames(matrix) <- c(...)"),
     ("input function returns None", errors.InputFnError,
-     lambda c: translate.checked_input_fn(lambda: None)(),
+     lambda c: tf_errors.checked_input_fn(lambda: None)(),
      "The input function returned None; it must return a tf.data.Dataset",
      "The input function returned NULL; it must return a tf$data$Dataset"),
     ("input function returns a bare array", errors.InputFnError,
-     lambda c: translate.checked_input_fn(lambda: np.zeros(3))(),
+     lambda c: tf_errors.checked_input_fn(lambda: np.zeros(3))(),
      "wrap it as features, e.g. {'x': array}", "wrap it as features, e.g. list(x = array)"),
     ("not an estimator", errors.PyestimTypeError, lambda c: pyestim.train("x", None, steps=1),
      "(or a tf.estimator.Estimator)", "(or a tf$estimator$Estimator)"),
