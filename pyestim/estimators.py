@@ -21,7 +21,7 @@ import tempfile
 
 import numpy as np
 
-from . import engine, guards, hooks as _hooks, levels, recovery, results
+from . import engine, guards, hooks as _hooks, recovery, response_levels as levels, results
 from ._args import as_bool, as_count, as_list, as_path, as_run_config, as_steps
 from .checkpoints import (latest_checkpoint, reader_checkpoint, variable_names_in,
                           variable_value_in)

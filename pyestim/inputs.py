@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import tensorflow as tf
 
-from . import engine, levels as _levels
+from . import engine, response_levels as _levels
 from ._args import as_bool, as_count
 from ._lang import class_codes as _class_codes, code, idiom, language, shown
 from .errors import (InputDataError, InputFnError, NonFiniteInputError, PyestimTypeError,

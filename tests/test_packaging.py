@@ -32,4 +32,4 @@ def test_building_a_wheel_leaves_the_source_tree_clean(tmp_path):
     wheels = list(out.glob("pyestim-*.whl"))
     assert len(wheels) == 1
     names = zipfile.ZipFile(wheels[0]).namelist()
-    assert "pyestim/levels.py" in names and "pyestim/datasets/data/iris.csv" in names
+    assert "pyestim/response_levels.py" in names and "pyestim/datasets/data/iris.csv" in names
