@@ -7,7 +7,7 @@ tf.estimator) or on TensorFlow 2.16-2.21 with tensorflow-estimator 2.15 beside i
 ``import pyestim`` does not import TensorFlow: each public name is imported from the module
 that defines it on first use (PEP 562, :mod:`pyestim._lazy`), and so are submodules
 (``pyestim.datasets``, ``pyestim.tf``). The first such use prepares the TensorFlow stack
-(:mod:`pyestim.engine`) and applies :mod:`pyestim._compat`'s patches before anything else
+(:mod:`pyestim.engine`) and applies :mod:`pyestim._first_tf_use`'s patches before anything else
 touches TensorFlow; ``import pyestim`` itself only sets what must precede TensorFlow's import
 (:mod:`pyestim._before_tf`). So ``pyestim --help`` and the CLI's argument errors answer at once.
 """
@@ -63,7 +63,7 @@ def _prepare_tensorflow():
     """Load the engine (stack check, the stack-compat hook, TensorFlow), patch TensorFlow's
     deprecation notice and hide its notices about pyestim's own calls, before the first module
     that uses TensorFlow is imported."""
-    _lazy.load("pyestim._compat").prepare()
+    _lazy.load("pyestim._first_tf_use").prepare()
 
 
 __getattr__, __dir__ = _lazy.attach(__name__, _LAZY, before=_prepare_tensorflow,

@@ -6,7 +6,7 @@ importing TensorFlow (``import pyestim`` stays light: see :mod:`pyestim._lazy`).
   package does) may import TensorFlow before the engine's stack-compat hook
   (:func:`pyestim.engine.tf_compat.apply`, which sets it too and checks the rest) has run.
 * The warnings filter that hides Keras' "``tf.layers.*`` is deprecated" warning (the
-  tutorials are written in tf.layers on purpose; see :mod:`pyestim._compat`).
+  tutorials are written in tf.layers on purpose; see :mod:`pyestim._first_tf_use`).
 * On a machine with no NVIDIA device, TensorFlow's CUDA probe stays quiet
   (:func:`quiet_cuda_probe`): a TensorFlow built with CUDA (the current stack's) writes, from
   C++ at its import and at its first look for devices, "All log messages before

@@ -30,7 +30,7 @@ import types as _types
 
 import tensorflow as _tf
 
-from . import _compat, contrib as _contrib_fns, datasets as _datasets, engine as _engine
+from . import _first_tf_use, contrib as _contrib_fns, datasets as _datasets, engine as _engine
 from .datasets import input_data as _input_data, mnist as _mnist
 from .inputs import numpy_input_fn
 from .live_predict import from_estimator
@@ -38,7 +38,7 @@ from .live_predict import from_estimator
 __all__ = ["Namespace", "examples"]
 
 _v1 = _tf.compat.v1
-_compat.prepare()
+_first_tf_use.prepare()
 
 
 class Namespace(_types.ModuleType):

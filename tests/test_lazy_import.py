@@ -151,13 +151,13 @@ def test_the_first_use_sets_the_stack_up_before_tensorflow():
         import os, sys
         import pyestim.tf                 # as the R package does: a submodule, directly
         import pyestim
-        from pyestim import engine, _compat, tf
+        from pyestim import engine, _first_tf_use, tf
         from pyestim.engine import tf_compat
         legacy = os.environ.get("TF_USE_LEGACY_KERAS")
         assert (legacy == "1") == (tf_compat.stack_name() == "current"), legacy
         if tf_compat.stack_name() == "current":
             assert tf.keras.__name__.startswith("tf_keras"), tf.keras.__name__
-        assert engine.deprecation._call_location is _compat._robust_call_location
+        assert engine.deprecation._call_location is _first_tf_use._robust_call_location
         est = pyestim.estimator(lambda features, labels, mode: None)
         engine.tf_logger(); engine.tf_logger()
         print("ok")

@@ -10,7 +10,7 @@ import tensorflow as tf
 from tensorflow.python.util import deprecation
 
 import pyestim
-import pyestim._compat
+import pyestim._first_tf_use
 from pyestim import tf as ptf
 
 v1 = tf.compat.v1
@@ -153,7 +153,7 @@ def test_unknown_contrib_names_say_contrib_was_removed(path):
 
 
 def test_deprecation_call_location_is_patched():
-    assert deprecation._call_location is pyestim._compat._robust_call_location
+    assert deprecation._call_location is pyestim._first_tf_use._robust_call_location
     namespace = {"deprecation": deprecation}
     exec("location = deprecation._call_location()", namespace)
     assert isinstance(namespace["location"], str)
