@@ -68,7 +68,7 @@ def plain_tensorflow():
     """TensorFlow with ``tf.estimator`` / ``tf.compat.v1.estimator`` importable on both stacks,
     for the plain tf.estimator contenders: TensorFlow 2.15 has them built in; on 2.16 and later
     (the current stack) pyestim's stack layer (``pyestim/engine/_stack.py`` and what it
-    imports: ``engine/tf_compat.py``, ``_before_tf.py``, ``_root_errors.py``) sets up
+    imports: ``engine/tf216.py``, ``_before_tf.py``, ``_root_errors.py``) sets up
     tensorflow-estimator over TensorFlow and attaches it, exactly as pyestim itself does.
 
     Nothing else of pyestim runs: ``pyestim`` and ``pyestim.engine`` are entered in

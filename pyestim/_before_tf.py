@@ -4,7 +4,7 @@ importing TensorFlow (``import pyestim`` stays light: see :mod:`pyestim._lazy`).
 * ``TF_USE_LEGACY_KERAS=1`` on the current stack (TensorFlow >= 2.16), which TensorFlow reads
   when it is imported: a pyestim module imported directly (``import pyestim.tf``, as the R
   package does) may import TensorFlow before the engine's stack-compat hook
-  (:func:`pyestim.engine.tf_compat.apply`, which sets it too and checks the rest) has run.
+  (:func:`pyestim.engine.tf216.apply`, which sets it too and checks the rest) has run.
 * The warnings filter that hides Keras' "``tf.layers.*`` is deprecated" warning (the
   tutorials are written in tf.layers on purpose; see :mod:`pyestim._first_tf_use`).
 * On a machine with no NVIDIA device, TensorFlow's CUDA probe stays quiet

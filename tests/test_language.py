@@ -179,7 +179,7 @@ LITERAL_PY_IDIOMS = re.compile(r"\w=[\w'\"\[{(.\-]|\bTrue\b|\bFalse\b|\bNone\b|\
                                r"\blambda\b|\bnp\.|\bpd\.|pandas\.")
 #: Messages about installing Python packages and the pyestim.tf module itself: Python's
 #: wording for every caller.
-PY_ALLOWED_FILES = ("pyestim/engine/tf_compat.py", "pyestim/tf.py")
+PY_ALLOWED_FILES = ("pyestim/engine/tf216.py", "pyestim/tf.py")
 
 
 def _in_language_calls(tree):
@@ -232,7 +232,7 @@ REPR_ALLOWED_FILES = {
     "pyestim/cli.py": "the command line: shell arguments, no R caller",
     "pyestim/_lazy.py": "Python's AttributeError wording for a module attribute",
     "pyestim/tf.py": "Python's AttributeError wording for the pyestim.tf module",
-    "pyestim/engine/tf_compat.py": "raised at import, before a caller's language is set",
+    "pyestim/engine/tf216.py": "raised at import, before a caller's language is set",
     "pyestim/_estimator_imports.py": "Python's import-system wording (a module attribute, "
                                      "ModuleNotFoundError) for TensorFlow's own modules",
 }

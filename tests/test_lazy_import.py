@@ -152,10 +152,10 @@ def test_the_first_use_sets_the_stack_up_before_tensorflow():
         import pyestim.tf                 # as the R package does: a submodule, directly
         import pyestim
         from pyestim import engine, _first_tf_use, tf
-        from pyestim.engine import tf_compat
+        from pyestim.engine import tf216
         legacy = os.environ.get("TF_USE_LEGACY_KERAS")
-        assert (legacy == "1") == (tf_compat.stack_name() == "current"), legacy
-        if tf_compat.stack_name() == "current":
+        assert (legacy == "1") == (tf216.stack_name() == "current"), legacy
+        if tf216.stack_name() == "current":
             assert tf.keras.__name__.startswith("tf_keras"), tf.keras.__name__
         assert engine.deprecation._call_location is _first_tf_use._robust_call_location
         est = pyestim.estimator(lambda features, labels, mode: None)

@@ -127,7 +127,7 @@ def test_a_first_use_is_quiet():
                 if any(noise in line for noise in _CUDA_PROBE)] == []
     # asked for: TensorFlow's messages all, and the deprecation notices
     loud = _first_use(TF_CPP_MIN_LOG_LEVEL="0", PYESTIM_SHOW_DEPRECATIONS="1")
-    if pyestim.engine.tf_compat.stack_name() == "current":
+    if pyestim.engine.tf216.stack_name() == "current":
         assert "numeric_column" in loud and "is deprecated" in loud
         if not has_nvidia_device():
             assert "Could not find cuda drivers" in loud and "failed call to cuInit" in loud

@@ -4,7 +4,7 @@ TensorFlow's private modules and state.
 Everything else in pyestim asks the engine, through this interface, and never
 ``tensorflow_estimator`` or ``tensorflow.python`` (``tests/test_structure.py`` checks it). There
 is one engine, for both stacks: TensorFlow 2.15 (``tf.estimator`` built in) and TensorFlow
-2.16-2.21 with tensorflow-estimator 2.15 beside it, which :mod:`pyestim.engine.tf_compat`
+2.16-2.21 with tensorflow-estimator 2.15 beside it, which :mod:`pyestim.engine.tf216`
 makes run. Another engine (one of pyestim's own) would have to offer the same names.
 
 Interface

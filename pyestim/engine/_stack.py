@@ -10,7 +10,7 @@ objects are the very ones ``tf.estimator`` / ``tf.compat.v1.estimator`` name on 
 import sys
 import types
 
-from . import tf_compat
+from . import tf216
 
 __all__ = ["prepare_stack", "load", "old_estimator_module", "Stack", "STACK", "OLD_PACKAGE",
            "OLD_MODULES", "PACKAGE"]
@@ -33,11 +33,11 @@ OLD_MODULES["keras"] = "keras_lib"
 def prepare_stack():
     """STACK-COMPAT HOOK: runs once, before tensorflow_estimator is first imported.
 
-    :func:`pyestim.engine.tf_compat.apply` checks the TensorFlow version (a clear error on one
+    :func:`pyestim.engine.tf216.apply` checks the TensorFlow version (a clear error on one
     pyestim does not support) and, on TensorFlow >= 2.16, puts back what tensorflow-estimator
     imports from TensorFlow; on TensorFlow 2.15 (``tf.estimator`` built in) it changes nothing.
     """
-    return tf_compat.apply()
+    return tf216.apply()
 
 
 class Stack(types.SimpleNamespace):
@@ -58,7 +58,7 @@ def load():
     from tensorflow_estimator.python.estimator import estimator_lib  # noqa: F401
     from tensorflow_estimator.python.estimator.inputs import inputs  # noqa: F401
 
-    tf_compat.attach_estimator(v1, v2)  # tf.estimator, where TensorFlow no longer attaches it
+    tf216.attach_estimator(v1, v2)  # tf.estimator, where TensorFlow no longer attaches it
     heads = types.SimpleNamespace(
         RegressionHead=regression_head.RegressionHead,
         BinaryClassHead=binary_class_head.BinaryClassHead,

@@ -8,7 +8,7 @@ The coordinator starts this task's gRPC server, configures a copy of the strateg
 the task, its session target and whether it is the chief. TensorFlow 2.16 removed only the
 glue between the two (``tensorflow.python.distribute.estimator_training``); this module is
 pyestim's own version of that glue, written from TensorFlow 2.15's documented behaviour. The
-compatibility layer (:mod:`pyestim.engine.tf_compat`) installs it in the stand-in module that
+compatibility layer (:mod:`pyestim.engine.tf216`) installs it in the stand-in module that
 tensorflow-estimator imports; on the reference stack TensorFlow's own module runs and this one
 is never used.
 
@@ -29,7 +29,7 @@ What tensorflow-estimator asks of the glue, and what happens here:
   in-graph strategy (between-graph strategies need ``train_and_evaluate()``).
 
 TensorFlow is imported when these functions run (this module is loaded before TensorFlow, see
-:func:`pyestim.engine.tf_compat.apply`).
+:func:`pyestim.engine.tf216.apply`).
 """
 
 import copy
@@ -37,7 +37,7 @@ import copy
 from .. import _lazy
 
 
-# tf_compat loads this module before TensorFlow, NumPy or anything of pyestim that needs them
+# tf216 loads this module before TensorFlow, NumPy or anything of pyestim that needs them
 # (the stack check must run first): the caller's-language helpers are loaded when a message is
 # written.
 def code(text):

@@ -26,7 +26,7 @@ import re
 import tensorflow as tf
 
 from .._lang import shown
-from . import tf_compat
+from . import tf216
 
 __all__ = ["tf_logger", "OwnDeprecations", "hide_own_deprecations"]
 
@@ -85,5 +85,5 @@ def tf_logger():
         logger.setLevel(logging.INFO)
     hide_own_deprecations(logger)
     _chosen = True
-    logger.info("pyestim: %s", tf_compat.stack_summary())  # once: which stack runs
+    logger.info("pyestim: %s", tf216.stack_summary())  # once: which stack runs
     return logger

@@ -1,4 +1,4 @@
-"""pyestim.engine.tf_compat: the version check, the stack's log line, and the tutorials' TF1
+"""pyestim.engine.tf216: the version check, the stack's log line, and the tutorials' TF1
 namespace working on whichever stack runs (reference: TensorFlow 2.15; current: 2.21 with
 tf-keras and tensorflow-estimator 2.15.0 beside it)."""
 
@@ -13,7 +13,7 @@ import pytest
 from conftest import child_env
 
 import pyestim
-from pyestim.engine import tf_compat as _tf_compat
+from pyestim.engine import tf216
 from pyestim import tf
 from pyestim.errors import PyestimError, UnsupportedTensorFlowError
 
@@ -48,7 +48,7 @@ def run_python(code, **env):
 def test_untested_tensorflow_is_refused_naming_the_supported_versions(version, monkeypatch):
     monkeypatch.delenv("PYESTIM_ALLOW_UNTESTED_TF", raising=False)
     with pytest.raises(UnsupportedTensorFlowError) as caught:
-        _tf_compat.check_version(version)
+        tf216.check_version(version)
     message = str(caught.value)
     assert "TensorFlow {}.{}.{}".format(*version) in message
     assert "TensorFlow 2.15" in message and "2.21" in message
@@ -59,19 +59,19 @@ def test_untested_tensorflow_is_refused_naming_the_supported_versions(version, m
 @pytest.mark.parametrize("version", [(2, 15, 1), (2, 16, 0), (2, 21, 0), (2, 21, 7)])
 def test_supported_tensorflow_passes(version, monkeypatch):
     monkeypatch.delenv("PYESTIM_ALLOW_UNTESTED_TF", raising=False)
-    assert _tf_compat.check_version(version) is None
+    assert tf216.check_version(version) is None
 
 
 def test_untested_newer_tensorflow_can_be_allowed_but_not_an_older_one(monkeypatch):
     monkeypatch.setenv("PYESTIM_ALLOW_UNTESTED_TF", "1")
-    assert _tf_compat.check_version((2, 22, 0)) is None
+    assert tf216.check_version((2, 22, 0)) is None
     with pytest.raises(UnsupportedTensorFlowError):
-        _tf_compat.check_version((2, 14, 0))
+        tf216.check_version((2, 14, 0))
 
 
 def test_release_candidate_versions_are_read():
-    assert _tf_compat._parse("2.22.0rc1") == (2, 22, 0)
-    assert _tf_compat._parse("2.21") == (2, 21, 0)
+    assert tf216._parse("2.22.0rc1") == (2, 22, 0)
+    assert tf216._parse("2.21") == (2, 21, 0)
 
 
 def test_first_use_on_an_untested_tensorflow_fails_with_pyestims_error():
@@ -123,7 +123,7 @@ def test_first_use_logs_one_line_naming_the_stack():
 
 
 def test_the_running_stack_is_the_one_asked_for():
-    assert _tf_compat.stack_name() == expected_stack()
+    assert tf216.stack_name() == expected_stack()
     asked = os.environ.get("PYESTIM_STACK")  # dev.sh exports the stack it built
     if asked:
         assert expected_stack() == asked
@@ -146,7 +146,7 @@ def test_removed_tpu_pieces_fail_with_pyestims_error_when_used():
     from tensorflow.python.tpu import tpu_embedding
 
     if expected_stack() == "reference":  # TensorFlow 2.15's own module, untouched
-        assert not isinstance(tpu_embedding, _tf_compat._TpuPlaceholder)
+        assert not isinstance(tpu_embedding, tf216._TpuPlaceholder)
         assert tpu_embedding.__file__.endswith("tpu_embedding.py")
         return
 
