@@ -27,7 +27,7 @@ from .checkpoints import (latest_checkpoint, reader_checkpoint, variable_names_i
                           variable_value_in)
 from ._lang import carried, code, idiom, shown
 from .errors import ModelFnError, PyestimTypeError, PyestimValueError, StepsError
-from .inputs import check_labels, resolve_input_fn
+from .inputs import NumpyInput, check_labels, resolve_input_fn
 from .model_fn import estimator_spec, model_fn_signature, wrap_model_fn
 from .translate import checked_input_fn, translated, unknown_predict_keys
 
@@ -208,9 +208,9 @@ def _checked_input(input_fn, est, mode):
     """The input function tf.estimator calls, with what pyestim can check checked: the data
     of a pyestim input function against the estimator (canned: its feature columns)."""
     fn = resolve_input_fn(input_fn, est, mode)
-    meta = getattr(fn, "pyestim_numpy_input", None)
-    if isinstance(meta, dict) and meta.get("features"):
-        est.check_data(meta["features"])
+    known = NumpyInput.of(fn)
+    if known is not None and known.features:
+        est.check_data(known.features)
     return checked_input_fn(fn)
 
 

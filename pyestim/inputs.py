@@ -25,7 +25,7 @@ from .errors import (InputDataError, InputFnError, NonFiniteInputError, PyestimT
                      PyestimValueError)
 
 __all__ = ["input_fn", "numpy_input_fn", "InputFunction", "resolve_input_fn", "check_labels",
-           "call_mode", "check_finite", "repeats_forever", "encoding_notes", "TF_INPUT_FN_ARGS"]
+           "call_mode", "check_finite", "NumpyInput", "encoding_notes", "TF_INPUT_FN_ARGS"]
 
 #: The arguments tf.estimator itself passes to an input function, by name.
 TF_INPUT_FN_ARGS = frozenset({"params", "config", "mode", "input_context"})
@@ -185,11 +185,54 @@ def check_finite(columns, allow=False):
             "values itself.")
 
 
-def repeats_forever(fn):
-    """True if ``fn`` is a pyestim input function known to repeat its data forever
-    (``num_epochs`` None / NULL)."""
-    meta = getattr(fn, "pyestim_numpy_input", None)
-    return isinstance(meta, dict) and meta.get("num_epochs", 1) is None
+class NumpyInput:
+    """What pyestim knows of an input function :func:`numpy_input_fn` made, read before
+    anything is built: the guards check its labels and its end, the estimator its features.
+
+    The function carries it (``numpy_input_fn()`` returns a plain function, as TensorFlow's
+    does); :meth:`of` is the one way to ask a function for it, None for any other function.
+
+    Attributes
+    ----------
+    n : int
+        The number of rows (examples).
+    batch_size : int
+        The rows per batch.
+    features : dict of numpy.ndarray or None
+        The feature arrays by name (None when ``x`` was a single array).
+    labels : numpy.ndarray or None
+        The labels (None when ``y`` was absent or a dict).
+    num_epochs : int or None
+        The passes over the data; None repeats forever.
+    shuffle : bool
+        Whether the rows are shuffled.
+    """
+
+    _ATTRIBUTE = "pyestim_numpy_input"
+
+    def __init__(self, n, batch_size, features, labels, num_epochs, shuffle):
+        self.n = n
+        self.batch_size = batch_size
+        self.features = features
+        self.labels = labels
+        self.num_epochs = num_epochs
+        self.shuffle = shuffle
+
+    def attach(self, fn):
+        """``fn`` (the input function) carrying this description; returns ``fn``."""
+        setattr(fn, self._ATTRIBUTE, self)
+        return fn
+
+    @classmethod
+    def of(cls, fn):
+        """The :class:`NumpyInput` of ``fn`` if :func:`numpy_input_fn` made it, else None."""
+        found = getattr(fn, cls._ATTRIBUTE, None)
+        return found if isinstance(found, cls) else None
+
+    @property
+    def repeats_forever(self):
+        """True when the data repeats forever (``num_epochs`` None / NULL)."""
+        return self.num_epochs is None
 
 
 def _seeded_rng():
@@ -330,11 +373,9 @@ def numpy_input_fn(x, y=None, batch_size=128, num_epochs=1, shuffle=None,
         dataset = tf.data.Dataset.from_generator(generate, output_signature=signature)
         return dataset.unbatch().prefetch(prefetch)
 
-    input_fn.pyestim_numpy_input = {"n": n, "batch_size": batch_size,
-                                    "features": None if single_x else dict(features),
-                                    "num_epochs": num_epochs, "shuffle": shuffle,
-                                    "labels": targets["__y__"] if single_y else None}
-    return input_fn
+    return NumpyInput(n, batch_size, features=None if single_x else dict(features),
+                      labels=targets["__y__"] if single_y else None, num_epochs=num_epochs,
+                      shuffle=shuffle).attach(input_fn)
 
 
 def check_labels(fn, n_classes):
@@ -343,8 +384,8 @@ def check_labels(fn, n_classes):
     whole numbers in ``0 .. n_classes - 1``. Raises InputDataError naming the values and rows
     that are not, before anything is built or written. Other input functions, one-hot
     (2-D) labels and an unknown ``n_classes`` are not checked."""
-    meta = getattr(fn, "pyestim_numpy_input", None)
-    y = meta.get("labels") if isinstance(meta, dict) else None
+    known = NumpyInput.of(fn)
+    y = known.labels if known is not None else None
     if n_classes is None or y is None:
         return
     if y.ndim > 2 or (y.ndim == 2 and y.shape[1] != 1):

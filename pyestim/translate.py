@@ -24,6 +24,7 @@ from . import recovery
 from ._lang import class_codes, code, idiom, r_name, shown
 from .errors import (CheckpointError, FeatureKeyError, InputDataError, InputDataTypeError,
                      InputFnError, ModelDirError, PyestimValueError)
+from .inputs import NumpyInput
 
 __all__ = ["translated", "translate_error", "translate_model_dir_error", "op_message",
            "raised_by_tensorflow", "input_mismatch", "missing_feature", "unknown_predict_keys",
@@ -259,7 +260,7 @@ def checked_input_fn(fn):
     """``fn`` (a zero-argument input function) wrapped so that what it returns is checked:
     None or a bare array becomes an InputFnError. Input functions taking tf.estimator's
     arguments are returned as they are."""
-    if getattr(fn, "pyestim_numpy_input", None) is not None:
+    if NumpyInput.of(fn) is not None:
         return fn  # pyestim's own: always a Dataset
     try:
         if inspect.signature(fn).parameters:
