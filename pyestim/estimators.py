@@ -21,11 +21,12 @@ import tempfile
 
 import numpy as np
 
-from . import engine, hook_constructors as _hooks, levels, recovery, results
+from . import engine, hook_constructors as _hooks, levels, results
 from ._args import as_bool, as_count, as_list, as_path, as_run_config, as_steps
-from .checkpoints import (latest_checkpoint, reader_checkpoint, variable_names_in,
-                          variable_value_in)
 from ._lang import carried, code, idiom, shown
+from .checkpoints.reading import (latest_checkpoint, reader_checkpoint, variable_names_in,
+                                  variable_value_in)
+from .checkpoints.rollback import training_call
 from .errors import ModelFnError, PyestimTypeError, PyestimValueError, StepsError
 from .guards import calls as call_guards
 from .guards.data import check_labels, checked_input_fn
@@ -269,7 +270,7 @@ def train(object, input_fn, steps=None, hooks=None, max_steps=None, saving_liste
     hooks, listeners = divergence_guards(hooks, as_list(saving_listeners), est.config)
     hooks.append(call_guards.GlobalStepGuard())
     with call_guards.interruptible() as stop_hook, translated(est.model_dir, writing=True) as seen:
-        with recovery.training_call(est.model_dir) as call:
+        with training_call(est.model_dir) as call:
             seen.checkpoint = call.checkpoint
             call_guards.log_resume(call.checkpoint)
             with engine.reproducible(est.config):

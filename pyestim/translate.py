@@ -19,7 +19,7 @@ import re
 
 import tensorflow as tf
 
-from . import recovery
+from .checkpoints import finding
 from ._lang import class_codes, code, idiom, r_name, shown
 from .errors import (CheckpointError, FeatureKeyError, InputDataError, InputDataTypeError,
                      ModelDirError, PyestimValueError)
@@ -104,11 +104,11 @@ def translate_error(err, model_dir, checkpoint=None):
         ckpt = ckpt or f"the latest checkpoint in {model_dir}"
         if isinstance(err, (tf.errors.DataLossError, tf.errors.OutOfRangeError)) or \
                 "Checksum does not match" in msg or "Read less bytes" in msg:
-            files = (", ".join(recovery.checkpoint_files(ckpt)) if os.path.isabs(str(ckpt))
+            files = (", ".join(finding.checkpoint_files(ckpt)) if os.path.isabs(str(ckpt))
                      else ckpt)
             older = None
             with contextlib.suppress(Exception):
-                older = recovery.newest_complete(model_dir, recovery.read_state(model_dir),
+                older = finding.newest_complete(model_dir, finding.read_state(model_dir),
                                                  skip={ckpt})
             return CheckpointError(
                 f"Checkpoint {ckpt} is damaged: {msg}. Its files: {files}. Delete them and "

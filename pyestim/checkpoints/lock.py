@@ -20,7 +20,7 @@ without the lock and logs a warning. Remote ``model_dir`` URLs (``gs://``, ``s3:
 
 What pyestim guarantees for a local ``model_dir`` (one writer, crash safety, the rollback
 of a failed start, named damaged checkpoints) and what it does not is in
-docs/reliability.md; :mod:`pyestim.recovery` holds the rest of it.
+docs/reliability.md; :mod:`pyestim.checkpoints` holds the rest of it.
 """
 
 import datetime
