@@ -34,8 +34,8 @@ import time
 
 import tensorflow as tf
 
-from ._lang import shown
-from .errors import ModelDirError, ModelDirLockedError
+from .._lang import shown
+from ..errors import ModelDirError, ModelDirLockedError
 
 __all__ = ["LOCK_NAME", "ModelDirLock", "is_local", "ensure_dir", "remove_created_dirs",
            "check_writable"]
