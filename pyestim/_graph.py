@@ -21,7 +21,7 @@ def is_graph_tensor(value):
 def graph_element(name):
     graph = tf.compat.v1.get_default_graph()
     try:
-        return graph.asgraph_element(name if ":" in name else name + ":0")
+        return graph.as_graph_element(name if ":" in name else name + ":0")
     except (KeyError, ValueError) as err:
         raise PyestimValueError(
             f"No tensor named {shown(name)} in the model's graph ({err}).") from None

@@ -262,7 +262,7 @@ class TrainingCall:
 
 @contextlib.contextmanager
 def training_call(model_dir):
-    """Guard one ``train()`` on ``model_dir``: create it if needed, take the writer lock,
+    """Wrap one ``train()`` on ``model_dir``: create it if needed, take the writer lock,
     finish a rollback a killed call left, check the checkpoint to resume from, snapshot the
     directory, and on a failure before the first step completes put it back as it was.
     (:func:`pyestim.translate.translated` turns TensorFlow's errors into pyestim's around
