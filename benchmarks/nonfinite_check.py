@@ -3,7 +3,7 @@
     python benchmarks/nonfinite_check.py            # ~20 seconds
 
 Times, with time.perf_counter(), in one process: the check alone
-(``pyestim.inputs.check_finite`` over the 55,000 x 784 float32 training images: one sum, the
+(``pyestim.guards.data.check_finite`` over the 55,000 x 784 float32 training images: one sum, the
 exact count only when the sum is not finite), and ``numpy_input_fn()`` over those images
 with the check (the default) and without it (``allow_nonfinite=True``), each ``--repeats``
 times, after one warm-up call. It also times the same check on images holding one NaN (the
@@ -25,7 +25,7 @@ import numpy as np
 
 import pyestim
 from pyestim import errors
-from pyestim.inputs import check_finite
+from pyestim.guards.data import check_finite
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 

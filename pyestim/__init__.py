@@ -35,7 +35,7 @@ _EXPORTS = {
     "pyestim.plots": ("plot_confusion_matrix", "plot_conv_layer", "plot_conv_weights",
         "plot_example_errors", "plot_images"),
     "pyestim.live_predict": ("Predictor", "predictor"),
-    "pyestim.hooks": ("hook_checkpoint_saver", "hook_global_step_waiter", "hook_history_saver",
+    "pyestim.hook_constructors": ("hook_checkpoint_saver", "hook_global_step_waiter", "hook_history_saver",
         "hook_logging_tensor", "hook_nan_tensor", "hook_progress_bar", "hook_step_counter",
         "hook_stop_at_step", "hook_summary_saver", "session_run_args", "session_run_hook"),
     "pyestim.inputs": ("input_fn", "numpy_input_fn"),

@@ -21,15 +21,20 @@ import tempfile
 
 import numpy as np
 
-from . import engine, guards, hooks as _hooks, recovery, response_levels as levels, results
+from . import engine, hook_constructors as _hooks, response_levels as levels, results
 from ._args import as_bool, as_count, as_list, as_path, as_run_config, as_steps
-from .checkpoints import (latest_checkpoint, reader_checkpoint, variable_names_in,
-                          variable_value_in)
 from ._lang import carried, code, idiom, shown
+from .checkpoints.reading import (latest_checkpoint, reader_checkpoint, variable_names_in,
+                                  variable_value_in)
+from .checkpoints.rollback import training_call
 from .errors import ModelFnError, PyestimTypeError, PyestimValueError, StepsError
-from .inputs import check_labels, resolve_input_fn
+from .guards import calls as call_guards
+from .guards.data import check_labels, checked_input_fn
+from .guards.training import divergence_guards
+from .hooks import HistorySaverHook, ProgressBarHook
+from .inputs import NumpyInput, resolve_input_fn
 from .model_fn import estimator_spec, model_fn_signature, wrap_model_fn
-from .tf_errors import checked_input_fn, translated, unknown_predict_keys
+from .tf_errors import translated, unknown_predict_keys
 
 __all__ = ["Estimator", "as_estimator", "class_count", "estimator", "estimator_spec", "train",
            "evaluate", "predict", "export_savedmodel", "latest_checkpoint", "model_dir",
@@ -192,11 +197,11 @@ def estimator(model_fn, model_dir=None, config=None, params=None):
 
 def _train_hooks(hooks, steps, max_steps):
     hooks = _hooks.normalize_hooks(hooks)
-    history = next((h for h in hooks if isinstance(h, _hooks.HistorySaverHook)), None)
+    history = next((h for h in hooks if isinstance(h, HistorySaverHook)), None)
     if history is None:
         history = _hooks.hook_history_saver()
         hooks.append(history)
-    bar = next((h for h in hooks if isinstance(h, _hooks.ProgressBarHook)), None)
+    bar = next((h for h in hooks if isinstance(h, ProgressBarHook)), None)
     if bar is None:
         bar = _hooks.hook_progress_bar()
         hooks.append(bar)
@@ -208,10 +213,18 @@ def _checked_input(input_fn, est, mode):
     """The input function tf.estimator calls, with what pyestim can check checked: the data
     of a pyestim input function against the estimator (canned: its feature columns)."""
     fn = resolve_input_fn(input_fn, est, mode)
-    meta = getattr(fn, "pyestim_numpy_input", None)
-    if isinstance(meta, dict) and meta.get("features"):
-        est.check_data(meta["features"])
-    return checked_input_fn(fn)
+    known = NumpyInput.of(fn)
+    if known is None:
+        return checked_input_fn(fn)
+    if known.features:
+        est.check_data(known.features)
+    return fn  # pyestim's own: always a Dataset
+
+
+def _labels_of(fn):
+    """The labels of ``fn`` when pyestim knows them (a :func:`numpy_input_fn`'s), else None."""
+    known = NumpyInput.of(fn)
+    return known.labels if known is not None else None
 
 
 def train(object, input_fn, steps=None, hooks=None, max_steps=None, saving_listeners=None):
@@ -253,13 +266,13 @@ def train(object, input_fn, steps=None, hooks=None, max_steps=None, saving_liste
     steps, max_steps = as_steps(steps, max_steps)
     hooks, history = _train_hooks(hooks, steps, max_steps)
     fn = _checked_input(input_fn, est, ModeKeys.TRAIN)
-    check_labels(fn, est.n_classes())
-    hooks, listeners = _hooks.divergence_guards(hooks, as_list(saving_listeners), est.config)
-    hooks.append(guards.GlobalStepGuard())
-    with guards.interruptible() as stop_hook, translated(est.model_dir, writing=True) as seen:
-        with recovery.training_call(est.model_dir) as call:
+    check_labels(_labels_of(fn), est.n_classes())
+    hooks, listeners = divergence_guards(hooks, as_list(saving_listeners), est.config)
+    hooks.append(call_guards.GlobalStepGuard())
+    with call_guards.interruptible() as stop_hook, translated(est.model_dir, writing=True) as seen:
+        with training_call(est.model_dir) as call:
             seen.checkpoint = call.checkpoint
-            guards.log_resume(call.checkpoint)
+            call_guards.log_resume(call.checkpoint)
             with engine.reproducible(est.config):
                 engine.train(est.estimator, fn, steps, hooks + call.hooks + [stop_hook],
                              max_steps, listeners or None)
@@ -298,8 +311,8 @@ def evaluate(object, input_fn, steps=None, checkpoint_path=None, name=None, hook
     steps = as_count(steps, "steps", minimum=1, error=StepsError)
     hooks = _hooks.normalize_hooks(hooks)
     fn = _checked_input(input_fn, est, ModeKeys.EVAL)
-    guards.refuse_endless(fn, "evaluate", steps=steps)
-    check_labels(fn, est.n_classes())
+    call_guards.refuse_endless(fn, "evaluate", steps=steps)
+    check_labels(_labels_of(fn), est.n_classes())
     path = reader_checkpoint(est.model_dir, checkpoint_path)
     with engine.reproducible(est.config), translated(est.model_dir, path):
         metrics = engine.evaluate(est.estimator, fn, steps, hooks, path, name)
@@ -353,7 +366,7 @@ def predict(object, input_fn, checkpoint_path=None, predict_keys=None, hooks=Non
     keys = _predict_keys(predict_keys)
     hooks = _hooks.normalize_hooks(hooks)
     fn = _checked_input(input_fn, est, ModeKeys.PREDICT)
-    guards.refuse_endless(fn, "predict", as_iterable=as_iterable)
+    call_guards.refuse_endless(fn, "predict", as_iterable=as_iterable)
     single = bool(yield_single_examples)
 
     def generate():
@@ -371,7 +384,7 @@ def predict(object, input_fn, checkpoint_path=None, predict_keys=None, hooks=Non
 
     if as_iterable:
         return engine.between_items_as_before(carried(generate()))
-    items = list(guards.bounded_rows(generate(), single))
+    items = list(call_guards.bounded_rows(generate(), single))
     if not simplify:
         return [results.prediction_record(item) for item in items]
     return results.predictions_frame(items, yield_single_examples=single)

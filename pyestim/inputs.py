@@ -20,12 +20,12 @@ import tensorflow as tf
 
 from . import engine, response_levels as _levels
 from ._args import as_bool, as_count
-from ._lang import class_codes as _class_codes, code, idiom, language, shown
-from .errors import (InputDataError, InputFnError, NonFiniteInputError, PyestimTypeError,
-                     PyestimValueError)
+from ._lang import code, idiom, language, shown
+from .errors import InputDataError, InputFnError, PyestimTypeError, PyestimValueError
+from .guards.data import check_finite
 
-__all__ = ["input_fn", "numpy_input_fn", "InputFunction", "resolve_input_fn", "check_labels",
-           "call_mode", "check_finite", "repeats_forever", "encoding_notes", "TF_INPUT_FN_ARGS"]
+__all__ = ["input_fn", "numpy_input_fn", "InputFunction", "resolve_input_fn", "NumpyInput",
+           "call_mode", "encoding_notes", "TF_INPUT_FN_ARGS"]
 
 #: The arguments tf.estimator itself passes to an input function, by name.
 TF_INPUT_FN_ARGS = frozenset({"params", "config", "mode", "input_context"})
@@ -157,39 +157,54 @@ def _collect(x, y):
 _ROWS_PER_CALL = 4096
 
 
-def check_finite(columns, allow=False):
-    """Refuse features holding NaN, NA or infinite values: a NonFiniteInputError naming the
-    feature, its first such row (first row = 1) and how many values are not finite. ``columns``
-    maps feature names to arrays; ``allow`` (the input functions' ``allow_nonfinite``) skips
-    the check. Costs one pass over the float features (a sum; the exact count only when the
-    sum is not finite)."""
-    if allow:
-        return
-    for name, arr in columns.items():
-        if arr.dtype.kind not in "fc" or not arr.size:
-            continue
-        with np.errstate(all="ignore"):
-            if np.isfinite(arr.sum()):
-                continue
-        bad = ~np.isfinite(arr)
-        if not bad.any():  # the sum overflowed; every value is finite
-            continue
-        per_row = bad.reshape(bad.shape[0], -1).any(axis=1) if bad.ndim > 1 else bad
-        row = int(np.argmax(per_row))
-        raise NonFiniteInputError(
-            f"Feature {shown(name)} holds {int(bad.sum())} non-finite value(s) "
-            f"({idiom('NaN', 'NA / NaN')} or infinite), the first in row {row + 1} (first row = "
-            "1): a model fed these learns NaN or predicts silently wrong values. Remove or "
-            "impute those rows, or pass "
-            f"{code('allow_nonfinite=True')} to the input function if the model handles missing "
-            "values itself.")
+class NumpyInput:
+    """What pyestim knows of an input function :func:`numpy_input_fn` made, read before
+    anything is built: the guards check its labels and its end, the estimator its features.
 
+    The function carries it (``numpy_input_fn()`` returns a plain function, as TensorFlow's
+    does); :meth:`of` is the one way to ask a function for it, None for any other function.
 
-def repeats_forever(fn):
-    """True if ``fn`` is a pyestim input function known to repeat its data forever
-    (``num_epochs`` None / NULL)."""
-    meta = getattr(fn, "pyestim_numpy_input", None)
-    return isinstance(meta, dict) and meta.get("num_epochs", 1) is None
+    Attributes
+    ----------
+    n : int
+        The number of rows (examples).
+    batch_size : int
+        The rows per batch.
+    features : dict of numpy.ndarray or None
+        The feature arrays by name (None when ``x`` was a single array).
+    labels : numpy.ndarray or None
+        The labels (None when ``y`` was absent or a dict).
+    num_epochs : int or None
+        The passes over the data; None repeats forever.
+    shuffle : bool
+        Whether the rows are shuffled.
+    """
+
+    _ATTRIBUTE = "pyestim_numpy_input"
+
+    def __init__(self, n, batch_size, features, labels, num_epochs, shuffle):
+        self.n = n
+        self.batch_size = batch_size
+        self.features = features
+        self.labels = labels
+        self.num_epochs = num_epochs
+        self.shuffle = shuffle
+
+    def attach(self, fn):
+        """``fn`` (the input function) carrying this description; returns ``fn``."""
+        setattr(fn, self._ATTRIBUTE, self)
+        return fn
+
+    @classmethod
+    def of(cls, fn):
+        """The :class:`NumpyInput` of ``fn`` if :func:`numpy_input_fn` made it, else None."""
+        found = getattr(fn, cls._ATTRIBUTE, None)
+        return found if isinstance(found, cls) else None
+
+    @property
+    def repeats_forever(self):
+        """True when the data repeats forever (``num_epochs`` None / NULL)."""
+        return self.num_epochs is None
 
 
 def _seeded_rng():
@@ -330,52 +345,9 @@ def numpy_input_fn(x, y=None, batch_size=128, num_epochs=1, shuffle=None,
         dataset = tf.data.Dataset.from_generator(generate, output_signature=signature)
         return dataset.unbatch().prefetch(prefetch)
 
-    input_fn.pyestim_numpy_input = {"n": n, "batch_size": batch_size,
-                                    "features": None if single_x else dict(features),
-                                    "num_epochs": num_epochs, "shuffle": shuffle,
-                                    "labels": targets["__y__"] if single_y else None}
-    return input_fn
-
-
-def check_labels(fn, n_classes):
-    """Check the labels of a :func:`numpy_input_fn` input function against the number of
-    classes of the model (when the model says, see ``estimator._n_classes_of``): they must be
-    whole numbers in ``0 .. n_classes - 1``. Raises InputDataError naming the values and rows
-    that are not, before anything is built or written. Other input functions, one-hot
-    (2-D) labels and an unknown ``n_classes`` are not checked."""
-    meta = getattr(fn, "pyestim_numpy_input", None)
-    y = meta.get("labels") if isinstance(meta, dict) else None
-    if n_classes is None or y is None:
-        return
-    if y.ndim > 2 or (y.ndim == 2 and y.shape[1] != 1):
-        return
-    flat = y.reshape(-1)
-    if flat.dtype == object:
-        raise InputDataError(
-            f"The labels are strings, but the model takes class indices 0..{n_classes - 1} "
-            f"({code(f'n_classes={n_classes}')}). Recode them as integers (e.g. "
-            f"{_class_codes()}), or give a canned classifier the class names as "
-            "label_vocabulary.")
-    if flat.dtype.kind == "f":
-        bad = ~np.isfinite(flat) | (flat != np.round(flat))
-        if bad.any():
-            rows = np.flatnonzero(bad)
-            raise InputDataError(
-                f"{rows.size} label(s) are not whole numbers, e.g. {shown(flat[rows[0]])} at row "
-                f"{rows[0] + 1} (first row = 1); a classifier's labels are class indices "
-                f"0..{n_classes - 1}. Recode them as integers.")
-    bad = (flat < 0) | (flat >= n_classes)
-    if bad.any():
-        rows = np.flatnonzero(bad)
-        values = np.unique(flat[bad])
-        shown = ", ".join(str(v) for v in values[:10].tolist()) + \
-            (" ..." if values.size > 10 else "")
-        where = ", ".join(str(r + 1) for r in rows[:10]) + (" ..." if rows.size > 10 else "")
-        raise InputDataError(
-            f"{rows.size} label(s) are outside 0..{n_classes - 1} (the model has "
-            f"{code(f'n_classes={n_classes}')}): value(s) {shown} at row(s) {where} (first row = "
-            f"1). Labels must be class indices: recode them (e.g. {_class_codes()}) or raise "
-            "n_classes.")
+    return NumpyInput(n, batch_size, features=None if single_x else dict(features),
+                      labels=targets["__y__"] if single_y else None, num_epochs=num_epochs,
+                      shuffle=shuffle).attach(input_fn)
 
 
 def _columns_of(data, name):
@@ -700,7 +672,7 @@ def _response_factor(col, labels):
 def _factor_labels(estimator, response_name, factor):
     """The labels of a factor response as the estimator takes them: the strings themselves
     for a classifier given ``label_vocabulary``; else codes into the model's levels, which
-    the first train() stores in ``model_dir`` (see :mod:`pyestim.levels`)."""
+    the first train() stores in ``model_dir`` (see :mod:`pyestim.response_levels`)."""
     levels, codes, strings = factor
     vocabulary = getattr(estimator, "label_vocabulary", None)  # not a pyestim estimator: None
     if strings is not None and callable(vocabulary) and vocabulary() is not None:

@@ -15,7 +15,7 @@ from . import __version__
 from .config import run_config
 from .datasets import read_data_sets
 from .estimators import estimator, evaluate, train
-from .hooks import hook_logging_tensor
+from .hook_constructors import hook_logging_tensor
 from .inputs import numpy_input_fn
 from .models import MODELS
 from .report import read_settings, save_settings, write_report

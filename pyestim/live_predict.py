@@ -22,7 +22,7 @@ import numpy as np
 import tensorflow as tf
 
 from . import engine
-from .checkpoints import latest_checkpoint  # pyestim's: skips a checkpoint whose files are gone
+from .checkpoints.reading import latest_checkpoint  # pyestim's: skips a checkpoint whose files are gone
 from ._lang import code, idiom, shown
 from .errors import CheckpointError, PyestimTypeError, PyestimValueError
 from .estimators import Estimator

@@ -11,7 +11,8 @@ import inspect
 
 import tensorflow as tf
 
-from . import engine, hooks as _hooks
+from . import engine
+from .hook_constructors import normalize_hooks
 from ._lang import code, idiom, shown
 from .errors import EstimatorSpecError, ModelFnError, PyestimError
 from .tf_errors import input_mismatch, missing_feature, raised_by_tensorflow
@@ -178,9 +179,9 @@ def estimator_spec(mode, predictions=None, loss=None, train_op=None, eval_metric
     return engine.EstimatorSpec(
         mode=mode, predictions=predictions, loss=loss, train_op=train_op,
         eval_metric_ops=_metric_ops(eval_metric_ops),
-        training_hooks=_hooks.normalize_hooks(training_hooks, "training_hooks"),
-        evaluation_hooks=_hooks.normalize_hooks(evaluation_hooks, "evaluation_hooks"),
-        prediction_hooks=_hooks.normalize_hooks(prediction_hooks, "prediction_hooks"),
-        training_chief_hooks=_hooks.normalize_hooks(training_chief_hooks,
+        training_hooks=normalize_hooks(training_hooks, "training_hooks"),
+        evaluation_hooks=normalize_hooks(evaluation_hooks, "evaluation_hooks"),
+        prediction_hooks=normalize_hooks(prediction_hooks, "prediction_hooks"),
+        training_chief_hooks=normalize_hooks(training_chief_hooks,
                                                     "training_chief_hooks"),
         **kwargs)

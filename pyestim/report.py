@@ -20,7 +20,7 @@ import numpy as np
 import tensorflow as tf
 
 from . import __version__
-from .checkpoints import latest_checkpoint
+from .checkpoints.reading import latest_checkpoint
 from .estimators import evaluate
 from .history import History
 from .inputs import numpy_input_fn

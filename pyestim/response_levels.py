@@ -16,7 +16,7 @@ import os
 
 import numpy as np
 
-from . import locking
+from .checkpoints.lock import is_local
 from ._lang import shown
 from .errors import InputDataError
 
@@ -33,7 +33,7 @@ def _native(value):
 
 
 def _path(model_dir):
-    if model_dir is None or not locking.is_local(os.fspath(model_dir)):
+    if model_dir is None or not is_local(os.fspath(model_dir)):
         return None
     return os.path.join(os.fspath(model_dir), FILE)
 

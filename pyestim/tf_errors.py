@@ -14,20 +14,18 @@ Three kinds, each raised with the original as its cause:
 """
 
 import contextlib
-import inspect
 import os
 import re
 
 import tensorflow as tf
 
-from . import recovery
+from .checkpoints import finding
 from ._lang import class_codes, code, idiom, r_name, shown
 from .errors import (CheckpointError, FeatureKeyError, InputDataError, InputDataTypeError,
-                     InputFnError, ModelDirError, PyestimValueError)
+                     ModelDirError, PyestimValueError)
 
 __all__ = ["translated", "translate_error", "translate_model_dir_error", "op_message",
-           "raised_by_tensorflow", "input_mismatch", "missing_feature", "unknown_predict_keys",
-           "checked_input_fn"]
+           "raised_by_tensorflow", "input_mismatch", "missing_feature", "unknown_predict_keys"]
 
 
 class _Call:
@@ -106,11 +104,11 @@ def translate_error(err, model_dir, checkpoint=None):
         ckpt = ckpt or f"the latest checkpoint in {model_dir}"
         if isinstance(err, (tf.errors.DataLossError, tf.errors.OutOfRangeError)) or \
                 "Checksum does not match" in msg or "Read less bytes" in msg:
-            files = (", ".join(recovery.checkpoint_files(ckpt)) if os.path.isabs(str(ckpt))
+            files = (", ".join(finding.checkpoint_files(ckpt)) if os.path.isabs(str(ckpt))
                      else ckpt)
             older = None
             with contextlib.suppress(Exception):
-                older = recovery.newest_complete(model_dir, recovery.read_state(model_dir),
+                older = finding.newest_complete(model_dir, finding.read_state(model_dir),
                                                  skip={ckpt})
             return CheckpointError(
                 f"Checkpoint {ckpt} is damaged: {msg}. Its files: {files}. Delete them and "
@@ -236,38 +234,3 @@ def unknown_predict_keys(err):
     return PyestimValueError(
         f"predict_keys {m.group(2)} name no prediction of the model; its predictions are "
         f"{m.group(1)}. Give some of those names, or {code('predict_keys=None')} for all.")
-
-
-def _check_returned(value):
-    # TensorFlow takes tensors, dicts, pairs and datasets; None and arrays (NumPy, pandas)
-    # end in a bare TypeError / IndexError deep inside tf.estimator.
-    array = type(value).__module__.split(".")[0] in ("numpy", "pandas")
-    if value is None or array:
-        kind = code("None") if value is None else type(value).__name__
-        hint = (" (a bare array: wrap it as features, e.g. "
-                + idiom("{'x': array}", "list(x = array)") + ", or use numpy_input_fn())"
-                if array else "")
-        raise InputFnError(
-            f"The input function returned {kind}{hint}; it must return a "
-            f"{code('tf.data.Dataset')}, a (features, labels) pair or the features (a dict of "
-            "tensors). Did it forget to "
-            "return its result? numpy_input_fn() and input_fn() build one.")
-    return value
-
-
-def checked_input_fn(fn):
-    """``fn`` (a zero-argument input function) wrapped so that what it returns is checked:
-    None or a bare array becomes an InputFnError. Input functions taking tf.estimator's
-    arguments are returned as they are."""
-    if getattr(fn, "pyestim_numpy_input", None) is not None:
-        return fn  # pyestim's own: always a Dataset
-    try:
-        if inspect.signature(fn).parameters:
-            return fn
-    except (TypeError, ValueError):
-        return fn
-
-    def input_fn():
-        return _check_returned(fn())
-
-    return input_fn

@@ -14,7 +14,8 @@ from ._args import as_bool, as_count, as_list
 from ._lang import code, shown
 from .errors import InputFnError, PyestimTypeError, PyestimValueError, StepsError
 from .estimators import as_estimator
-from .hooks import HistorySaverHook, ProgressBarHook, normalize_hooks
+from .hook_constructors import normalize_hooks
+from .hooks import HistorySaverHook, ProgressBarHook
 from .inputs import resolve_input_fn
 
 ModeKeys = engine.ModeKeys

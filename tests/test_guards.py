@@ -17,7 +17,8 @@ import pandas as pd
 import pytest
 
 import pyestim
-from pyestim import errors, guards
+from pyestim import errors
+from pyestim.guards import calls as guards
 from helpers import global_step_of, time_limit, toy_input
 
 

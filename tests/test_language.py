@@ -19,10 +19,12 @@ import pytest
 import tensorflow as tf
 
 import pyestim
-from pyestim import _lang, errors, guards, tf_errors
+from pyestim import _lang, errors, tf_errors
+from pyestim.guards import calls as guards, data as data_guards
 from pyestim._args import as_bool
 from pyestim.canned.optimizers import resolve_activation_fn, resolve_optimizer, tf_version
-from pyestim.inputs import check_labels
+from pyestim.guards.data import check_labels
+from pyestim.inputs import NumpyInput
 from pyestim.live_predict import _feature_arrays
 from conftest import in_ci
 from helpers import time_limit, toy_input
@@ -506,13 +508,13 @@ CASES = [
      lambda c: pyestim.input_fn({"a": [1.0, 2.0]}, "a", shuffle="yes"),
      'shuffle must be True, False or "auto"', 'shuffle must be TRUE, FALSE or "auto"'),
     ("string labels", errors.InputDataError,
-     lambda c: check_labels(pyestim.numpy_input_fn({"x": np.zeros(2)}, np.array(["a", "b"],
-                                                   dtype=object), shuffle=False), 2),
+     lambda c: check_labels(NumpyInput.of(pyestim.numpy_input_fn({"x": np.zeros(2)}, np.array(["a", "b"],
+                                                   dtype=object), shuffle=False)).labels, 2),
      "(n_classes=2). Recode them as integers (e.g. pd.Categorical(y).codes)",
      "(n_classes = 2). Recode them as integers (e.g. as.integer(factor(y)) - 1)"),
     ("labels out of range", errors.InputDataError,
-     lambda c: check_labels(pyestim.numpy_input_fn({"x": np.zeros(2)}, np.array([0, 5]),
-                                                   shuffle=False), 2),
+     lambda c: check_labels(NumpyInput.of(pyestim.numpy_input_fn({"x": np.zeros(2)}, np.array([0, 5]),
+                                                   shuffle=False)).labels, 2),
      "recode them (e.g. pd.Categorical(y).codes)",
      "recode them (e.g. as.integer(factor(y)) - 1)"),
     ("labels out of range (TensorFlow's error)", errors.InputDataError,
@@ -646,11 +648,11 @@ CASES = [
      lambda c: pyestim.input_fn(np.zeros((2, 2)), features="a"),
      "pandas.DataFrame(matrix, columns=[...])", "colnames(matrix) <- c(...)"),
     ("input function returns None", errors.InputFnError,
-     lambda c: tf_errors.checked_input_fn(lambda: None)(),
+     lambda c: data_guards.checked_input_fn(lambda: None)(),
      "The input function returned None; it must return a tf.data.Dataset",
      "The input function returned NULL; it must return a tf$data$Dataset"),
     ("input function returns a bare array", errors.InputFnError,
-     lambda c: tf_errors.checked_input_fn(lambda: np.zeros(3))(),
+     lambda c: data_guards.checked_input_fn(lambda: np.zeros(3))(),
      "wrap it as features, e.g. {'x': array}", "wrap it as features, e.g. list(x = array)"),
     ("not an estimator", errors.PyestimTypeError, lambda c: pyestim.train("x", None, steps=1),
      "(or a tf.estimator.Estimator)", "(or a tf$estimator$Estimator)"),

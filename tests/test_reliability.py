@@ -23,7 +23,8 @@ import pytest
 import tensorflow as tf
 
 import pyestim
-from pyestim import errors, locking, recovery
+from pyestim import errors
+from pyestim.checkpoints import finding, lock as locking, rollback
 
 HERE = Path(__file__).resolve().parent
 CHILD = HERE / "_crash_child.py"
@@ -60,7 +61,7 @@ def assert_complete(prefix):
     prefix = str(prefix)
     assert os.path.isfile(prefix + ".index"), prefix
     assert os.path.isfile(prefix + ".data-00000-of-00001"), prefix
-    assert recovery.checkpoint_status(prefix) == ("ok", None)
+    assert finding.checkpoint_status(prefix) == ("ok", None)
     reader = tf.compat.v1.train.NewCheckpointReader(prefix)
     for name in reader.get_variable_to_shape_map():
         value = reader.get_tensor(name)
@@ -244,18 +245,18 @@ def test_killed_training_always_leaves_a_complete_latest_checkpoint_and_resumes(
     child = Child(md, 12, "--pause", "BEGIN", log=log)
     child.wait_for("PAUSED", "BEGIN")
     child.kill()
-    assert os.path.exists(md / recovery.ROLLBACK_DIR / recovery.MANIFEST)
+    assert os.path.exists(md / rollback.ROLLBACK_DIR / rollback.MANIFEST)
     assert os.path.exists(md / locking.LOCK_NAME)  # a stale lock file: it must not block
     assert step_of(pyestim.latest_checkpoint(md)) == last  # finishes the rollback
-    assert not os.path.exists(md / recovery.ROLLBACK_DIR)
+    assert not os.path.exists(md / rollback.ROLLBACK_DIR)
     assert {k: v for k, v in tree(md).items() if k != locking.LOCK_NAME} == before
 
     # (e) The start-up save of step `last` cut the index it rewrites in place.
     child = Child(md, 12, "--truncate-index-at-start", log=log)
     child.wait_for("PAUSED", "TRUNCATED", last)
     child.kill()
-    assert recovery.checkpoint_status(f"{md}/model.ckpt-{last}")[0] == "damaged"
-    assert os.path.exists(md / recovery.ROLLBACK_DIR / recovery.MANIFEST)
+    assert finding.checkpoint_status(f"{md}/model.ckpt-{last}")[0] == "damaged"
+    assert os.path.exists(md / rollback.ROLLBACK_DIR / rollback.MANIFEST)
     est = make_estimator(fixed_model, md)
     assert sorted(pyestim.variable_names(est)) == ["b", "global_step", "w"]  # rolls back
     assert_complete(raw_latest(md))
@@ -273,7 +274,7 @@ def test_killed_training_always_leaves_a_complete_latest_checkpoint_and_resumes(
     result = pyestim.evaluate(est, eval_input(x, y))
     assert int(result["global_step"][0]) == last + 4
     assert np.isfinite(result["loss"][0])
-    assert not os.path.exists(md / recovery.ROLLBACK_DIR)
+    assert not os.path.exists(md / rollback.ROLLBACK_DIR)
     assert not os.path.exists(md / locking.LOCK_NAME)
 
 
@@ -603,7 +604,7 @@ def test_damaged_latest_checkpoint_is_named(trained, how):
         assert info.value.path.endswith("model.ckpt-6")
     assert tree(trained) == before
     # The way out the message gives: delete that checkpoint's files.
-    for p in recovery.checkpoint_files(f"{trained}/model.ckpt-6"):
+    for p in finding.checkpoint_files(f"{trained}/model.ckpt-6"):
         os.remove(p)
     result = pyestim.evaluate(est, eval_input(x, y))
     assert int(result["global_step"][0]) == 4
@@ -623,7 +624,7 @@ def test_older_checkpoint_path_still_evaluates_when_the_latest_is_damaged(traine
 
 def test_state_naming_a_deleted_checkpoint_falls_back_instead_of_starting_over(trained):
     """TensorFlow alone would find no checkpoint and silently train from step 0."""
-    for p in recovery.checkpoint_files(f"{trained}/model.ckpt-6"):
+    for p in finding.checkpoint_files(f"{trained}/model.ckpt-6"):
         os.remove(p)
     est = make_estimator(fixed_model, trained)
     assert step_of(pyestim.latest_checkpoint(trained)) == 4

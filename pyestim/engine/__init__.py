@@ -40,8 +40,10 @@ state
     time with the caller's TensorFlow state restored between them.
 checkpoint reading
     ``latest_checkpoint(dir)``, ``list_variables(checkpoint)``, ``load_variable(checkpoint,
-    name)``, ``object_graph_keys(checkpoint, names)``, ``CheckpointState`` (the state file's
-    proto), ``pop_cached_writers(model_dir)``.
+    name)``, ``read_object_graph(checkpoint)`` (the object graph stored under
+    ``OBJECT_GRAPH_KEY``), ``CheckpointState`` (the state file's proto),
+    ``pop_cached_writers(model_dir)``; what pyestim does with them is
+    :mod:`pyestim.checkpoints`.
 internals
     ``fc_v1``, ``fc_v2``, ``fc_types`` (feature-column classes), ``NanLossDuringTrainingError``,
     ``deprecation`` (TensorFlow's deprecation module), ``tf_python`` (the package
@@ -57,9 +59,9 @@ from ._stack import STACK
 from .log import hide_own_deprecations, tf_logger
 from .internals import (CheckpointState, NanLossDuringTrainingError, deprecation, fc_types,
                         fc_v1, fc_v2, pop_cached_writers, tf_python)
-from .runs import (build, build_canned, evaluate, export, from_keras, is_estimator,
-                   latest_checkpoint, list_variables, load_variable, object_graph_keys,
-                   predict, train, train_and_evaluate)
+from .runs import (OBJECT_GRAPH_KEY, build, build_canned, evaluate, export, from_keras,
+                   is_estimator, latest_checkpoint, list_variables, load_variable, predict,
+                   read_object_graph, train, train_and_evaluate)
 from .state import between_items_as_before, reproducible
 from .loop import STEPS_DONE, set_steps_per_run, steps_per_run
 
@@ -91,7 +93,7 @@ __all__ = [
     "export", "train_and_evaluate",
     "reproducible", "between_items_as_before", "tf_logger", "hide_own_deprecations",
     "steps_per_run", "set_steps_per_run", "STEPS_DONE",
-    "latest_checkpoint", "list_variables", "load_variable", "object_graph_keys",
+    "latest_checkpoint", "list_variables", "load_variable", "OBJECT_GRAPH_KEY", "read_object_graph",
     "CheckpointState", "pop_cached_writers",
     "fc_v1", "fc_v2", "fc_types", "NanLossDuringTrainingError", "deprecation", "tf_python",
 ]

@@ -1,6 +1,8 @@
 """The calls into tf.estimator: build an estimator, train / evaluate / predict / export it,
-train_and_evaluate, and read checkpoints. Each is a thin call; pyestim's checks, defaults and
-result shaping happen before and after, outside the engine."""
+train_and_evaluate, and the calls that read a checkpoint (its variables, and the object graph
+an object-based checkpoint stores, whose proto is TensorFlow's private). Each is a thin call;
+pyestim's checks, defaults and result shaping happen before and after, outside the engine
+(for checkpoints: :mod:`pyestim.checkpoints`)."""
 
 import tensorflow as tf
 
@@ -10,7 +12,7 @@ from .log import tf_logger
 
 __all__ = ["build", "build_canned", "from_keras", "is_estimator", "train", "evaluate",
            "predict", "export", "train_and_evaluate", "latest_checkpoint", "list_variables",
-           "load_variable", "object_graph_keys"]
+           "load_variable", "OBJECT_GRAPH_KEY", "read_object_graph"]
 
 
 def build(model_fn, model_dir=None, config=None, params=None):
@@ -93,15 +95,13 @@ def load_variable(checkpoint, name):
     return tf.train.load_variable(checkpoint, name)
 
 
-_OBJECT_GRAPH_KEY = "_CHECKPOINTABLE_OBJECT_GRAPH"
+#: The variable under which an object-based checkpoint stores its object graph.
+OBJECT_GRAPH_KEY = "_CHECKPOINTABLE_OBJECT_GRAPH"
 
 
-def object_graph_keys(checkpoint, names):
-    """{variable name: checkpoint key} of an object-based checkpoint (empty for a name-based
-    one), from the object graph the checkpoint stores."""
-    if _OBJECT_GRAPH_KEY not in names:
-        return {}
+def read_object_graph(checkpoint):
+    """The object graph (TensorFlow's ``TrackableObjectGraph`` proto) an object-based
+    checkpoint stores under :data:`OBJECT_GRAPH_KEY`."""
     graph = internals.TrackableObjectGraph()
-    graph.ParseFromString(tf.train.load_variable(checkpoint, _OBJECT_GRAPH_KEY))
-    return {attr.full_name: attr.checkpoint_key for node in graph.nodes
-            for attr in node.attributes if attr.full_name and attr.checkpoint_key in names}
+    graph.ParseFromString(tf.train.load_variable(checkpoint, OBJECT_GRAPH_KEY))
+    return graph

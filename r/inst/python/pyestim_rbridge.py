@@ -13,7 +13,7 @@ that is a Python exception (raised by a Python call the R function made) is rais
 that exception, so pyestim handles it as it would in Python.
 
 An R interrupt in such a function (Ctrl-C landed in R code that checks for interrupts, e.g.
-``Sys.sleep()``) is handed to :func:`pyestim.guards.defer_interrupt`, which decides: in a hook
+``Sys.sleep()``) is handed to :func:`pyestim.guards.calls.defer_interrupt`, which decides: in a hook
 callback during ``train()``, past its first step, it becomes a request to stop after the step
 (checkpoint, then KeyboardInterrupt, an R interrupt again); anywhere else it is raised at once.
 
@@ -26,7 +26,7 @@ import inspect
 import keyword
 
 from pyestim import _lang as language
-from pyestim import guards
+from pyestim.guards import calls as guards
 
 __all__ = ["RError", "RFailure", "r_function", "find_r_error", "exception_info", "frame_columns",
            "language"]

@@ -3,7 +3,8 @@ test_that("numpy_input_fn() takes R matrices, vectors, factors and NumPy arrays"
   d <- toy_data()
   fn <- numpy_input_fn(list(x = d$x), d$y, batch_size = 20, shuffle = TRUE)
   expect_s3_class(fn, "python.builtin.function")
-  info <- reticulate::py_to_r(reticulate::py_get_attr(fn, "pyestim_numpy_input"))
+  info <- reticulate::py_to_r(reticulate::import_builtins(convert = FALSE)$vars(
+    reticulate::py_get_attr(fn, "pyestim_numpy_input")))
   expect_equal(info$n, 200L)
   expect_equal(info$batch_size, 20L)
   np <- import("numpy", convert = FALSE)

@@ -1,15 +1,19 @@
-"""Reading checkpoints: the latest one (skipping a latest whose files are gone), the one
-evaluate() / predict() should restore, and the variables a checkpoint holds.
+"""Reading checkpoints (see :mod:`pyestim.checkpoints`): the latest one (skipping a latest
+whose files are gone), the one evaluate() / predict() should restore, and the variables a
+checkpoint holds (by name, or by an object-based checkpoint's object graph).
 
 The functions here take directories and paths; :mod:`pyestim.estimators` gives them the
 estimator-taking forms of tfestimators (``variable_names(estimator)``, ...)."""
 
 import os
 
-from . import engine, locking, recovery
-from ._args import as_list
-from ._lang import shown
-from .errors import NotTrainedError, PyestimTypeError, PyestimValueError
+from .. import engine
+from .._args import as_list
+from .._lang import shown
+from ..errors import NotTrainedError, PyestimTypeError, PyestimValueError
+from . import finding
+from .lock import is_local
+from .rollback import recover_for_reader
 
 __all__ = ["latest_checkpoint", "reader_checkpoint", "variable_names_in", "variable_value_in"]
 
@@ -29,10 +33,10 @@ def latest_checkpoint(checkpoint_dir, latest_filename=None):
                 "latest_filename must be the name of a checkpoint state file (a string), got "
                 f"{shown(latest_filename)}.")
         return engine.latest_checkpoint(checkpoint_dir, latest_filename)
-    if not locking.is_local(checkpoint_dir):
+    if not is_local(checkpoint_dir):
         return engine.latest_checkpoint(checkpoint_dir)
-    recovery.recover_for_reader(checkpoint_dir)
-    return recovery.resolve_latest(checkpoint_dir)
+    recover_for_reader(checkpoint_dir)
+    return finding.resolve_latest(checkpoint_dir)
 
 
 def reader_checkpoint(model_dir, checkpoint_path):
@@ -42,13 +46,13 @@ def reader_checkpoint(model_dir, checkpoint_path):
     latest checkpoint raises CheckpointError naming it."""
     if checkpoint_path is not None:
         path = os.fspath(checkpoint_path)
-        recovery.check_checkpoint_path(path)
+        finding.check_checkpoint_path(path)
         return path
-    recovery.recover_for_reader(model_dir)
-    state = recovery.read_state(model_dir) if os.path.isdir(model_dir) else None
-    resolved = recovery.resolve_latest(model_dir)
+    recover_for_reader(model_dir)
+    state = finding.read_state(model_dir) if os.path.isdir(model_dir) else None
+    resolved = finding.resolve_latest(model_dir)
     if resolved is None or state is None or \
-            recovery._abs(model_dir, state.model_checkpoint_path) == resolved:  # noqa: SLF001
+            finding.absolute(model_dir, state.model_checkpoint_path) == resolved:
         return None
     return resolved
 
@@ -60,6 +64,16 @@ def _trained_checkpoint(model_dir, caller):
             f"'{caller}()' must be called on a trained model: model_dir {shown(model_dir)} holds "
             "no checkpoint yet; train() the model first (or point model_dir at a trained one).")
     return path
+
+
+def _object_graph_keys(checkpoint, names):
+    """{variable name: checkpoint key} of an object-based checkpoint (empty for a name-based
+    one, whose ``names`` hold no object graph), from the object graph it stores."""
+    if engine.OBJECT_GRAPH_KEY not in names:
+        return {}
+    graph = engine.read_object_graph(checkpoint)
+    return {attr.full_name: attr.checkpoint_key for node in graph.nodes
+            for attr in node.attributes if attr.full_name and attr.checkpoint_key in names}
 
 
 def variable_names_in(model_dir):
@@ -82,7 +96,7 @@ def variable_value_in(model_dir, variable=None):
     keys = {}
     missing = [v for v in wanted if v not in names]
     if missing:
-        keys = engine.object_graph_keys(path, names)
+        keys = _object_graph_keys(path, names)
         missing = [v for v in missing if keys.get(v) is None]
     if missing:
         raise PyestimValueError(

@@ -20,7 +20,7 @@ without the lock and logs a warning. Remote ``model_dir`` URLs (``gs://``, ``s3:
 
 What pyestim guarantees for a local ``model_dir`` (one writer, crash safety, the rollback
 of a failed start, named damaged checkpoints) and what it does not is in
-docs/reliability.md; :mod:`pyestim.recovery` holds the rest of it.
+docs/reliability.md; :mod:`pyestim.checkpoints` holds the rest of it.
 """
 
 import datetime
@@ -34,8 +34,8 @@ import time
 
 import tensorflow as tf
 
-from ._lang import shown
-from .errors import ModelDirError, ModelDirLockedError
+from .._lang import shown
+from ..errors import ModelDirError, ModelDirLockedError
 
 __all__ = ["LOCK_NAME", "ModelDirLock", "is_local", "ensure_dir", "remove_created_dirs",
            "check_writable"]

@@ -1,5 +1,5 @@
-"""Guards that make a call fail fast or lose nothing: the checks ``train()``, ``evaluate()`` and
-``predict()`` run around the engine, beside the data checks of :mod:`pyestim.inputs`.
+"""Call guards (see :mod:`pyestim.guards`): the checks ``train()``, ``evaluate()`` and
+``predict()`` run around the engine so that a call ends, and a stopped one loses nothing.
 
 * **Endless input.** An input function pyestim built with ``num_epochs`` None / NULL repeats
   forever: ``evaluate()`` without ``steps`` and ``predict()`` collecting every prediction
@@ -29,10 +29,10 @@ import threading
 
 import tensorflow as tf
 
-from . import engine
-from ._lang import code
-from .errors import EndlessInputError, GlobalStepError
-from .inputs import repeats_forever
+from .. import engine
+from .._lang import code
+from ..errors import EndlessInputError, GlobalStepError
+from ..inputs import NumpyInput
 
 __all__ = ["PREDICT_ROW_LIMIT", "STALLED_STEPS", "INTERRUPTED", "refuse_endless", "bounded_rows",
            "GlobalStepGuard", "InterruptHook", "interruptible", "hook_callback", "defer_interrupt",
@@ -53,7 +53,8 @@ _local = threading.local()
 def refuse_endless(fn, call, steps=None, as_iterable=False):
     """Raise EndlessInputError if ``fn`` repeats forever and nothing else ends ``call``
     ("evaluate" without ``steps``, "predict" without ``as_iterable``)."""
-    if not repeats_forever(fn):
+    known = NumpyInput.of(fn)
+    if known is None or not known.repeats_forever:
         return
     if call == "evaluate" and steps is None:
         raise EndlessInputError(
