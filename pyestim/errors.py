@@ -72,6 +72,14 @@ class EndlessInputError(StepsError):
     documented number of rows."""
 
 
+class RThreadError(PyestimValueError):
+    """An R function (an R model function, an optimizer or another function the R package
+    hands to TensorFlow) would be called from a thread other than R's main thread, where R
+    cannot run while that thread waits: under a distribution strategy that calls the model
+    function from replica threads of its own (``MirroredStrategy`` and others). Raised before
+    anything is built, or at once in that thread, instead of hanging."""
+
+
 class GlobalStepError(PyestimValueError):
     """The ``train_op`` does not increment ``global_step``, so ``steps`` / ``max_steps`` would
     never be reached."""
@@ -117,6 +125,7 @@ __all__ = [
     "PyestimError",
     "PyestimValueError",
     "PyestimTypeError",
+    "RThreadError",
     "InputFnError",
     "ModelFnError",
     "EstimatorSpecError",

@@ -263,13 +263,15 @@ def train(object, input_fn, steps=None, hooks=None, max_steps=None, saving_liste
     docs/reliability.md for what is guaranteed.
     """
     est = as_estimator(object)
+    call_guards.refuse_r_model_fn(est.model_fn, est.config, "train()", ("train",))
     steps, max_steps = as_steps(steps, max_steps)
     hooks, history = _train_hooks(hooks, steps, max_steps)
     fn = _checked_input(input_fn, est, ModeKeys.TRAIN)
     check_labels(_labels_of(fn), est.n_classes())
     hooks, listeners = divergence_guards(hooks, as_list(saving_listeners), est.config)
     hooks.append(call_guards.GlobalStepGuard())
-    with call_guards.interruptible() as stop_hook, translated(est.model_dir, writing=True) as seen:
+    with call_guards.r_thread_errors(), call_guards.interruptible() as stop_hook, \
+            translated(est.model_dir, writing=True) as seen:
         with training_call(est.model_dir) as call:
             seen.checkpoint = call.checkpoint
             call_guards.log_resume(call.checkpoint)
@@ -308,13 +310,15 @@ def evaluate(object, input_fn, steps=None, checkpoint_path=None, name=None, hook
         The metrics, the loss and the global step.
     """
     est = as_estimator(object)
+    call_guards.refuse_r_model_fn(est.model_fn, est.config, "evaluate()", ("eval",))
     steps = as_count(steps, "steps", minimum=1, error=StepsError)
     hooks = _hooks.normalize_hooks(hooks)
     fn = _checked_input(input_fn, est, ModeKeys.EVAL)
     call_guards.refuse_endless(fn, "evaluate", steps=steps)
     check_labels(_labels_of(fn), est.n_classes())
     path = reader_checkpoint(est.model_dir, checkpoint_path)
-    with engine.reproducible(est.config), translated(est.model_dir, path):
+    with call_guards.r_thread_errors(), engine.reproducible(est.config), \
+            translated(est.model_dir, path):
         metrics = engine.evaluate(est.estimator, fn, steps, hooks, path, name)
     return results.metrics(metrics, simplify)
 

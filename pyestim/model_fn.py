@@ -4,7 +4,9 @@ adaptation of the user's model function to what tf.estimator calls.
 A model function may declare any of ``features``, ``labels``, ``mode``, ``params`` and
 ``config``; they are passed by name. Its errors reach the user unchanged, except TensorFlow's
 own shape and dtype errors while building the graph, which name the input
-(:func:`pyestim.tf_errors.input_mismatch`).
+(:func:`pyestim.tf_errors.input_mismatch`). An R model function (marked by the R package's
+bridge) called from a thread other than R's raises RThreadError at once instead of calling R,
+which would hang (:func:`pyestim.guards.calls.refuse_r_thread`).
 """
 
 import inspect
@@ -13,6 +15,7 @@ import tensorflow as tf
 
 from . import engine
 from .hook_constructors import normalize_hooks
+from .guards import calls as guards
 from ._lang import code, idiom, shown
 from .errors import EstimatorSpecError, ModelFnError, PyestimError
 from .tf_errors import input_mismatch, missing_feature, raised_by_tensorflow
@@ -55,7 +58,11 @@ def model_fn_signature(model_fn):
 
 
 def wrap_model_fn(model_fn, wanted, has_params):
+    in_r = guards.is_r_function(model_fn)
+
     def run(features, labels, mode, params, config):
+        if in_r:  # R runs in its main thread only: raise rather than hang (see guards)
+            guards.refuse_r_thread(getattr(model_fn, "__name__", "model_fn"))
         given = {"features": features, "labels": labels, "mode": mode, "params": params,
                  "config": config}
         try:

@@ -10,6 +10,7 @@ import os
 import warnings
 
 from . import engine, results
+from .guards import calls as guards
 from ._args import as_bool, as_count, as_list
 from ._lang import code, shown
 from .errors import InputFnError, PyestimTypeError, PyestimValueError, StepsError
@@ -187,6 +188,7 @@ def train_and_evaluate(object, train_spec, eval_spec):
         metrics to ``model_dir``.
     """
     est = as_estimator(object)
+    guards.refuse_r_model_fn(est.model_fn, est.config, "train_and_evaluate()")
     if not isinstance(train_spec, engine.TrainSpec):
         raise PyestimTypeError(
             f"train_spec must come from train_spec(), got {type(train_spec).__name__}.")
@@ -197,7 +199,7 @@ def train_and_evaluate(object, train_spec, eval_spec):
         train_spec.input_fn, est, ModeKeys.TRAIN, "train_spec's input_fn"))
     evaluation = eval_spec._replace(input_fn=resolve_input_fn(
         eval_spec.input_fn, est, ModeKeys.EVAL, "eval_spec's input_fn"))
-    with engine.reproducible(est.config):
+    with guards.r_thread_errors(), engine.reproducible(est.config):
         result = engine.train_and_evaluate(est.estimator, train, evaluation)
     if result is None:
         return None

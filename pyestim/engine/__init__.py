@@ -47,7 +47,8 @@ checkpoint reading
 internals
     ``fc_v1``, ``fc_v2``, ``fc_types`` (feature-column classes), ``NanLossDuringTrainingError``,
     ``deprecation`` (TensorFlow's deprecation module), ``tf_python`` (the package
-    ``tensorflow.python``, for ``pyestim.tf.python``).
+    ``tensorflow.python``, for ``pyestim.tf.python``); ``replica_threads(strategy)``: whether a
+    distribution strategy calls the model function from threads of its own.
 
 The stack: :mod:`pyestim.engine._stack` holds the one import of tensorflow_estimator, with the
 stack-compat hook (``prepare_stack``) that runs before it.
@@ -58,7 +59,8 @@ import sys
 from ._stack import STACK
 from .log import hide_own_deprecations, tf_logger
 from .internals import (CheckpointState, NanLossDuringTrainingError, deprecation, fc_types,
-                        fc_v1, fc_v2, pop_cached_writers, tf_python)
+                        fc_v1, fc_v2, pop_cached_writers, replica_threads,
+                        tf_python)
 from .runs import (OBJECT_GRAPH_KEY, build, build_canned, evaluate, export, from_keras,
                    is_estimator, latest_checkpoint, list_variables, load_variable, predict,
                    read_object_graph, train, train_and_evaluate)
@@ -96,4 +98,5 @@ __all__ = [
     "latest_checkpoint", "list_variables", "load_variable", "OBJECT_GRAPH_KEY", "read_object_graph",
     "CheckpointState", "pop_cached_writers",
     "fc_v1", "fc_v2", "fc_types", "NanLossDuringTrainingError", "deprecation", "tf_python",
+    "replica_threads",
 ]

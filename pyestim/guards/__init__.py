@@ -9,7 +9,8 @@ One module per kind:
 
 * :mod:`pyestim.guards.calls`: around one call: endless input refused or bounded, a
   ``train_op`` that never increments the global step, Ctrl-C and SIGTERM as a stop after the
-  current step, the log line of the step ``train()`` resumes from;
+  current step, the log line of the step ``train()`` resumes from, and an R function
+  refused where TensorFlow would call it from a thread other than R's (it would hang);
 * :mod:`pyestim.guards.training`: while training runs: the NaN hook on the model's loss and
   no checkpoint of NaN / infinite variables (``divergence_guards()``);
 * :mod:`pyestim.guards.data`: the data, before anything is built: finite feature values,

@@ -20,9 +20,24 @@
   gave runs (R's interrupt condition, when the signal lands in R code that checks for
   interrupts, such as ``Sys.sleep()``) hands it over with :func:`defer_interrupt`: it is then
   treated as that SIGINT, by the same rules.
+* **R code in a thread R cannot run in.** The R package's bridge marks the Python function
+  behind each R function (:data:`R_FUNCTION`). Under a distribution strategy that calls the
+  model function from replica threads of its own (``MirroredStrategy``,
+  ``MultiWorkerMirroredStrategy``, ``CentralStorageStrategy``, TensorFlow 1's
+  ``ParameterServerStrategy``), TensorFlow's calling thread waits for those threads while R
+  can run only in its main thread: an R model function there would hang the process.
+  ``train()``, ``evaluate()`` and ``train_and_evaluate()`` refuse such an estimator before
+  anything is built (:func:`refuse_r_model_fn`), and any R function called from a thread
+  other than the main one raises at once instead of calling R (:func:`refuse_r_thread`), so
+  that no other path (an R optimizer function of a canned estimator, a feature column's R
+  normalizer) can hang either; :func:`r_thread_errors` hands that error to the caller as it
+  was raised (TensorFlow's autograph wraps errors of a canned model function in its own).
+  ``OneDeviceStrategy`` and ``predict()`` call the model function in the calling thread: R
+  model functions run there.
 """
 
 import contextlib
+import json
 import os
 import signal
 import threading
@@ -30,13 +45,14 @@ import threading
 import tensorflow as tf
 
 from .. import engine
-from .._lang import code
-from ..errors import EndlessInputError, GlobalStepError
+from .._lang import code, idiom, shown
+from ..errors import EndlessInputError, GlobalStepError, RThreadError
 from ..inputs import NumpyInput
 
 __all__ = ["PREDICT_ROW_LIMIT", "STALLED_STEPS", "INTERRUPTED", "refuse_endless", "bounded_rows",
            "GlobalStepGuard", "InterruptHook", "interruptible", "hook_callback", "defer_interrupt",
-           "log_resume"]
+           "log_resume", "R_FUNCTION", "is_r_function", "r_thread_error", "refuse_r_model_fn",
+           "refuse_r_thread", "r_thread_errors", "in_chain"]
 
 #: ``predict()`` without ``as_iterable`` refuses to collect more rows than this from an input
 #: function it cannot see into (``PYESTIM_PREDICT_ROW_LIMIT`` overrides it).
@@ -273,3 +289,116 @@ def log_resume(checkpoint):
         step = str(checkpoint).rsplit("-", 1)[-1]
         engine.tf_logger().info("Resuming training from step %s (checkpoint %s).", step,
                                 checkpoint)
+
+
+#: The attribute, set to True, by which the R package's bridge marks the Python function
+#: behind an R function (``pyestim_rbridge.r_function``).
+R_FUNCTION = "pyestim_r_function"
+
+# The threaded strategies by the settings that take them.
+_SETTINGS = {"train": "train_distribute", "eval": "eval_distribute"}
+
+
+def is_r_function(fn):
+    """Whether ``fn`` is the Python function behind an R function (marked by the bridge)."""
+    return getattr(fn, R_FUNCTION, False) is True
+
+
+def _fixes(setting):
+    python_fn = idiom(
+        "write the model function in Python and pass it to estimator()",
+        "write the model function in Python (e.g. define it with reticulate::py_run_string() "
+        "and pass py$model_fn, or import it from a Python module with reticulate::import()) "
+        "and pass it to estimator()")
+    return (f"Fixes: use a canned estimator (canned estimators train under distribution "
+            f"strategies from R); or {python_fn}; or drop {code(setting + '=...')} from "
+            f"{code('run_config()')} (without a strategy an R model function trains in one "
+            "process, and in a TF_CONFIG cluster with parameter servers).")
+
+
+def r_thread_error(call=None, strategy=None, purpose=None, name=None):
+    """The RThreadError for R code that TensorFlow would call from a thread R cannot run in:
+    before ``call`` (e.g. "train()") under ``strategy`` given for ``purpose`` ("train" or
+    "eval"), or (``name``: the R function's name) when it is called from such a thread."""
+    setting = _SETTINGS.get(purpose, "train_distribute")
+    why = ("TensorFlow calls the model function from a replica thread of the strategy while "
+           "R's thread waits for it, and R code runs only in R's main thread")
+    if name is None:
+        return RThreadError(
+            f"{call} would hang: the estimator's model function is an R function, and with "
+            f"{type(strategy).__name__} in {code(f'run_config({setting}=...)')} {why}. "
+            + _fixes(setting))
+    thread = threading.current_thread().name
+    return RThreadError(
+        f"The R function {name}() was called from the thread {shown(thread)}, not R's main "
+        "thread, where R cannot run: the call would hang. Under a distribution strategy that "
+        "runs replicas in threads (MirroredStrategy, MultiWorkerMirroredStrategy, "
+        f"ParameterServerStrategy, CentralStorageStrategy, given as {code('train_distribute')} "
+        f"or {code('eval_distribute')} in {code('run_config()')}), {why}. " + _fixes(setting))
+
+
+def refuse_r_thread(name):
+    """Raise :func:`r_thread_error` if R function ``name`` is called outside the main thread
+    (R's, where reticulate or rpy2 run it); called by the R package's bridge before it calls
+    R."""
+    if threading.current_thread() is not threading.main_thread():
+        raise r_thread_error(name=name)
+
+
+def _task_purposes():
+    """What this process does with a model function in train_and_evaluate(): "train" and
+    "eval" in one process; in a TF_CONFIG cluster the evaluator evaluates, the parameter
+    servers only serve, the others train."""
+    try:
+        tf_config = json.loads(os.environ.get("TF_CONFIG") or "{}")
+    except ValueError:
+        tf_config = {}
+    tf_config = tf_config if isinstance(tf_config, dict) else {}
+    if not tf_config.get("cluster"):
+        return ("train", "eval")
+    task = tf_config.get("task") if isinstance(tf_config.get("task"), dict) else {}
+    return {"evaluator": ("eval",), "ps": ()}.get(task.get("type"), ("train",))
+
+
+def refuse_r_model_fn(model_fn, config, call, purposes=None):
+    """Raise :func:`r_thread_error` before ``call`` ("train()", "evaluate()",
+    "train_and_evaluate()") if ``model_fn`` is an R function and ``config`` gives a strategy
+    that would call it from replica threads for one of ``purposes`` ("train", "eval"; by
+    default what this process does in train_and_evaluate())."""
+    if not is_r_function(model_fn):
+        return
+    for purpose in _task_purposes() if purposes is None else purposes:
+        strategy = getattr(config, _SETTINGS[purpose], None)
+        if engine.replica_threads(strategy):
+            raise r_thread_error(call, strategy, purpose)
+
+
+def in_chain(exc, cls, limit=20):
+    """The first exception of class ``cls`` in ``exc``'s chain of causes and contexts (``exc``
+    itself first), or None; at most ``limit`` exceptions are looked at."""
+    seen, todo = set(), [exc]
+    while todo and len(seen) < limit:
+        e = todo.pop(0)
+        if e is None or id(e) in seen:
+            continue
+        seen.add(id(e))
+        if isinstance(e, cls):
+            return e
+        todo += [e.__cause__, e.__context__]
+    return None
+
+
+@contextlib.contextmanager
+def r_thread_errors():
+    """An RThreadError raised in a thread TensorFlow called the model function from reaches
+    the caller as an RThreadError with its message, also when TensorFlow wrapped it in an
+    error of its own (autograph's StagingError around a canned model function)."""
+    try:
+        yield
+    except RThreadError:
+        raise
+    except Exception as err:  # noqa: BLE001 - anything that carries one; others go through
+        found = in_chain(err, RThreadError)
+        if found is None:
+            raise
+        raise RThreadError(str(found)) from err

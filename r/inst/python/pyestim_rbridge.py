@@ -17,6 +17,11 @@ An R interrupt in such a function (Ctrl-C landed in R code that checks for inter
 callback during ``train()``, past its first step, it becomes a request to stop after the step
 (checkpoint, then KeyboardInterrupt, an R interrupt again); anywhere else it is raised at once.
 
+Each such function is marked as R's (``guards.R_FUNCTION``), and raises
+:class:`pyestim.errors.RThreadError` at once when it is called from a thread other than R's
+main thread (:func:`pyestim.guards.calls.refuse_r_thread`): R cannot run there while TensorFlow's
+calling thread waits (a distribution strategy's replica threads), so the call would hang.
+
 ``language`` is :mod:`pyestim._lang`: the R package makes R the caller's language around each
 call into pyestim (``in_r_language()`` in ``r/R/convert.R``), so messages name code as R
 writes it.
@@ -131,6 +136,9 @@ def r_function(call_r, formals, has_default, name="r_function", doc=None):
     def fn(*args, **kwargs):
         """Bind the arguments as the R function's formals and call R: positional ones of
         `...` unnamed, the rest by their R names (those not given are left to R)."""
+        # R runs only in its main thread: a call from another thread (a distribution
+        # strategy's replica thread) raises at once instead of waiting for R forever.
+        guards.refuse_r_thread(fn.__name__)
         bound = signature.bind(*args, **kwargs).arguments
         by_name = {r_names[k]: v for k, v in bound.items()
                    if k in r_names and v is not MISSING}
@@ -154,22 +162,13 @@ def r_function(call_r, formals, has_default, name="r_function", doc=None):
     fn.__name__ = fn.__qualname__ = name if str(name).isidentifier() else "r_function"
     fn.__doc__ = doc
     fn.r_function = call_r
+    setattr(fn, guards.R_FUNCTION, True)  # pyestim knows it is R's (pyestim.guards)
     return fn
 
 
 def find_r_error(exc, limit=20):
     """The first :class:`RError` in ``exc``'s chain of causes and contexts, or None."""
-    seen = set()
-    todo = [exc]
-    while todo and len(seen) < limit:
-        e = todo.pop(0)
-        if e is None or id(e) in seen:
-            continue
-        seen.add(id(e))
-        if isinstance(e, RError):
-            return e
-        todo += [e.__cause__, e.__context__]
-    return None
+    return guards.in_chain(exc, RError, limit)
 
 
 def exception_info(exc):

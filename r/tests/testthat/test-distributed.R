@@ -8,8 +8,9 @@
 #
 # A canned estimator only: under a distribution strategy TensorFlow calls the model function in
 # a replica thread of its own while R's thread waits for it, so an R model function cannot run
-# there (the process hangs; docs/distributed.md). The custom-estimator cluster is tested
-# from Python (tests/test_distributed.py).
+# there (pyestim refuses it with RThreadError instead of hanging: test-r-threads.R,
+# docs/distributed.md). The custom-estimator cluster is tested from Python
+# (tests/test_distributed.py).
 
 CLUSTER_TIMEOUT <- 540  # seconds for the whole cluster run
 
