@@ -836,7 +836,7 @@ def main(argv=None):
             print(f"{g}: {text}")
             for c in CONTENDERS:
                 if c.group == g:
-                    print(f"  {c.name:14s} {c.label} [{c.lang}]")
+                    print(f"  {c.name:22s} {c.label} [{c.lang}]")
         return 0
     s = dict(QUICK if a.quick else FULL)
     if a.readme_only:
@@ -907,7 +907,9 @@ def main(argv=None):
             mt = rec.get("metrics", {})
             if rec["ok"]:
                 if "steps_per_s" in mt:
-                    what = f"{mt['steps_per_s']:.2f} steps/s, first step {mt.get('first_step_s', 0):.2f} s"
+                    what = f"{mt['steps_per_s']:.2f} steps/s" + (
+                        f", first step {mt['first_step_s']:.2f} s" if "first_step_s" in mt
+                        else "")
                 elif "gflops" in mt:
                     what = f"{mt['gflops']:.1f} GFLOP/s"
                 else:
@@ -917,7 +919,7 @@ def main(argv=None):
             else:
                 what = "FAILED: " + (rec.get("error") or "").strip().splitlines()[0][:200] \
                     if rec.get("error") else "FAILED"
-            print(f"[{rnd}/{s['repeats']}] {c.name:14s} {what}  "
+            print(f"[{rnd}/{s['repeats']}] {c.name:22s} {what}  "
                   f"({rec.get('wall_s', 0):.1f} s, {rec.get('peak_rss_mb', 0):.0f} MB)", flush=True)
         if rnd == 1 and s["repeats"] > 1:
             per_round = time.perf_counter() - t_start
