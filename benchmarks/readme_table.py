@@ -62,7 +62,10 @@ def _run_of(report):
     return {"date": report["started"], "tensorflow": m.get("tensorflow"),
             "cpu": m.get("cpu_model"), "extensions": _extensions(m.get("cpu_flags")),
             "isa": s.get("isa"), "cpus": m.get("usable_cpus"),
-            "load": float(load[0]) if load else None, "rounds": s.get("repeats")}
+            "load": float(load[0]) if load else None, "rounds": s.get("repeats"),
+            # not rendered, for whoever reads the file
+            "git_commit": m.get("git_commit"), "python": m.get("python"),
+            "loadavg_end": m.get("loadavg_end")}
 
 
 def rows_from_report(report):
@@ -97,8 +100,10 @@ def _describe(run):
                                                  else run["date"][19:])
     isa = f", oneDNN limited to {run['isa']} (`--isa`)" if run.get("isa") else ""
     load = f"{run['load']:.1f}" if run.get("load") is not None else "?"
+    end = run.get("loadavg_end")
+    end = f" ({float(end[0]):.1f} at the end)" if end else ""
     return (f"{date}, TensorFlow {run['tensorflow']}, {run['cpu']} ({run['cpus']} CPUs, "
-            f"{run['extensions']}{isa}), load average {load} at the start, "
+            f"{run['extensions']}{isa}), load average {load} at the start{end}, "
             f"{run['rounds']} rounds")
 
 
@@ -124,6 +129,7 @@ def render(data):
     lines = [head + " Each ratio: steps/s of the two, per round, median (min–max); a "
              "target is met when the median reaches it.", "",
              "| what | ratio | target | |", "|---|---|---|---|"]
+    straddled = False
     for key, what, _, least in ROWS:
         row = rows.get(key)
         if row is None:
@@ -131,8 +137,12 @@ def render(data):
             continue
         mark = f" ({tag[row['run']]})" if len(runs) > 1 else ""
         status = "met" if row["median"] >= least else "**missed**"
+        if row["n"] > 1 and row["min"] < least <= row["max"]:
+            status += " †"
+            straddled = True
         lines.append(f"| {what}{mark} | {_ratio(row)} | >= {least:.2f}x | {status} |")
-    lines += ["", "Method, absolute numbers and profiles: [benchmarks/README.md]"
+    lines += ["", ("† the target lies within the rounds' min–max. " if straddled else "")
+              + "Method, absolute numbers and profiles: [benchmarks/README.md]"
               "(benchmarks/README.md)."]
     return "\n".join(lines)
 
