@@ -27,6 +27,10 @@ import sys
 import time
 from dataclasses import dataclass, field
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import readme_table  # noqa: E402  (the README's performance table, from a run's report)
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 RESULTS = os.path.join(HERE, "results")
@@ -63,6 +67,21 @@ CONTENDERS = [
     Contender("api_tf", "api", "plain tf.estimator (seed 001)", "python"),
     Contender("api_pyestim", "api", "pyestim from Python", "python"),
     Contender("api_r", "api", "pyestim from R", "R"),
+    # the small-model group: benchmarks/small_model.py's contenders, one measurement each
+    Contender("small_tf_plain", "small", "plain tf.estimator DNNClassifier + its numpy_input_fn",
+              "python", job="tf_plain"),
+    Contender("small_pyestim_k1", "small", "pyestim.train(), steps_per_run 1", "python",
+              job="pyestim_k1"),
+    Contender("small_pyestim_k1_bare", "small", "the same estimator, tf.estimator's own train() "
+              "(pyestim's default hooks off)", "python", job="pyestim_k1_bare"),
+    Contender("small_pyestim_k32", "small", "pyestim.train(), steps_per_run 32", "python",
+              job="pyestim_k32"),
+    Contender("small_r_k1", "small", "pyestim from R, steps_per_run 1", "R", job="r_k1"),
+    Contender("small_r_k32", "small", "pyestim from R, steps_per_run 32", "R", job="r_k32"),
+    Contender("small_keras_spe1", "small", "Keras fit, steps_per_execution 1", "python",
+              job="keras_spe1"),
+    Contender("small_keras_spe32", "small", "Keras fit, steps_per_execution 32", "python",
+              job="keras_spe32"),
 ]
 GROUPS = {
     "cnn": "1. tutorial CNN training throughput (batch 100) and the roofline",
@@ -70,12 +89,14 @@ GROUPS = {
               "tf.estimator comes from)",
     "input": "2. input-bound training: softmax regression, three input pipelines",
     "api": "3-4. evaluate / predict throughput and fixed costs (train(steps=1), evaluate / predict on 100 images)",
+    "small": "6. small models: DNN [64, 32] over 20 numeric columns, batch 128 (small_model.py), "
+             "steps_per_run 1 and 32 against Keras steps_per_execution 1 and 32",
 }
 
 FULL = dict(repeats=5, cnn_steps=160, cnn_warmup=20, input_steps=2000, input_warmup=200,
-            eval_n=10000, matmul_sizes="2048,3072,4096", matmul_reps=5, timeout=900)
+            small_steps=4000, small_warmup=640, eval_n=10000, matmul_sizes="2048,3072,4096", matmul_reps=5, timeout=900)
 QUICK = dict(repeats=2, cnn_steps=12, cnn_warmup=4, input_steps=300, input_warmup=50,
-             eval_n=1000, matmul_sizes="1024,2048", matmul_reps=2, timeout=600)
+             small_steps=320, small_warmup=64, eval_n=1000, matmul_sizes="1024,2048", matmul_reps=2, timeout=600)
 
 # ------------------------------------------------------------------------------ FLOPs
 
@@ -228,6 +249,11 @@ def probe_r(env):
 
 
 def command(c, s, out, model_tmp):
+    if c.group == "small":  # small_model.py runs the R contenders' Rscript itself
+        return [c.python or sys.executable, os.path.join(HERE, "small_model.py"), "--worker",
+                c.job, "--out", out, "--tmp", os.path.join(model_tmp, "model"),
+                "--steps", str(s["small_steps"]), "--warmup", str(s["small_warmup"]),
+                "--timeout", str(s["timeout"])]
     if c.lang == "R":
         steps, warmup = (s["cnn_steps"], s["cnn_warmup"])
         return [shutil.which("Rscript") or "Rscript", "--vanilla", os.path.join(HERE, "worker.R"), c.name, out, str(steps),
@@ -395,6 +421,21 @@ def ratio_cell(s):
     return text
 
 
+SMALL_TARGETS = [  # small_model.TARGETS, on run.py's contender names
+    ("small model: pyestim steps_per_run 32 >= 1.0x Keras steps_per_execution 32",
+     "small_pyestim_k32", "small_keras_spe32", 1.0),
+    ("small model: pyestim R >= 0.95x Python (steps_per_run 1)", "small_r_k1",
+     "small_pyestim_k1", 0.95),
+    ("small model: pyestim R >= 0.95x Python (steps_per_run 32)", "small_r_k32",
+     "small_pyestim_k32", 0.95),
+    ("small model: pyestim's default hooks cost <= 5% (steps_per_run 1, with / without them "
+     ">= 0.95)", "small_pyestim_k1", "small_pyestim_k1_bare", 0.95),
+]
+SMALL_RATIOS = [(a, b) for _, a, b, _ in SMALL_TARGETS] + [
+    ("small_pyestim_k1", "small_tf_plain"), ("small_keras_spe1", "small_tf_plain"),
+    ("small_pyestim_k32", "small_tf_plain"), ("small_keras_spe32", "small_tf_plain")]
+
+
 def build_report(contenders, settings, machine, flops, started, finished):
     by = {c.name: c for c in contenders}
     st = {c.name: contender_stats(c) for c in contenders}
@@ -444,6 +485,8 @@ def build_report(contenders, settings, machine, flops, started, finished):
         compare(f"{a}/{b}:cpu_ms_per_step", a, b, "cpu_ms_per_step")
     compare("input_pyestim/input_stock", "input_pyestim", "input_stock")
     compare("input_tfdata/input_stock", "input_tfdata", "input_stock")
+    for a, b in SMALL_RATIOS:
+        compare(f"{a}/{b}", a, b)
     for m in ("evaluate_examples_per_s", "predict_examples_per_s"):
         compare(f"api_pyestim/api_tf:{m}", "api_pyestim", "api_tf", m)
         compare(f"api_r/api_pyestim:{m}", "api_r", "api_pyestim", m)
@@ -485,7 +528,8 @@ def build_report(contenders, settings, machine, flops, started, finished):
         target("input-bound: pyestim numpy_input_fn >= 2x stock numpy_input_fn (steps/s)",
                comparisons.get("input_pyestim/input_stock"), 2.0,
                "input_pyestim / input_stock", ["input_pyestim", "input_stock"]),
-    ]
+    ] + [target(text, comparisons.get(f"{a}/{b}"), least, f"{a} / {b}", [a, b])
+         for text, a, b, least in SMALL_TARGETS]
 
     report = {
         "machine": machine,
@@ -695,6 +739,25 @@ def markdown(report):
                 f"(Python, TensorFlow, pyestim) {cell(S('api_r', 'info.import_s'))} s.")
         add("")
 
+    small = [n for n, c in cons.items() if c["group"] == "small"]
+    if small:
+        add("## 6. Small models: DNN [64, 32], 20 numeric columns, batch 128 (small_model.py)")
+        add("")
+        add(f"{s.get('small_steps')} steps per measurement, steps/s after the first "
+            f"{s.get('small_warmup')} (a record after every session.run / execution).")
+        add("")
+        add("| contender | steps/s | vs plain tf.estimator | peak RSS (MB) |")
+        add("|---|---|---|---|")
+        for name in small:
+            vs = ("1x (reference)" if name == "small_tf_plain"
+                  else ratio_cell(report["comparisons"].get(f"{name}/small_tf_plain")))
+            add(f"| {label(name)} | {cell(S(name, 'steps_per_s'))} | {vs} | "
+                f"{cell(S(name, 'peak_rss_mb'))} |")
+        add("")
+        add("Where a target is missed: `python benchmarks/small_model.py --only A,B` prints the "
+            "cProfile of the slower contender.")
+        add("")
+
     add("## 5. Memory: peak RSS of each measurement's process (MB)")
     add("")
     add("| contender | peak RSS | wall time of the process (s) |")
@@ -734,6 +797,9 @@ def parse_args(argv):
     p.add_argument("--cnn-warmup", type=int, default=None, help="CNN steps not timed")
     p.add_argument("--input-steps", type=int, default=None, help="input-bound steps per measurement")
     p.add_argument("--input-warmup", type=int, default=None)
+    p.add_argument("--small-steps", type=int, default=None,
+                   help="small-model steps per measurement")
+    p.add_argument("--small-warmup", type=int, default=None, help="small-model steps not timed")
     p.add_argument("--eval-n", type=int, default=None, help="test images for evaluate/predict")
     p.add_argument("--timeout", type=int, default=None, help="seconds before a measurement is killed")
     p.add_argument("--isa", default=None,
@@ -742,6 +808,13 @@ def parse_args(argv):
                         "AVX2-only one; TensorFlow's own Eigen kernels are not affected)")
     p.add_argument("--output", default=None,
                    help="results file name without extension (default: latest, or quick)")
+    p.add_argument("--readme", action="store_true",
+                   help="after the run, put its README rows into results/readme.json and "
+                        "rewrite the README's performance table (a full run does this anyway)")
+    p.add_argument("--readme-only", nargs="?", const=os.path.join(RESULTS, "latest.json"),
+                   default=None, metavar="RESULTS_JSON",
+                   help="measure nothing: take the README rows of a results file (default "
+                        "results/latest.json) into results/readme.json and rewrite the table")
     return p.parse_args(argv)
 
 
@@ -763,17 +836,24 @@ def main(argv=None):
             print(f"{g}: {text}")
             for c in CONTENDERS:
                 if c.group == g:
-                    print(f"  {c.name:14s} {c.label} [{c.lang}]")
+                    print(f"  {c.name:22s} {c.label} [{c.lang}]")
         return 0
     s = dict(QUICK if a.quick else FULL)
-    for key in ("repeats", "cnn_steps", "cnn_warmup", "input_steps", "input_warmup", "eval_n",
-                "timeout"):
+    if a.readme_only:
+        return readme_table.update_from_results(a.readme_only)
+    if a.quick and a.readme:
+        raise SystemExit("run.py: --quick measures too little for the README table; drop "
+                         "--readme (or --quick)")
+    for key in ("repeats", "cnn_steps", "cnn_warmup", "input_steps", "input_warmup",
+                "small_steps", "small_warmup", "eval_n", "timeout"):
         if getattr(a, key) is not None:
             s[key] = getattr(a, key)
     if s["repeats"] < 1:
         raise SystemExit("run.py: --repeats must be >= 1")
     s["cnn_warmup"] = min(s["cnn_warmup"], max(1, s["cnn_steps"] - 2))
     s["input_warmup"] = min(s["input_warmup"], max(1, s["input_steps"] - 2))
+    s["small_warmup"] = min(s["small_warmup"], max(1, s["small_steps"] - 64))
+    s["isa"] = a.isa
     s["quick"] = bool(a.quick)
     contenders = select(a.only)
 
@@ -827,7 +907,9 @@ def main(argv=None):
             mt = rec.get("metrics", {})
             if rec["ok"]:
                 if "steps_per_s" in mt:
-                    what = f"{mt['steps_per_s']:.2f} steps/s, first step {mt.get('first_step_s', 0):.2f} s"
+                    what = f"{mt['steps_per_s']:.2f} steps/s" + (
+                        f", first step {mt['first_step_s']:.2f} s" if "first_step_s" in mt
+                        else "")
                 elif "gflops" in mt:
                     what = f"{mt['gflops']:.1f} GFLOP/s"
                 else:
@@ -837,7 +919,7 @@ def main(argv=None):
             else:
                 what = "FAILED: " + (rec.get("error") or "").strip().splitlines()[0][:200] \
                     if rec.get("error") else "FAILED"
-            print(f"[{rnd}/{s['repeats']}] {c.name:14s} {what}  "
+            print(f"[{rnd}/{s['repeats']}] {c.name:22s} {what}  "
                   f"({rec.get('wall_s', 0):.1f} s, {rec.get('peak_rss_mb', 0):.0f} MB)", flush=True)
         if rnd == 1 and s["repeats"] > 1:
             per_round = time.perf_counter() - t_start
@@ -860,6 +942,8 @@ def main(argv=None):
     print(md)
     print(f"\nwritten: benchmarks/results/{name}.json, benchmarks/results/{name}.md "
           f"({elapsed / 60:.1f} min)")
+    if a.readme or (not a.only and not a.quick):
+        readme_table.update(report)
     ok = any(r.get("ok") for c in contenders for r in c.runs)
     return 0 if ok or not runnable else 1
 

@@ -22,6 +22,9 @@ over rounds is reported, ratios per round then their median.
 
   python benchmarks/small_model.py [--rounds 3] [--steps 4000] [--warmup 640]
 
+(benchmarks/run.py runs the same contenders as its group ``small``, each measurement through
+``small_model.py --worker JOB --out RESULT.json``, interleaved with its other groups.)
+
 writes benchmarks/results/small_model.json and .md (the table, the targets met or missed,
 and for a missed target the profile of the slower contender: cProfile's top functions by
 internal time). A benchmark, never a test.
@@ -43,6 +46,7 @@ import time
 __all__ = ["data", "clock_hook", "main"]
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)  # benchlib, for the result files of run.py's small-model group
 ROWS, COLUMNS, BATCH, HIDDEN = 100_000, 20, 128, [64, 32]
 PY = ["tf_plain", "pyestim_k1", "pyestim_k1_bare", "pyestim_k32", "keras_spe1", "keras_spe32"]
 R = ["r_k1", "r_k32"]
@@ -282,6 +286,32 @@ def report(rates, args):
     return "\n".join(lines) + "\n", med
 
 
+def _worker(args):
+    """One measurement of one contender in this process (Python) or in an Rscript it starts
+    (R); prints RATE and, with --out, writes run.py's result file (benchlib.write_result)."""
+    import benchlib
+
+    try:
+        if args.worker in R:
+            rate = measure(args.worker, args)
+        elif args.worker in PY:
+            rate = run_python(args.worker, args.steps, args.warmup, args.tmp)
+        else:
+            raise SystemExit(f"small_model.py: unknown contender {args.worker!r}; one of "
+                             f"{', '.join(PY + R)}")
+        if rate is None:
+            raise RuntimeError(f"{args.worker} gave no rate (its error is above)")
+    except Exception as err:
+        if args.out:
+            benchlib.write_error(args.out, f"{type(err).__name__}: {err}")
+        raise
+    print(f"RATE {rate:.6f}")
+    if args.out:
+        benchlib.write_result(args.out, {"steps_per_s": rate},
+                              {"steps": args.steps, "warmup": args.warmup})
+    return 0
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--rounds", type=int, default=3)
@@ -292,10 +322,11 @@ def main(argv=None):
     p.add_argument("--no-profile", action="store_true")
     p.add_argument("--output", default="small_model")
     p.add_argument("--worker"), p.add_argument("--tmp")
+    p.add_argument("--out", help="with --worker: also write run.py's result file (the "
+                                 "small-model group of benchmarks/run.py)")
     args = p.parse_args(argv)
     if args.worker:
-        print(f"RATE {run_python(args.worker, args.steps, args.warmup, args.tmp):.6f}")
-        return 0
+        return _worker(args)
     jobs = args.only.split(",") if args.only else PY + R
     args.load = os.getloadavg()[0]
     rates = {j: [] for j in jobs}
