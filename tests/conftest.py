@@ -10,7 +10,8 @@ tests/support/, the one support package of tests/ and tests/parity/).
   and are skipped with a reason otherwise.
 * ``toy_data`` and ``linear_model_fn``: a small synthetic classification problem and a
   softmax regression with zero-initialised weights, whose behaviour the tests compute by
-  hand with NumPy (``numpy_reference``); ``trained``: that regression trained 10 steps.
+  hand with NumPy (``numpy_reference``); ``trained``: that regression trained 10 steps;
+  ``plane``: a data frame whose response is a plane (canned and Keras estimators).
 * ``tf_log``: the records TensorFlow's logger writes during a test.
 
 Model directories always live under pytest's ``tmp_path``.
@@ -20,6 +21,7 @@ import os
 import types
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from support import idx, models
@@ -103,6 +105,17 @@ def trained(tmp_path_factory, toy_data, linear_model_fn):
     state = tf.train.get_checkpoint_state(str(model_dir))
     paths = {int(p.rsplit("-", 1)[1]): p for p in state.all_model_checkpoint_paths}
     return est, str(model_dir), paths
+
+
+@pytest.fixture(scope="module")
+def plane():
+    """120 rows: features a, b (normal), y = 2a - 3b + 1 without noise, and a class "side"
+    ("left" where a > b, else "right"). (test_canned.py has a ``plane`` of its own.)"""
+    rng = np.random.default_rng(11)
+    df = pd.DataFrame({"a": rng.normal(size=120), "b": rng.normal(size=120)})
+    df["y"] = 2 * df.a - 3 * df.b + 1
+    df["side"] = np.where(df.a - df.b > 0, "left", "right")
+    return df
 
 
 @pytest.fixture
