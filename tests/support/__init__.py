@@ -6,7 +6,8 @@
 * :mod:`support.process` -- child processes: their environment and a time limit;
 * :mod:`support.tflog` -- what TensorFlow's logger writes during a block;
 * :mod:`support.idx` -- the tests' own reader of MNIST's IDX files (independent of pyestim's);
-* :mod:`support.models` -- the toy problem, its softmax regression and its NumPy reference.
+* :mod:`support.models` -- the toy problem, its softmax regression and its NumPy reference;
+* :mod:`support.checks` -- small probes: ``is_pyestim_error()``, ``recording_hook()``.
 
 How the import works: pytest (rootdir = the checkout, default "prepend" import mode) puts
 ``tests/`` at the front of ``sys.path`` for tests/conftest.py and every test module (tests/
