@@ -2,7 +2,7 @@
 
     python _crash_child.py MODEL_DIR STEPS [--pause EVENT:STEP] [--truncate-index-at-start]
 
-Trains the suite's softmax regression (conftest.linear_model) on a fixed synthetic problem
+Trains the suite's softmax regression (support.models.linear_model) on a fixed synthetic problem
 with a checkpoint every 3 steps, and reports on stdout, one line each, flushed:
 
     READY                        about to call train()
@@ -49,7 +49,7 @@ def main(argv):
     import numpy as np
 
     import pyestim
-    from conftest import N_FEATURES, linear_model
+    from support.models import N_FEATURES, linear_model
     from tensorflow.python.checkpoint import checkpoint_management
     import tensorflow as tf
 

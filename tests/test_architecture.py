@@ -8,11 +8,11 @@ removed or renamed, fails with the path named and what to do.
 """
 
 import re
-from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+from support.paths import REPO
+
 MAP = REPO / "docs" / "architecture.md"
 
 __all__ = []

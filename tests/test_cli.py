@@ -1,27 +1,15 @@
 """The main job, ``pyestim mnist``: options, output, plot, errors."""
 
 import json
-import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 import pyestim
-from conftest import in_ci
 from pyestim import cli, jobs
-
-REPO = Path(__file__).resolve().parents[1]
-
-
-def _needs_mnist():
-    data = os.environ.get("PYESTIM_DATA_DIR")
-    if data and (Path(data) / "train-images-idx3-ubyte.gz").exists():
-        return data
-    if in_ci():
-        pytest.fail("MNIST is missing: set PYESTIM_DATA_DIR to ../shared/datasets/mnist")
-    pytest.skip("MNIST files not found (set PYESTIM_DATA_DIR)")
+from support.ci import needs_mnist
+from support.paths import REPO
 
 
 def test_parser_defaults_are_the_tutorials():
@@ -59,7 +47,7 @@ def test_missing_data_is_a_clear_error_not_a_traceback(tmp_path, monkeypatch):
 
 
 def test_mnist_job_end_to_end(tmp_path):
-    data = _needs_mnist()
+    data = needs_mnist()
     model_dir = tmp_path / "model"
     out_json = tmp_path / "metrics.json"
     proc = subprocess.run(

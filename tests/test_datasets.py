@@ -27,18 +27,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import pyestim.datasets as ds
-from conftest import in_ci
 from pyestim.datasets import _files
 from pyestim.datasets import mnist as mnist_mod
 from pyestim.errors import ChecksumError, DatasetError
+from support.ci import unavailable
+from support.idx import decode_idx
+from support.paths import MNIST_FILES as FILES, data_dir
 
-MNIST_DIR = Path(os.environ.get("PYESTIM_DATA_DIR")  # conftest sets it (../shared/datasets/mnist)
-                 or Path(__file__).resolve().parents[1].parent / "shared/datasets/mnist")
-TRAIN_IMAGES = "train-images-idx3-ubyte.gz"
-TRAIN_LABELS = "train-labels-idx1-ubyte.gz"
-TEST_IMAGES = "t10k-images-idx3-ubyte.gz"
-TEST_LABELS = "t10k-labels-idx1-ubyte.gz"
-FILES = (TRAIN_IMAGES, TRAIN_LABELS, TEST_IMAGES, TEST_LABELS)
+MNIST_DIR = data_dir()  # conftest sets PYESTIM_DATA_DIR (../shared/datasets/mnist)
+TRAIN_IMAGES, TRAIN_LABELS, TEST_IMAGES, TEST_LABELS = FILES
 
 
 # ----------------------------------------------------------------------- helpers
@@ -150,9 +147,7 @@ def leftovers(folder: Path) -> list:
 def real_dir() -> Path:
     if not all((MNIST_DIR / f).is_file() for f in FILES):
         reason = f"the MNIST files are not in {MNIST_DIR}"
-        if in_ci():
-            pytest.fail(f"{reason}, and CI=true: the data must be present in CI")
-        pytest.skip(reason)
+        unavailable(reason, f"{reason}, and CI=true: the data must be present in CI")
     return MNIST_DIR
 
 
@@ -167,15 +162,6 @@ def real(real_dir) -> ds.Datasets:
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("PYESTIM_DATA_DIR", str(real_dir))
         return ds.read_data_sets(download=False, seed=1)
-
-
-def raw_images(buf: bytes) -> np.ndarray:
-    n = int.from_bytes(buf[4:8], "big")
-    return np.frombuffer(buf, np.uint8, offset=16).reshape(n, 784)
-
-
-def raw_labels(buf: bytes) -> np.ndarray:
-    return np.frombuffer(buf, np.uint8, offset=8)
 
 
 # ----------------------------------------------------------------- real MNIST
@@ -211,10 +197,10 @@ def test_real_first_labels_match_an_independent_decode(real, raw):
 def test_real_label_counts(real, raw):
     counts = sum(np.bincount(d.labels, minlength=10) for d in (real.train, real.validation))
     assert counts.sum() == 60000
-    assert np.array_equal(counts, np.bincount(raw_labels(raw[TRAIN_LABELS]), minlength=10))
+    assert np.array_equal(counts, np.bincount(decode_idx(raw[TRAIN_LABELS]), minlength=10))
     test_counts = np.bincount(real.test.labels, minlength=10)
     assert test_counts.sum() == 10000
-    assert np.array_equal(test_counts, np.bincount(raw_labels(raw[TEST_LABELS]), minlength=10))
+    assert np.array_equal(test_counts, np.bincount(decode_idx(raw[TEST_LABELS]), minlength=10))
 
 
 def test_real_pixel_values_match_raw_bytes(real, raw):
@@ -234,14 +220,14 @@ def test_real_pixel_values_match_raw_bytes(real, raw):
 
 def test_real_split_is_tf1s_validation_is_head_train_is_tail(real, raw):
     # TF1's mnist.read_data_sets: validation = train_images[:5000], train = the rest.
-    images = raw_images(raw[TRAIN_IMAGES])
-    labels = raw_labels(raw[TRAIN_LABELS])
+    images = decode_idx(raw[TRAIN_IMAGES]).reshape(-1, 784)
+    labels = decode_idx(raw[TRAIN_LABELS])
     expected = np.multiply(images.astype(np.float32), 1.0 / 255.0)  # as TF 1 scaled them
     assert np.array_equal(real.train.images, expected[5000:])
     assert np.array_equal(real.validation.images, expected[:5000])
     assert np.array_equal(real.train.labels, labels[5000:])
     assert np.array_equal(real.validation.labels, labels[:5000])
-    assert np.array_equal(real.test.labels, raw_labels(raw[TEST_LABELS]))
+    assert np.array_equal(real.test.labels, decode_idx(raw[TEST_LABELS]))
 
 
 def test_embedded_checksums_are_the_published_ones(real_dir):
@@ -256,7 +242,7 @@ def test_real_uint8_not_reshaped(real, raw, real_dir):
     assert d.train.images.dtype == np.uint8
     assert d.train.images.shape == (55000, 28, 28, 1)
     assert d.test.images.shape == (10000, 28, 28, 1)
-    assert np.array_equal(d.validation.images.reshape(5000, 784), raw_images(raw[TRAIN_IMAGES])[:5000])
+    assert np.array_equal(d.validation.images.reshape(5000, 784), decode_idx(raw[TRAIN_IMAGES]).reshape(-1, 784)[:5000])
     d2 = ds.read_data_sets(data_dir=real_dir, reshape=False, download=False)
     assert d2.train.images.shape == (55000, 28, 28, 1) and d2.train.images.dtype == np.float32
 

@@ -7,7 +7,7 @@ import subprocess
 import sys
 import textwrap
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from support.paths import REPO as ROOT
 
 
 def _script(path, text):

@@ -45,13 +45,12 @@ import socket
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
-WORKER_SCRIPT = HERE / "_cluster_worker.py"
+from support.paths import REPO, TESTS
+
+WORKER_SCRIPT = TESTS / "_cluster_worker.py"
 MAX_STEPS = 200
 TOLERANCE = 0.01
 START_TIMEOUT = 150   # seconds for the chief to initialize the model

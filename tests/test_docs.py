@@ -9,16 +9,15 @@ fragments that continue a page's Python example, or the installer."""
 
 import os
 import re
-import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
-from conftest import in_ci
-from test_readme import mnist_dir_or_skip, python_blocks
+from support.ci import needs_mnist
+from support.paths import REPO
+from support.r import r_program
+from test_readme import python_blocks
 
-REPO = Path(__file__).resolve().parents[1]
 DOCS = sorted((REPO / "docs").glob("*.md"))
 README_LIMIT = 12 * 1024
 # Every page that links, and what its links may name.
@@ -103,14 +102,14 @@ def test_every_page_with_python_code_is_run():
 
 
 def test_python_guide_runs_as_written(tmp_path):
-    mnist_dir_or_skip()
+    needs_mnist()
     proc = run_page("python.md", tmp_path)
     # the tutorial's logging hook
     assert "INFO:tensorflow:predicted_classes = [" in proc.stderr
 
 
 def test_mnist_pictures_run_as_written(tmp_path):
-    mnist_dir_or_skip()
+    needs_mnist()
     run_page("mnist.md", tmp_path)
     assert (tmp_path / "conv1.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
@@ -126,11 +125,8 @@ def test_distributed_script_runs_in_one_process(tmp_path):
 
 
 def test_readme_r_block_runs_as_written(tmp_path):
-    rscript = shutil.which("Rscript")
-    if rscript is None:
-        if in_ci():
-            pytest.fail("Rscript is missing: run the tests through `bash dev.sh test`")
-        pytest.skip("Rscript not found")
+    rscript = r_program("Rscript", "Rscript not found",
+                        "Rscript is missing: run the tests through `bash dev.sh test`")
     blocks = r_blocks((REPO / "README.md").read_text(encoding="utf-8"))
     assert len(blocks) == 1
     script = tmp_path / "readme.R"

@@ -14,7 +14,7 @@ import textwrap
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import child_env
+from support.process import child_env
 
 import pyestim
 from pyestim import engine

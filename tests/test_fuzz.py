@@ -22,8 +22,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import tensorflow as tf
-from conftest import in_ci
-from helpers import time_limit
+from support.ci import in_ci
+from support.process import time_limit
 from hypothesis import HealthCheck, event, given, settings, target
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp

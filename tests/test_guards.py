@@ -19,7 +19,8 @@ import pytest
 import pyestim
 from pyestim import errors
 from pyestim.guards import calls as guards
-from helpers import global_step_of, time_limit, toy_input
+from support.models import global_step_of, toy_input
+from support.process import time_limit
 
 
 @pytest.fixture
@@ -159,12 +160,12 @@ _CHILD = textwrap.dedent("""
     import os, sys, time
     import numpy as np
     sys.path.insert(0, {tests!r})
-    import conftest
+    from support import models
     import pyestim
     from pyestim import hook_progress_bar, session_run_hook
     x = np.random.default_rng(1).normal(size=(200, 6)).astype(np.float32)
     y = (x[:, 0] > 0).astype(np.int32)
-    est = pyestim.estimator(conftest.linear_model, model_dir={model_dir!r},
+    est = pyestim.estimator(models.linear_model, model_dir={model_dir!r},
                             config=pyestim.run_config(save_checkpoints_steps=100000,
                                                       save_checkpoints_secs=None,
                                                       steps_per_run={steps_per_run!r}))

@@ -13,13 +13,9 @@ import tensorflow as tf
 
 import pyestim
 from pyestim import errors
+from support.models import toy_input
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-
-
-def toy_input(data, batch_size=50):
-    return pyestim.numpy_input_fn({"x": data.x}, data.y, batch_size=batch_size,
-                                  num_epochs=None, shuffle=False)
 
 
 def in_order_batches(n_rows, batch_size, steps, start=0):

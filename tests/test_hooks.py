@@ -17,7 +17,7 @@ import tensorflow as tf
 import pyestim
 from pyestim import errors
 
-from helpers import global_step_of, toy_input
+from support.models import global_step_of, toy_input
 
 v1 = tf.compat.v1
 

@@ -7,9 +7,7 @@ the parity suite (tests/parity/test_errors.py) compares R's messages with these 
 
 import ast
 import os
-import pathlib
 import re
-import shutil
 import subprocess
 import threading
 
@@ -26,10 +24,11 @@ from pyestim.canned.optimizers import resolve_activation_fn, resolve_optimizer, 
 from pyestim.guards.data import check_labels
 from pyestim.inputs import NumpyInput
 from pyestim.live_predict import _feature_arrays
-from conftest import in_ci
-from helpers import time_limit, toy_input
+from support.models import toy_input
+from support.paths import PACKAGE
+from support.process import time_limit
+from support.r import r_program
 
-PACKAGE = pathlib.Path(pyestim.__file__).parent
 
 #: R idioms that must not reach a Python caller.
 R_IDIOMS = re.compile(r"tf\$|\w\$\w|\bTRUE\b|\bFALSE\b|\bNULL\b|as\.integer\(|return\(|"
@@ -111,7 +110,7 @@ def test_a_thread_started_by_an_r_call_gets_python_unless_told():
 def test_predictions_resumed_later_keep_the_language_of_the_call(toy_data, tmp_path):
     """predict(as_iterable=True) from R returns a generator that R resumes outside the call
     (reticulate's iterate()): its errors still speak R; from Python, Python."""
-    from conftest import linear_model
+    from support.models import linear_model
     est = pyestim.estimator(linear_model, model_dir=str(tmp_path / "m"))
     pyestim.train(est, toy_input(toy_data), steps=1)
     fn = toy_input(toy_data, num_epochs=1, labels=False)
@@ -351,10 +350,8 @@ def test_r_spelling_is_what_r_deparse_gives():
     """R's own printing of the same values (deparse() run by Rscript) is what shown() gives an
     R caller: the expectations above are R's, not ours."""
     rows = [(r, expr) for _, _, r, expr in VALUES if expr is not None]
-    if shutil.which("Rscript") is None:
-        if in_ci():
-            pytest.fail("CI=true but R is not installed: R's deparse() cannot be compared.")
-        pytest.skip("R is not installed")
+    r_program("Rscript", "R is not installed",
+              "CI=true but R is not installed: R's deparse() cannot be compared.")
     script = "\n".join(f"cat(deparse({expr}), '\\n', sep = '')" for _, expr in rows)
     out = subprocess.run(["Rscript", "--vanilla", "-e", script], capture_output=True,
                          text=True, timeout=120, env=dict(os.environ, LANG="C.UTF-8"))

@@ -6,11 +6,11 @@ import json
 import subprocess
 import sys
 import textwrap
-from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+from support.paths import REPO
+
 
 # Runs the CLI as `python -m pyestim ARGS` does, in this process, then prints what it left.
 _RUN_CLI = """

@@ -13,7 +13,7 @@ from pyestim import (CheckpointError, PyestimTypeError, PyestimValueError, estim
                      numpy_input_fn, predict, predictor, run_config, tf, train)
 from pyestim.models import cnn_model_fn
 
-from helpers import trained_cnn
+from support.models import trained_cnn
 
 
 def _predict_batches(est, x, batch_size):

@@ -13,18 +13,19 @@ import textwrap
 import pyestim
 from pyestim._before_tf import has_nvidia_device
 from pyestim.engine.log import OwnDeprecations
+from support.paths import TESTS
 
-TESTS = os.path.dirname(os.path.abspath(__file__))
 PYESTIM_DIR = os.path.dirname(os.path.abspath(pyestim.__file__))
 
 _RUN = textwrap.dedent(f"""
     import sys, tempfile
     import numpy as np
-    sys.path.insert(0, {TESTS!r})
-    import conftest, pyestim
+    sys.path.insert(0, {str(TESTS)!r})
+    import pyestim
+    from support import models
     x = np.random.default_rng(1).normal(size=(200, 6)).astype(np.float32)
     y = (x[:, 0] > 0).astype(np.int32)
-    est = pyestim.estimator(conftest.linear_model, model_dir=tempfile.mkdtemp())
+    est = pyestim.estimator(models.linear_model, model_dir=tempfile.mkdtemp())
     pyestim.train(est, pyestim.numpy_input_fn({{"x": x}}, y, num_epochs=None, shuffle=True),
                   steps=20)
     pyestim.evaluate(est, pyestim.numpy_input_fn({{"x": x}}, y, shuffle=False))

@@ -22,7 +22,7 @@ from pyestim import (PyestimValueError, estimator, numpy_input_fn, plot_confusio
 from pyestim.models import cnn_model_fn  # noqa: E402
 from pyestim.plots import confusion_matrix  # noqa: E402
 
-from helpers import trained_cnn  # noqa: E402
+from support.models import trained_cnn  # noqa: E402
 
 
 @pytest.fixture(scope="module")

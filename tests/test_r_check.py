@@ -5,31 +5,16 @@ testthat, before pytest, in ``bash dev.sh test``)."""
 
 import os
 import re
-import shutil
 import subprocess
-import sys
-from pathlib import Path
 
-import pytest
-
-from conftest import in_ci
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def _r_library():
-    """The R library the pyestim package's dependencies are in (dev.sh's, beside this
-    Python)."""
-    return os.environ.get("R_LIBS") or str(Path(sys.prefix) / "R-library")
+from support.paths import R_PACKAGE
+from support.r import r_library, r_program
 
 
 def test_r_cmd_check_reports_nothing(tmp_path):
-    if shutil.which("R") is None:
-        if in_ci():
-            pytest.fail("CI=true but R is not installed: R CMD check cannot run.")
-        pytest.skip("R is not installed")
-    env = dict(os.environ, R_LIBS=_r_library(), _R_CHECK_FORCE_SUGGESTS_="false")
-    built = subprocess.run(["R", "CMD", "build", str(ROOT / "r")], cwd=tmp_path, env=env,
+    r_program("R", "R is not installed", "CI=true but R is not installed: R CMD check cannot run.")
+    env = dict(os.environ, R_LIBS=r_library(), _R_CHECK_FORCE_SUGGESTS_="false")
+    built = subprocess.run(["R", "CMD", "build", str(R_PACKAGE)], cwd=tmp_path, env=env,
                            capture_output=True, text=True, timeout=300)
     assert built.returncode == 0, built.stdout + built.stderr
     [tarball] = tmp_path.glob("pyestim_*.tar.gz")

@@ -32,7 +32,8 @@ from pyestim.guards import calls as guards
 from pyestim.errors import RThreadError
 from pyestim.model_fn import wrap_model_fn
 
-from helpers import time_limit, toy_input
+from support.models import toy_input
+from support.process import time_limit
 
 BRIDGE = Path(__file__).resolve().parent.parent / "r" / "inst" / "python" / "pyestim_rbridge.py"
 

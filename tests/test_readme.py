@@ -7,12 +7,10 @@ import os
 import re
 import subprocess
 import sys
-from pathlib import Path
 
-import pytest
-from conftest import in_ci
+from support.ci import needs_mnist
+from support.paths import REPO
 
-REPO = Path(__file__).resolve().parents[1]
 STANDALONE = "Coming from tf.estimator"  # the README section whose code runs on its own
 
 
@@ -35,18 +33,8 @@ def test_readme_has_python_blocks_without_placeholders():
         assert not re.search(r"(^|[(\s=,\[])\.\.\.($|[)\s,\]])", code), block
 
 
-def mnist_dir_or_skip():
-    """MNIST's folder for code that reads it (a failure in CI, a skip elsewhere)."""
-    data = os.environ.get("PYESTIM_DATA_DIR")
-    if not data or not (Path(data) / "train-images-idx3-ubyte.gz").exists():
-        if in_ci():
-            pytest.fail("MNIST is missing: set PYESTIM_DATA_DIR to ../shared/datasets/mnist")
-        pytest.skip("MNIST files not found (set PYESTIM_DATA_DIR)")
-    return data
-
-
 def test_readme_python_blocks_run_as_written(tmp_path):
-    mnist_dir_or_skip()
+    needs_mnist()
     script = tmp_path / "readme.py"
     # "Coming from tf.estimator" is a script of its own (plain TensorFlow's `tf`), run alone by
     # test_coming_from_tf_estimator_example_runs_alone.

@@ -25,9 +25,10 @@ import tensorflow as tf
 import pyestim
 from pyestim import errors
 from pyestim.checkpoints import finding, lock as locking, rollback
+from support.models import global_step_of
+from support.paths import TESTS
 
-HERE = Path(__file__).resolve().parent
-CHILD = HERE / "_crash_child.py"
+CHILD = TESTS / "_crash_child.py"
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 
 
@@ -45,10 +46,6 @@ def tree(path):
         if p.is_file():
             out[str(p.relative_to(path))] = hashlib.sha256(p.read_bytes()).hexdigest()
     return out
-
-
-def global_step_of(prefix_or_dir):
-    return int(tf.train.load_variable(str(prefix_or_dir), "global_step"))
 
 
 def step_of(prefix):
@@ -153,7 +150,7 @@ class Child:
         env = dict(os.environ, PYTHONUNBUFFERED="1", TF_CPP_MIN_LOG_LEVEL="2")
         self.proc = subprocess.Popen(
             [sys.executable, str(CHILD), str(model_dir), str(steps), *args],
-            stdout=subprocess.PIPE, stderr=self.log, env=env, cwd=str(HERE))
+            stdout=subprocess.PIPE, stderr=self.log, env=env, cwd=str(TESTS))
         self.lines = []
         self._buf = b""
 
@@ -264,7 +261,7 @@ def test_killed_training_always_leaves_a_complete_latest_checkpoint_and_resumes(
 
     # The directory loads, resumes from the last checkpoint, and evaluates.
     x, y = data()
-    from conftest import linear_model
+    from support.models import linear_model
 
     est = pyestim.estimator(linear_model, model_dir=str(md), config=pyestim.run_config(
         save_checkpoints_steps=3, log_step_count_steps=1000), params={"learning_rate": 0.1})
@@ -391,7 +388,7 @@ def test_bad_data_leaves_an_existing_model_dir_byte_for_byte(trained, case):
 def test_features_of_another_shape_than_the_checkpoint_are_refused(trained):
     """The conftest model sizes its weights from the input, so 4 columns build a graph
     whose variables do not fit the 6-column checkpoint."""
-    from conftest import linear_model
+    from support.models import linear_model
 
     before = tree(trained)
     est = make_estimator(linear_model, trained)

@@ -11,7 +11,6 @@ import json
 import re
 import shutil
 import subprocess
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -21,7 +20,8 @@ from pyestim.cli import main
 from pyestim.datasets import read_data_sets
 from pyestim.models import cnn_model_fn
 
-from conftest import REPO, in_ci
+from support.ci import unavailable
+from support.paths import REPO
 
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 EXPECTED_IMAGES = ["loss.png", "confusion_matrix.png", "example_errors.png",
@@ -53,9 +53,7 @@ def chromium():
             return path
     message = ("Chromium is not installed (Debian package chromium; `bash dev.sh setup` "
                "installs it)")
-    if in_ci():
-        pytest.fail(f"CI=true but {message}", pytrace=False)
-    pytest.skip(message)
+    unavailable(message)
 
 
 def _browse(chromium, page):

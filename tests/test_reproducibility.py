@@ -24,7 +24,6 @@ call when a seed is set (pyestim.estimator.reproducible):
 """
 
 import contextlib
-import logging
 import random
 import types
 
@@ -35,30 +34,12 @@ from tensorflow.python.framework import config as tf_config
 
 import pyestim
 import pyestim.models
+from support.tflog import capture_tf_log
 
 SEED = 42
 STEPS = 15
 BATCH = 50
 LOG_EVERY = 5
-
-
-@contextlib.contextmanager
-def tf_log_messages():
-    messages = []
-
-    class Collect(logging.Handler):
-        def emit(self, record):
-            messages.append(record.getMessage())
-
-    logger = tf.get_logger()
-    handler, old_level = Collect(), logger.level
-    logger.setLevel(logging.INFO)
-    logger.addHandler(handler)
-    try:
-        yield messages
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(old_level)
 
 
 def logged_classes(messages):
@@ -88,7 +69,7 @@ def logging_hook():
 def pyestim_run(model_dir, data, seed=SEED):
     est = pyestim.estimator(pyestim.models.cnn_model_fn, model_dir=str(model_dir),
                             config=pyestim.run_config(tf_random_seed=seed))
-    with tf_log_messages() as messages:
+    with capture_tf_log() as messages:
         history = pyestim.train(est, train_input(data), steps=STEPS,
                                 hooks=[pyestim.hook_history_saver(every_n_step=1),
                                        logging_hook()])

@@ -12,12 +12,12 @@ import os
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
-from conftest import child_env, in_ci
+from support.ci import in_ci
+from support.paths import REPO
+from support.process import child_env
 
-REPO = Path(__file__).resolve().parents[1]
 LOCK = REPO / "requirements-lock-current.txt"
 # Test-only packages without wheels on the index: built from source against the system's R.
 SOURCE_ONLY = {"rpy2"}

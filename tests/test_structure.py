@@ -4,12 +4,12 @@ no function over 80 lines of code. Each rule is checked on the source, so a chan
 breaks it fails here with the place named."""
 
 import ast
-import pathlib
 import re
 
 import pytest
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent / "pyestim"
+from support.paths import PACKAGE as ROOT
+
 ENGINE = ROOT / "engine"
 MODULES = sorted(p for p in ROOT.rglob("*.py") if "__pycache__" not in p.parts)
 MAX_LINES = 80

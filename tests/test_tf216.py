@@ -10,7 +10,7 @@ import types
 
 import numpy as np
 import pytest
-from conftest import child_env
+from support.process import child_env
 
 import pyestim
 from pyestim.engine import tf216

@@ -1,5 +1,6 @@
 """train_and_evaluate() with train_spec() / eval_spec(), export_savedmodel() of canned
-estimators served by TensorFlow's own SavedModel loader, keras_model_to_estimator()."""
+estimators served by TensorFlow's own SavedModel loader (keras_model_to_estimator() is in
+test_keras.py; the ``plane`` data in conftest.py)."""
 
 import os
 
@@ -12,15 +13,6 @@ import pyestim as pe
 from pyestim.canned import parsing_serving_input_receiver_fn
 from pyestim.hooks import HistorySaverHook, ProgressBarHook
 from pyestim.training import view_metrics_on
-
-
-@pytest.fixture(scope="module")
-def plane():
-    rng = np.random.default_rng(11)
-    df = pd.DataFrame({"a": rng.normal(size=120), "b": rng.normal(size=120)})
-    df["y"] = 2 * df.a - 3 * df.b + 1
-    df["side"] = np.where(df.a - df.b > 0, "left", "right")
-    return df
 
 
 def example(row, names):
@@ -225,60 +217,3 @@ def test_export_boosted_trees_parses_the_bucketized_source_feature(plane, tmp_pa
 def test_export_still_needs_a_receiver_for_custom_and_keras(linear_model_fn, tmp_path):
     with pytest.raises(pe.PyestimValueError, match="serving_input_receiver_fn"):
         pe.export_savedmodel(pe.estimator(linear_model_fn), str(tmp_path))
-
-
-# --------------------------------------------------------------------------------------------
-# Keras
-
-
-def _compiled_model(compile=True):
-    inputs = tf.keras.Input(shape=(2,), name="x")
-    outputs = tf.keras.layers.Dense(1, name="out")(inputs)
-    model = tf.keras.Model(inputs, outputs)
-    if compile:
-        model.compile(optimizer=tf.keras.optimizers.legacy.SGD(learning_rate=0.1), loss="mse")
-    return model
-
-
-def test_keras_model_to_estimator_trains_on_input_fn(plane, tmp_path):
-    est = pe.keras_model_to_estimator(_compiled_model(), model_dir=str(tmp_path / "k"))
-    assert est.canned and est.kind == "keras" and est.feature_layout == "matrix"
-    # a model with one input gets the features as one matrix (float64 here, cast by Keras)
-    pe.train(est, pe.input_fn(plane, ["a", "b"], "y", batch_size=30, num_epochs=None), steps=200)
-    result = pe.evaluate(est, pe.input_fn(plane, ["a", "b"], "y"))
-    assert result.global_step[0] == 200 and result.loss[0] < 1e-3
-    pred = pe.predict(est, pe.input_fn(plane.head(3), ["a", "b"]))
-    np.testing.assert_allclose(np.concatenate(pred.out.to_list()), plane.y.head(3), atol=0.05)
-    # The checkpoint is object-based (keys like "estimator_global_step/.ATTRIBUTES/..."):
-    # variables are found by their own names too. y = 2a - 3b + 1: the layer learnt it.
-    names = pe.variable_names(est)
-    assert "global_step" not in names
-    assert "estimator_global_step/.ATTRIBUTES/VARIABLE_VALUE" in names
-    assert pe.variable_value(est, "global_step") == {"global_step": 200}
-    kernel = [n for n in names if n.endswith("/kernel/.ATTRIBUTES/VARIABLE_VALUE")]
-    assert len(kernel) == 1
-    by_name = pe.variable_value(est, "out/kernel")["out/kernel"]  # the Dense layer "out" of _compiled_model
-    np.testing.assert_array_equal(by_name, pe.variable_value(est, kernel[0])[kernel[0]])
-    np.testing.assert_allclose(by_name.ravel(), [2.0, -3.0], atol=0.05)
-    with pytest.raises(pe.PyestimValueError, match="^Variable not found: nope"):
-        pe.variable_value(est, "nope")
-    with pytest.raises(pe.PyestimTypeError, match="variable's name"):
-        pe.variable_value(est, 3)
-
-
-def test_keras_model_to_estimator_from_a_path_and_errors(tmp_path):
-    model = _compiled_model()
-    path = str(tmp_path / "model.h5")
-    model.save(path)
-    est = pe.keras_model_to_estimator(keras_model_path=path, model_dir=str(tmp_path / "k"))
-    assert est.args["keras_model_path"] == path
-    with pytest.raises(pe.PyestimValueError, match="Either keras_model or keras_model_path"):
-        pe.keras_model_to_estimator()
-    with pytest.raises(pe.PyestimValueError, match="not both"):
-        pe.keras_model_to_estimator(model, keras_model_path=path)
-    with pytest.raises(pe.PyestimValueError, match="not a local path"):
-        pe.keras_model_to_estimator(keras_model_path="gs://bucket/model.h5")
-    with pytest.raises(pe.PyestimValueError, match="not been compiled"):
-        pe.keras_model_to_estimator(_compiled_model(compile=False))
-    with pytest.raises(pe.PyestimTypeError, match="Keras model"):
-        pe.keras_model_to_estimator(keras_model="model")

@@ -33,19 +33,19 @@ import sys
 
 import pytest
 
-from .helpers import distinct_sides, in_ci
+from support.ci import unavailable
+from support.paths import REPO
 
-REPO = pathlib.Path(__file__).resolve().parents[2]
+from .helpers import distinct_sides
+
 R_DIR = pathlib.Path(__file__).resolve().parent / "r"
 _ROWS = []
 _EXIT = {"session": None, "status": 0}  # the started RSession, pytest's exit status
 
 
 def _unavailable(reason):
-    if in_ci():
-        pytest.fail(f"parity suite cannot run in CI: {reason}. `bash dev.sh setup` installs R, "
-                    "rpy2 and the R package.", pytrace=False)
-    pytest.skip(reason)
+    unavailable(reason, f"parity suite cannot run in CI: {reason}. `bash dev.sh setup` installs "
+                "R, rpy2 and the R package.")
 
 
 class RError(Exception):

@@ -22,12 +22,6 @@ N_FEATURES, N_CLASSES, SEED, LEARNING_RATE = 6, 3, 7, 0.5
 TABLE = pathlib.Path(__file__).resolve().parent / "differences.csv"
 
 
-def in_ci():
-    """The project's one rule (tests/conftest.py, r/tests/testthat/helper-pyestim.R): CI is on
-    when $CI is true, 1 or yes (any case)."""
-    return os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
-
-
 # --------------------------------------------------------------------------------------------
 # Runs and mutations
 

@@ -17,12 +17,16 @@
 
 import contextlib
 import dataclasses
-import logging
+import os
+import pathlib
 import random
 from typing import Dict, List
 
 import numpy as np
 import tensorflow as tf_root
+
+from support.idx import read_mnist
+from support.tflog import capture_tf_log
 
 PREDICTED = "predicted_classes = "
 
@@ -57,33 +61,10 @@ class RunResult:
     probabilities: np.ndarray
 
 
-class LogCapture(logging.Handler):
-    """Collects the lines the tensorflow logger prints that start with ``prefix`` (by
-    default the ``predicted_classes = [...]`` lines)."""
-
-    def __init__(self, prefix=PREDICTED):
-        super().__init__(level=logging.INFO)
-        self.prefix = prefix
-        self.lines = []
-
-    def emit(self, record):
-        message = record.getMessage()
-        if message.startswith(self.prefix):
-            self.lines.append(message)
-
-
-@contextlib.contextmanager
 def captured_log(prefix=PREDICTED):
-    logger = tf_root.get_logger()
-    handler = LogCapture(prefix)
-    old_level = logger.level
-    logger.setLevel(logging.INFO)
-    logger.addHandler(handler)
-    try:
-        yield handler.lines
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(old_level)
+    """The messages TensorFlow logs in the block that start with ``prefix`` (by default the
+    ``predicted_classes = [...]`` lines): :func:`support.tflog.capture_tf_log`."""
+    return capture_tf_log(prefix)
 
 
 def mnist_arrays(settings):
@@ -212,36 +193,20 @@ class LossRecorder(tf_root.compat.v1.train.SessionRunHook):
 
 
 def read_idx_mnist(settings, data_dir=None):
-    """The tutorial's arrays read straight from the four MNIST IDX files (gzip), with no
-    pyestim: the format is a big-endian header (magic, dimensions) and the bytes. As TF 1's
-    ``read_data_sets`` did: the first 5000 training images are the validation set, so
-    ``train`` starts at image 5000; float32 images are the bytes times 1/255."""
-    import gzip
-    import os
-    import pathlib
+    """The tutorial's arrays read straight from the four MNIST IDX files (gzip) by the tests'
+    own reader (:mod:`support.idx`), with no pyestim. As TF 1's ``read_data_sets`` did: the
+    first 5000 training images are the validation set, so ``train`` starts at image 5000;
+    float32 images are the bytes times 1/255."""
+    raw = read_mnist(pathlib.Path(data_dir or os.environ["PYESTIM_DATA_DIR"]))
 
-    folder = pathlib.Path(data_dir or os.environ["PYESTIM_DATA_DIR"])
+    def images(pixels):
+        return np.multiply(pixels.astype(np.float32), np.float32(1.0 / 255.0))
 
-    def read(name):
-        with gzip.open(folder / name, "rb") as f:
-            raw = f.read()
-        ndim = raw[3]
-        dims = [int.from_bytes(raw[4 + 4 * i:8 + 4 * i], "big") for i in range(ndim)]
-        values = np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim)
-        return values.reshape(dims)
-
-    def images(name):
-        pixels = read(name)
-        flat = pixels.reshape(pixels.shape[0], -1).astype(np.float32)
-        return np.multiply(flat, np.float32(1.0 / 255.0))
-
-    train_images = images("train-images-idx3-ubyte.gz")[5000:]
-    train_labels = read("train-labels-idx1-ubyte.gz")[5000:]
     return {
-        "train_data": train_images[:settings.n_train],
-        "train_labels": train_labels[:settings.n_train].astype(np.int32),
-        "eval_data": images("t10k-images-idx3-ubyte.gz")[:settings.n_eval],
-        "eval_labels": read("t10k-labels-idx1-ubyte.gz")[:settings.n_eval].astype(np.int32),
+        "train_data": images(raw.train_x[5000:])[:settings.n_train],
+        "train_labels": raw.train_y[5000:][:settings.n_train].astype(np.int32),
+        "eval_data": images(raw.test_x)[:settings.n_eval],
+        "eval_labels": raw.test_y[:settings.n_eval].astype(np.int32),
     }
 
 

@@ -1,7 +1,7 @@
 # Shared by the tests: a check that pyestim can be used, a toy problem, a tiny model.
 
-# The project's one CI rule (as tests/conftest.py in_ci() and tests/parity/helpers.py): a run
-# is a CI run when the environment variable CI is true, 1 or yes (in any case).
+# The project's one CI rule (as in_ci() of tests/support/ci.py, which both pytest suites use): a
+# run is a CI run when the environment variable CI is true, 1 or yes (in any case).
 in_ci <- function(value = Sys.getenv("CI")) {
   tolower(trimws(value)) %in% c("true", "1", "yes")
 }

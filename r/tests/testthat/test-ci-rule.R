@@ -1,5 +1,5 @@
 # The CI rule of the tests themselves: outside CI a missing prerequisite skips a test, in a CI
-# run (CI = true, 1 or yes, any case: the rule of tests/conftest.py) it fails it.
+# run (CI = true, 1 or yes, any case: the rule of tests/support/ci.py) it fails it.
 
 test_that("in_ci() is true for CI = true, 1 or yes in any case, and false otherwise", {
   for (v in c("true", "TRUE", "True", "1", "yes", "YES", " yes ")) {

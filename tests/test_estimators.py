@@ -1,9 +1,10 @@
-"""estimator(), estimator_spec(), train(), evaluate(), predict(), export_savedmodel() and the
-accessors (latest_checkpoint, model_dir, variable_names, variable_value).
+"""estimator(), train(), evaluate(), predict() and export_savedmodel() (pyestim/estimators.py).
 
 Expected values come from plain TensorFlow (tf.train.load_variable / list_variables on the
 checkpoints) and from NumPy computations on the weights read back from the checkpoints; the
-model is the softmax regression of conftest.py (zero-initialised, so its first loss is ln 10).
+model is the softmax regression of support/models.py (zero-initialised, so its first loss is
+ln 10). The model function's arguments and estimator_spec() are in test_model_fn.py, the
+checkpoint accessors in test_checkpoints.py.
 """
 
 import inspect
@@ -18,8 +19,8 @@ import tensorflow as tf
 import pyestim
 import pyestim.models
 from pyestim import errors
-
-from helpers import global_step_of, toy_input
+from support.checks import is_pyestim_error, recording_hook
+from support.models import global_step_of, toy_input
 
 ModeKeys = tf.estimator.ModeKeys
 
@@ -28,109 +29,8 @@ class Boom(Exception):
     """An exception type nothing but these tests raises."""
 
 
-def is_pyestim_error(err, builtin):
-    return isinstance(err, errors.PyestimError) and isinstance(err, builtin)
-
-
-def recording_hook(calls):
-    return pyestim.session_run_hook(after_run=lambda ctx, values: calls.append(1))
-
-
 # --------------------------------------------------------------------------------------------
-# estimator(): the model function's arguments
-
-
-def test_model_fn_receives_mode_strings_params_and_config(tmp_path, toy_data, linear_model_fn):
-    seen = []
-    params = {"learning_rate": 0.5, "tag": "hello"}
-
-    def model_fn(features, labels, mode, params, config):
-        seen.append({"mode": mode, "params": dict(params), "config": config,
-                     "labels_is_none": labels is None, "features": features})
-        return linear_model_fn(features, labels, mode, params)
-
-    est = pyestim.estimator(model_fn, model_dir=tmp_path / "m", params=params)
-    pyestim.train(est, toy_input(toy_data), steps=1)
-    pyestim.evaluate(est, toy_input(toy_data, num_epochs=1), steps=1)
-    pyestim.predict(est, toy_input(toy_data, rows=slice(0, 5), num_epochs=1, labels=False))
-
-    assert [s["mode"] for s in seen] == ["train", "eval", "infer"]
-    assert all(type(s["mode"]) is str for s in seen)
-    assert all(s["params"] == params for s in seen)
-    assert all(isinstance(s["config"], tf.estimator.RunConfig) for s in seen)
-    assert all(s["config"].model_dir == str(tmp_path / "m") for s in seen)
-    assert [s["labels_is_none"] for s in seen] == [False, False, True]
-    assert all(set(s["features"]) == {"x"} for s in seen)
-
-
-def _spec_for(features, labels):
-    """A train-mode spec for model functions that do not declare mode."""
-    from pyestim import tf as tf1
-
-    w = tf1.get_variable("w", [], initializer=tf1.zeros_initializer())
-    loss = tf1.reduce_mean(tf1.square(features["x"][:, 0] - w)) + 0.0 * tf1.reduce_sum(
-        tf1.cast(labels, tf1.float32))
-    train_op = tf1.train.GradientDescentOptimizer(0.1).minimize(
-        loss, global_step=tf1.train.get_global_step())
-    return pyestim.estimator_spec(mode="train", loss=loss, train_op=train_op)
-
-
-def _make_signature_variants(record):
-    def features_labels(features, labels):
-        record.append({"features": features, "labels": labels})
-        return _spec_for(features, labels)
-
-    def labels_first(labels, features):
-        record.append({"features": features, "labels": labels})
-        return _spec_for(features, labels)
-
-    def with_config(features, labels, config):
-        record.append({"features": features, "labels": labels, "config": config})
-        return _spec_for(features, labels)
-
-    def with_params(features, labels, params):
-        record.append({"features": features, "labels": labels, "params": params})
-        return _spec_for(features, labels)
-
-    def with_mode(config, mode, labels, features):
-        record.append({"features": features, "labels": labels, "mode": mode, "config": config})
-        return _spec_for(features, labels)
-
-    def with_kwargs(features, **kwargs):
-        record.append({"features": features, **kwargs})
-        return _spec_for(features, kwargs["labels"])
-
-    return {
-        "features_labels": (features_labels, {"features", "labels"}),
-        "labels_first": (labels_first, {"features", "labels"}),
-        "with_config": (with_config, {"features", "labels", "config"}),
-        "with_params": (with_params, {"features", "labels", "params"}),
-        "with_mode": (with_mode, {"features", "labels", "mode", "config"}),
-        "with_kwargs": (with_kwargs, {"features", "labels", "mode", "params", "config"}),
-    }
-
-
-@pytest.mark.parametrize("variant", ["features_labels", "labels_first", "with_config",
-                                     "with_params", "with_mode", "with_kwargs"])
-def test_model_fn_arguments_are_matched_by_name(tmp_path, toy_data, variant):
-    record = []
-    model_fn, expected_args = _make_signature_variants(record)[variant]
-    params = {"a": 1} if "params" in expected_args else None
-    est = pyestim.estimator(model_fn, model_dir=tmp_path / "m", params=params)
-    pyestim.train(est, toy_input(toy_data), steps=1)
-
-    assert len(record) == 1
-    got = record[0]
-    assert set(got) == expected_args
-    assert isinstance(got["features"], dict) and set(got["features"]) == {"x"}
-    assert got["labels"] is not None and got["labels"].dtype == tf.int32
-    if "mode" in got:
-        assert got["mode"] == "train"
-    if "config" in got:
-        assert isinstance(got["config"], tf.estimator.RunConfig)
-    if "params" in got:
-        assert got["params"] == {"a": 1}
-    assert global_step_of(tmp_path / "m") == 1
+# estimator()
 
 
 def test_estimator_rejects_a_model_fn_that_is_not_callable(tmp_path):
@@ -139,35 +39,6 @@ def test_estimator_rejects_a_model_fn_that_is_not_callable(tmp_path):
     assert is_pyestim_error(info.value, TypeError)
     assert "model_fn must be a function" in str(info.value)
     assert "int" in str(info.value)
-
-
-def test_estimator_rejects_an_unknown_model_fn_argument(tmp_path):
-    def model_fn(features, labels, mode, hyperparams):
-        raise AssertionError("never called")
-
-    with pytest.raises(errors.ModelFnError) as info:
-        pyestim.estimator(model_fn, model_dir=tmp_path / "m")
-    assert is_pyestim_error(info.value, TypeError)
-    assert "hyperparams" in str(info.value)
-
-
-def test_estimator_rejects_a_model_fn_without_features(tmp_path):
-    def model_fn(labels, mode):
-        raise AssertionError("never called")
-
-    with pytest.raises(errors.ModelFnError) as info:
-        pyestim.estimator(model_fn, model_dir=tmp_path / "m")
-    assert is_pyestim_error(info.value, TypeError)
-    assert "'features'" in str(info.value)
-
-
-def test_estimator_rejects_positional_only_arguments(tmp_path):
-    def model_fn(features, /, labels, mode):
-        raise AssertionError("never called")
-
-    with pytest.raises(errors.ModelFnError) as info:
-        pyestim.estimator(model_fn, model_dir=tmp_path / "m")
-    assert "'features'" in str(info.value) and "positional-only" in str(info.value)
 
 
 def test_estimator_rejects_params_when_model_fn_has_no_params_argument(tmp_path):
@@ -225,183 +96,6 @@ def test_estimator_without_model_dir_uses_a_temporary_directory(linear_model_fn,
     # and training writes its checkpoints there
     pyestim.train(est, toy_input(toy_data), steps=2)
     assert global_step_of(where) == 2
-
-
-# --------------------------------------------------------------------------------------------
-# estimator_spec()
-
-
-@pytest.fixture
-def graph():
-    with tf.Graph().as_default() as g:
-        yield g
-
-
-def _tensors():
-    loss = tf.compat.v1.constant(1.0)
-    step = tf.compat.v1.train.get_or_create_global_step()
-    train_op = tf.compat.v1.assign_add(step, 1)
-    return loss, train_op
-
-
-@pytest.mark.parametrize("mode", ["training", "TRAIN", "predict", None, 1])
-def test_estimator_spec_rejects_an_unknown_mode(graph, mode):
-    loss, train_op = _tensors()
-    with pytest.raises(errors.EstimatorSpecError) as info:
-        pyestim.estimator_spec(mode=mode, loss=loss, train_op=train_op)
-    assert is_pyestim_error(info.value, ValueError)
-    assert repr(mode) in str(info.value)
-    assert "'train', 'eval', 'infer'" in str(info.value)
-
-
-def test_estimator_spec_train_needs_loss(graph):
-    _, train_op = _tensors()
-    with pytest.raises(errors.EstimatorSpecError, match="needs loss"):
-        pyestim.estimator_spec(mode="train", train_op=train_op)
-
-
-def test_estimator_spec_train_needs_train_op(graph):
-    loss, _ = _tensors()
-    with pytest.raises(errors.EstimatorSpecError, match="needs train_op"):
-        pyestim.estimator_spec(mode="train", loss=loss)
-
-
-def test_estimator_spec_eval_needs_loss(graph):
-    with pytest.raises(errors.EstimatorSpecError, match="needs loss"):
-        pyestim.estimator_spec(mode="eval", predictions=tf.compat.v1.constant([1.0]))
-
-
-def test_estimator_spec_infer_needs_predictions(graph):
-    loss, _ = _tensors()
-    with pytest.raises(errors.EstimatorSpecError, match="needs predictions"):
-        pyestim.estimator_spec(mode="infer", loss=loss)
-
-
-def test_estimator_spec_returns_a_tf_estimator_spec_for_each_mode(graph):
-    loss, train_op = _tensors()
-    preds = {"p": tf.compat.v1.constant([1.0, 2.0])}
-    train = pyestim.estimator_spec(mode="train", loss=loss, train_op=train_op)
-    evaluate = pyestim.estimator_spec(mode="eval", loss=loss)
-    infer = pyestim.estimator_spec(mode="infer", predictions=preds)
-    for spec, mode in ((train, "train"), (evaluate, "eval"), (infer, "infer")):
-        assert isinstance(spec, tf.estimator.EstimatorSpec)
-        assert spec.mode == mode
-    assert train.loss is loss and train.train_op is not None
-    assert infer.predictions["p"] is preds["p"]
-
-
-@pytest.mark.parametrize("container", [tuple, list])
-def test_estimator_spec_takes_metric_pairs_as_tuples_or_lists(graph, container):
-    loss, _ = _tensors()
-    labels = tf.compat.v1.constant([1.0, 2.0, 6.0])
-    value, update = tf.compat.v1.metrics.mean(labels)
-    spec = pyestim.estimator_spec(mode="eval", loss=loss,
-                                  eval_metric_ops={"m": container([value, update])})
-    assert set(spec.eval_metric_ops) == {"m"}
-    got_value, got_update = spec.eval_metric_ops["m"]
-    assert got_value is value
-    assert got_update is update
-
-
-@pytest.mark.parametrize("metric_ops", [
-    [("v", "u")], "accuracy", 3.0,
-])
-def test_estimator_spec_rejects_metric_ops_that_are_not_a_mapping(graph, metric_ops):
-    loss, _ = _tensors()
-    with pytest.raises(errors.EstimatorSpecError) as info:
-        pyestim.estimator_spec(mode="eval", loss=loss, eval_metric_ops=metric_ops)
-    assert "eval_metric_ops" in str(info.value)
-    assert type(metric_ops).__name__ in str(info.value)
-
-
-def test_estimator_spec_rejects_a_metric_that_is_not_a_pair(graph):
-    loss, _ = _tensors()
-    value, update = tf.compat.v1.metrics.mean(tf.compat.v1.constant([1.0]))
-    with pytest.raises(errors.EstimatorSpecError) as info:
-        pyestim.estimator_spec(mode="eval", loss=loss,
-                               eval_metric_ops={"m": [value, update, update]})
-    assert "eval_metric_ops['m']" in str(info.value)
-    assert "length 3" in str(info.value)
-    with pytest.raises(errors.EstimatorSpecError, match="eval_metric_ops\\['m'\\]"):
-        pyestim.estimator_spec(mode="eval", loss=loss, eval_metric_ops={"m": value})
-
-
-@pytest.mark.parametrize("argument", ["training_hooks", "evaluation_hooks",
-                                      "prediction_hooks", "training_chief_hooks"])
-def test_estimator_spec_rejects_hooks_that_are_not_hooks(graph, argument):
-    loss, train_op = _tensors()
-    good = pyestim.session_run_hook()
-    with pytest.raises(errors.HookError) as info:
-        pyestim.estimator_spec(mode="train", loss=loss, train_op=train_op,
-                               **{argument: [good, "not a hook"]})
-    assert is_pyestim_error(info.value, TypeError)
-    assert f"{argument}[1]" in str(info.value)
-    assert "str" in str(info.value)
-
-
-def test_estimator_spec_takes_one_hook_or_a_list(graph):
-    loss, train_op = _tensors()
-    a, b = pyestim.session_run_hook(), pyestim.session_run_hook()
-    one = pyestim.estimator_spec(mode="train", loss=loss, train_op=train_op, training_hooks=a)
-    two = pyestim.estimator_spec(mode="train", loss=loss, train_op=train_op,
-                                 training_hooks=[a, b], evaluation_hooks=b)
-    assert list(one.training_hooks) == [a]
-    assert list(two.training_hooks) == [a, b]
-    assert list(two.evaluation_hooks) == [b]
-
-
-def test_estimator_spec_rejects_unknown_arguments(graph):
-    loss, train_op = _tensors()
-    with pytest.raises(errors.EstimatorSpecError, match="lossy"):
-        pyestim.estimator_spec(mode="train", loss=loss, train_op=train_op, lossy=loss)
-
-
-def test_training_hooks_in_the_spec_run(tmp_path, toy_data, linear_model_fn):
-    calls = []
-
-    def model_fn(features, labels, mode, params):
-        spec = linear_model_fn(features, labels, mode, params)
-        return pyestim.estimator_spec(mode=mode, loss=spec.loss, train_op=spec.train_op,
-                                      training_hooks=recording_hook(calls))
-
-    est = pyestim.estimator(model_fn, model_dir=tmp_path / "m")
-    pyestim.train(est, toy_input(toy_data), steps=3)
-    assert len(calls) == 3
-
-
-def test_metric_given_as_a_list_of_two_is_evaluated(tmp_path, toy_data):
-    """As R passes it: list(mean_label = tf$metrics$mean(labels)) arrives as a list."""
-
-    def model_fn(features, labels, mode):
-        from pyestim import tf as tf1
-        w = tf1.get_variable("w", [], initializer=tf1.zeros_initializer())
-        loss = tf1.reduce_mean(features["x"][:, 0]) * 0.0 + w
-        value, update = tf1.metrics.mean(tf1.cast(labels, tf1.float32))
-        return pyestim.estimator_spec(mode=mode, loss=loss,
-                                      eval_metric_ops={"mean_label": [value, update]})
-
-    est = pyestim.estimator(model_fn, model_dir=tmp_path / "m")
-    result = pyestim.evaluate(est, toy_input(toy_data, num_epochs=1), simplify=False)
-    assert result["mean_label"] == pytest.approx(float(np.mean(toy_data.y)), rel=1e-6)
-
-
-@pytest.mark.parametrize("bad_mode", ["train", "eval"])
-def test_model_fn_returning_something_else_is_a_model_fn_error(tmp_path, toy_data,
-                                                               linear_model_fn, bad_mode):
-    def model_fn(features, labels, mode, params):
-        spec = linear_model_fn(features, labels, mode, params)
-        if mode == bad_mode:
-            return {"loss": spec.loss}
-        return spec
-
-    est = pyestim.estimator(model_fn, model_dir=tmp_path / "m")
-    with pytest.raises(errors.ModelFnError) as info:
-        pyestim.train(est, toy_input(toy_data), steps=1)
-        pyestim.evaluate(est, toy_input(toy_data, num_epochs=1))
-    assert is_pyestim_error(info.value, TypeError)
-    assert f"mode {bad_mode!r}" in str(info.value)
-    assert "dict" in str(info.value)
-    assert "estimator_spec" in str(info.value)
 
 
 # --------------------------------------------------------------------------------------------
@@ -660,19 +354,7 @@ def test_saving_listeners_are_called(tmp_path, linear_model_fn, toy_data):
 
 
 # --------------------------------------------------------------------------------------------
-# evaluate() and predict() on a trained softmax regression
-
-
-@pytest.fixture(scope="module")
-def trained(tmp_path_factory, toy_data, linear_model_fn):
-    """Softmax regression trained 10 steps (batches of 50, in order), checkpoints at 0, 5, 10."""
-    model_dir = tmp_path_factory.mktemp("trained") / "model"
-    est = pyestim.estimator(linear_model_fn, model_dir=model_dir,
-                            config=pyestim.run_config(save_checkpoints_steps=5))
-    pyestim.train(est, toy_input(toy_data), steps=10)
-    state = tf.train.get_checkpoint_state(str(model_dir))
-    paths = {int(p.rsplit("-", 1)[1]): p for p in state.all_model_checkpoint_paths}
-    return est, str(model_dir), paths
+# evaluate() and predict() on a trained softmax regression (conftest.py's ``trained``)
 
 
 def numpy_logits(checkpoint, x):
@@ -919,81 +601,7 @@ def test_predict_a_single_tensor_gives_a_predictions_column(tmp_path):
 
 
 # --------------------------------------------------------------------------------------------
-# Accessors
-
-
-def test_latest_checkpoint_and_model_dir(trained, tmp_path):
-    est, model_dir, _ = trained
-    assert pyestim.model_dir(est) == model_dir
-    assert pyestim.latest_checkpoint(model_dir) == os.path.join(model_dir, "model.ckpt-10")
-    empty = tmp_path / "empty"
-    empty.mkdir()
-    assert pyestim.latest_checkpoint(empty) is None
-
-
-def test_latest_checkpoint_reads_another_state_file_by_latest_filename(trained, tmp_path):
-    # TensorFlow's latest_checkpoint(checkpoint_dir, latest_filename), which tfestimators'
-    # latest_checkpoint(checkpoint_dir, ...) passes `...` on to.
-    _, model_dir, _ = trained
-    prefix = os.path.join(model_dir, "model.ckpt-10")
-    other = tmp_path / "other"
-    other.mkdir()
-    (other / "my_state").write_text(f'model_checkpoint_path: "{prefix}"\n')
-    assert pyestim.latest_checkpoint(other, latest_filename="my_state") == prefix
-    assert pyestim.latest_checkpoint(other) is None  # no "checkpoint" file there
-    assert pyestim.latest_checkpoint(other, latest_filename="missing") is None
-    with pytest.raises(errors.PyestimTypeError, match="latest_filename must be"):
-        pyestim.latest_checkpoint(other, latest_filename=3)
-
-
-def test_variable_names_are_the_checkpoints_variables(trained):
-    est, model_dir, _ = trained
-    names = pyestim.variable_names(est)
-    assert isinstance(names, list)
-    assert set(names) == {name for name, _ in tf.train.list_variables(model_dir)}
-    assert {"global_step", "w", "b"} <= set(names)
-
-
-def test_variable_value(trained):
-    est, model_dir, _ = trained
-    w = pyestim.variable_value(est, "w")
-    assert list(w) == ["w"]  # a dict also for one variable (tfestimators: a named list)
-    np.testing.assert_array_equal(w["w"], tf.train.load_variable(model_dir, "w"))
-    assert w["w"].shape == (6, 10) and np.any(w["w"] != 0)
-    assert pyestim.variable_value(est, "global_step") == {"global_step": 10}
-    two = pyestim.variable_value(est, ["global_step", "b"])
-    assert list(two) == ["global_step", "b"]
-    np.testing.assert_array_equal(two["b"], tf.train.load_variable(model_dir, "b"))
-    everything = pyestim.variable_value(est)
-    assert set(everything) == {name for name, _ in tf.train.list_variables(model_dir)}
-    for name, value in everything.items():
-        np.testing.assert_array_equal(value, tf.train.load_variable(model_dir, name))
-
-
-def test_variable_value_of_an_unknown_variable(trained):
-    est, _, _ = trained
-    with pytest.raises(errors.PyestimValueError) as info:
-        pyestim.variable_value(est, "dense/kernel")
-    assert str(info.value).startswith("Variable not found: dense/kernel")
-    assert "global_step" in str(info.value)
-    with pytest.raises(errors.PyestimValueError, match="^Variable not found: foo, bar"):
-        pyestim.variable_value(est, ["w", "foo", "bar"])
-    with pytest.raises(errors.PyestimTypeError, match="variable must be"):
-        pyestim.variable_value(est, 3)
-
-
-def test_variables_of_an_untrained_model(tmp_path, linear_model_fn):
-    """tfestimators: "'variable_names()' must be called on a trained model", not TensorFlow's
-    "Couldn't find 'checkpoint' file"; the model_dir may exist (empty) or not."""
-    for model_dir in (tmp_path / "missing", tmp_path):
-        est = pyestim.estimator(linear_model_fn, model_dir=model_dir)
-        with pytest.raises(errors.NotTrainedError,
-                           match=r"^'variable_names\(\)' must be called on a trained model"):
-            pyestim.variable_names(est)
-        with pytest.raises(errors.NotTrainedError,
-                           match=r"^'variable_value\(\)' must be called on a trained model"):
-            pyestim.variable_value(est, "global_step")
-    assert issubclass(errors.NotTrainedError, ValueError)
+# export_savedmodel()
 
 
 def test_export_savedmodel(trained, tmp_path):
