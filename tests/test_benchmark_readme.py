@@ -5,11 +5,9 @@ results (expectations written by hand). No benchmark runs here."""
 
 import importlib.util
 import json
-from pathlib import Path
-
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+from support.paths import REPO
 
 
 def _load_module():
