@@ -33,9 +33,10 @@ from pyestim.errors import RThreadError
 from pyestim.model_fn import wrap_model_fn
 
 from support.models import toy_input
+from support.paths import R_PACKAGE
 from support.process import time_limit
 
-BRIDGE = Path(__file__).resolve().parent.parent / "r" / "inst" / "python" / "pyestim_rbridge.py"
+BRIDGE = R_PACKAGE / "inst" / "python" / "pyestim_rbridge.py"
 
 
 def _load_bridge():
