@@ -57,13 +57,14 @@ tensorboard <- function(log_dir, action = c("start", "stop"), host = "127.0.0.1"
     action = action,
     host = host,
     port = as_py_int(port),
-    launch_browser = if (is.function(browse)) as_py_function(browse, "launch_browser")
-                     else as_py_bool(browse),
+    launch_browser = if (is.function(browse)) FALSE else as_py_bool(browse),
     reload_interval = reload_interval,
     purge_orphaned_data = as_py_bool(purge_orphaned_data)
   )), type = "stdout")
   cat(shown)
-  invisible(py_value(url))
+  url <- py_value(url)
+  if (!is.null(url) && is.function(browse)) browse(url)  # after the URL is printed
+  invisible(url)
 }
 
 # Directories as pyestim takes them: one path, a list of paths, or (named) a dict of run
