@@ -134,9 +134,10 @@ def tensorboard(log_dir=None, action="start", host="127.0.0.1", port="auto",
     port : int or "auto"
         Port for serving TensorBoard. If "auto" is specified (the default) then an unused
         port will be chosen automatically.
-    launch_browser : bool or callable
-        Open a web browser for TensorBoard after launching (a function is called with the
-        URL instead). Defaults to ``TRUE`` in interactive sessions.
+    launch_browser : bool, callable or None
+        Open a web browser for TensorBoard after launching (with :mod:`webbrowser`; a
+        function is called with the URL instead). None (the default): True in an interactive
+        session.
     reload_interval : float
         How often the backend should load more data (seconds).
     purge_orphaned_data : bool
