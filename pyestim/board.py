@@ -55,13 +55,18 @@ _PORT_TRIES = 5
 
 #: The child's program: ``python -m tensorboard.main`` (runpy, with the arguments after it),
 #: plus a thread that stops TensorBoard the way SIGTERM does (its handler runs its exit
-#: handlers) once standard input, a pipe from the parent, reaches its end.
+#: handlers) once standard input, a pipe from the parent, reaches its end, and removes its
+#: output file, which the parent (gone) can no longer remove.
 _CHILD = (
     "import os, runpy, signal, sys, threading, time\n"
     "def _watch():\n"
     "    try:\n"
     "        sys.stdin.buffer.read()\n"
     "    finally:\n"
+    "        try:\n"
+    "            os.unlink(os.environ['PYESTIM_TENSORBOARD_OUTPUT'])\n"
+    "        except (KeyError, OSError):\n"
+    "            pass\n"
     "        os.kill(os.getpid(), signal.SIGTERM)\n"
     "        time.sleep(10)\n"
     "        os._exit(0)\n"
@@ -110,10 +115,11 @@ class _Board:
 
 def running():
     """The TensorBoards this process started and that still run: a list of dicts with
-    ``log_dir`` (run name -> directory), ``url`` and ``pid``."""
+    ``log_dir`` (a directory, or run name -> directory), ``url``, ``pid`` and ``output`` (the
+    file holding TensorBoard's output while it runs)."""
     with _LOCK:
-        return [{"log_dir": _shown_runs(b.runs), "url": b.url,
-                 "pid": b.process.pid} for b in _BOARDS.values() if b.process.poll() is None]
+        return [{"log_dir": _shown_runs(b.runs), "url": b.url, "pid": b.process.pid,
+                 "output": b.output} for b in _BOARDS.values() if b.process.poll() is None]
 
 
 def tensorboard(log_dir=None, action="start", host="127.0.0.1", port="auto",
@@ -326,6 +332,7 @@ def _spawn(runs, host, port, options):
     fd, output = tempfile.mkstemp(prefix="pyestim-tensorboard-", suffix=".log")
     env = dict(os.environ)
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    env["PYESTIM_TENSORBOARD_OUTPUT"] = output
     env.pop("PYTHONSTARTUP", None)
     with os.fdopen(fd, "wb") as out:
         process = subprocess.Popen(_command(runs, host, port, options), stdin=subprocess.PIPE,

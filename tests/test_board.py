@@ -183,7 +183,8 @@ _CHILD = textwrap.dedent("""
     import sys, pyestim
     from pyestim import board
     pyestim.tensorboard(sys.argv[1], launch_browser=False)
-    print("PID", board.running()[0]["pid"], "URL", board.running()[0]["url"], flush=True)
+    b = board.running()[0]
+    print("PID", b["pid"], "URL", b["url"], "OUTPUT", b["output"], flush=True)
     if sys.argv[2] == "wait":
         sys.stdin.read()
 """)
@@ -200,7 +201,8 @@ def test_nothing_is_left_running_when_the_python_that_started_it_ends(trained_di
         env=child_env(TF_CPP_MIN_LOG_LEVEL="2"))
     try:
         line = next(line for line in child.stdout if line.startswith("PID"))
-        _, pid, _, url = line.split()
+        _, pid, _, url, _, output = line.split()
+        assert os.path.exists(output)
         if ending == "SIGKILL":
             child.send_signal(signal.SIGKILL)
         child.wait(timeout=120)
@@ -209,3 +211,4 @@ def test_nothing_is_left_running_when_the_python_that_started_it_ends(trained_di
             child.kill()
     assert _gone(int(pid)), f"TensorBoard {pid} still runs after its parent's {ending}"
     assert _port_closed(url)
+    assert not os.path.exists(output)  # removed by the exit handler, or by the child itself

@@ -121,7 +121,7 @@ test_that("no TensorBoard is left running after the R session that started it en
     "suppressMessages(library(pyestim))",
     sprintf("tensorboard(log_dir = '%s', launch_browser = FALSE)", dir),
     "b <- reticulate::import('pyestim.board')$running()[[1]]",
-    "cat('PID', b$pid, 'URL', b$url, '\\n')"
+    "cat('PID', b$pid, 'URL', b$url, 'OUTPUT', b$output, '\\n')"
   ), script)
   out <- system2(file.path(R.home("bin"), "Rscript"), script, stdout = TRUE, stderr = FALSE)
   line <- grep("^PID ", out, value = TRUE)
@@ -129,4 +129,5 @@ test_that("no TensorBoard is left running after the R session that started it en
   parts <- strsplit(line, " ")[[1]]
   expect_true(gone(parts[[2]]))
   expect_true(port_closed(parts[[4]]))
+  expect_false(file.exists(parts[[6]]))  # TensorBoard's output file is removed too
 })
