@@ -29,8 +29,8 @@ _EXPORTS = {
         "ModelDirLockedError", "ModelFnError", "NanLossError", "NotTrainedError",
         "PyestimError", "PyestimTypeError", "PyestimValueError", "StepsError"),
     "pyestim.estimators": ("Estimator", "estimator", "estimator_spec", "evaluate",
-        "export_savedmodel", "latest_checkpoint", "model_dir", "predict", "train",
-        "variable_names", "variable_value"),
+        "export_savedmodel", "get_variable_names", "get_variable_value", "latest_checkpoint",
+        "model_dir", "predict", "train", "variable_names", "variable_value"),
     "pyestim.history": ("History",),
     "pyestim.plots": ("plot_confusion_matrix", "plot_conv_layer", "plot_conv_weights",
         "plot_example_errors", "plot_images"),
@@ -49,6 +49,7 @@ _EXPORTS = {
         "column_indicator", "column_numeric", "feature_columns", "input_layer",
         "regressor_parse_example_spec", "scoped_columns", "set_columns", "with_columns"),
     "pyestim.training": ("eval_spec", "train_and_evaluate", "train_spec"),
+    "pyestim.board": ("tensorboard",),
 }
 
 #: Public name -> the module that defines it.

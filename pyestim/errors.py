@@ -121,6 +121,11 @@ class NotTrainedError(PyestimValueError):
     ``variable_names()`` / ``variable_value()`` before ``train()``."""
 
 
+class TensorBoardError(PyestimError, RuntimeError):
+    """``tensorboard()`` could not start TensorBoard: it is not installed, it exited, or it did
+    not answer in time (the message quotes its last lines of output)."""
+
+
 __all__ = [
     "PyestimError",
     "PyestimValueError",
@@ -143,6 +148,7 @@ __all__ = [
     "ModelDirLockedError",
     "CheckpointError",
     "NotTrainedError",
+    "TensorBoardError",
     "NanLossError",
     "UnsupportedTensorFlowError",
 ]

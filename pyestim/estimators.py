@@ -38,7 +38,7 @@ from .tf_errors import translated, unknown_predict_keys
 
 __all__ = ["Estimator", "as_estimator", "class_count", "estimator", "estimator_spec", "train",
            "evaluate", "predict", "export_savedmodel", "latest_checkpoint", "model_dir",
-           "variable_names", "variable_value"]
+           "variable_names", "variable_value", "get_variable_names", "get_variable_value"]
 
 ModeKeys = engine.ModeKeys
 
@@ -509,3 +509,17 @@ def variable_value(object, variable=None):
     (``"global_step"``, ``"dense/kernel"``) is accepted too, and is the dict's key.
     Raises :class:`~pyestim.NotTrainedError` when there is no checkpoint yet."""
     return variable_value_in(as_estimator(object).model_dir, variable)
+
+
+def get_variable_names(object):
+    """tfestimators' earlier name of :func:`variable_names` (its NAMESPACE exported
+    ``get_variable_names()`` before the rename), so that code written for it runs: the same
+    names, and the same error before ``train()``, naming ``get_variable_names()``."""
+    return variable_names_in(as_estimator(object).model_dir, caller="get_variable_names")
+
+
+def get_variable_value(object, variable=None):
+    """tfestimators' earlier name of :func:`variable_value` (``get_variable_value(object,
+    variable = NULL)`` before the rename), so that code written for it runs: the same dict of
+    name -> array, and the same errors, naming ``get_variable_value()``."""
+    return variable_value_in(as_estimator(object).model_dir, variable, caller="get_variable_value")

@@ -209,6 +209,43 @@ def test_dnn_regressor_and_wide_and_deep_train(plane, tmp_path):
 # Boosted trees
 
 
+def test_binary_classifier_columns_are_plain_tf_estimators(tmp_path):
+    """evaluate() of a binary classifier gives 11 metrics and predict() 7 columns where
+    tfestimators' test-tf-models.R expected 9 and 5 (TensorFlow 1.3/1.4's binary head):
+    TensorFlow 2's own sets, which plain tf.estimator gives too (tests/parity/differences.csv,
+    rows "tfestimators output")."""
+    df = mtcars()
+    x = {"drat": df.drat.to_numpy(np.float32), "cyl": df.cyl.to_numpy(np.float32)}
+    y = df.vs.to_numpy(np.int64)
+    columns = [tf.feature_column.numeric_column("drat"), tf.feature_column.numeric_column("cyl")]
+
+    def data():
+        return tf.data.Dataset.from_tensor_slices((x, y)).batch(32)
+
+    plain = tf.estimator.DNNLinearCombinedClassifier(
+        linear_feature_columns=columns[:1], dnn_feature_columns=columns, dnn_hidden_units=[3, 3],
+        model_dir=str(tmp_path / "plain"))
+    plain.train(data, steps=2)
+    plain_metrics = set(plain.evaluate(data))
+    plain_keys = set(next(iter(plain.predict(data))))
+    est = pe.dnn_linear_combined_classifier(
+        linear_feature_columns=pe.feature_columns("drat"),
+        dnn_feature_columns=pe.feature_columns("drat", "cyl"), dnn_hidden_units=[3, 3],
+        model_dir=str(tmp_path / "pyestim"))
+    frame = pd.DataFrame({"drat": x["drat"], "cyl": x["cyl"], "vs": y})
+    pe.train(est, pe.input_fn(frame, ["drat", "cyl"], "vs"), steps=2)
+    metrics = pe.evaluate(est, pe.input_fn(frame, ["drat", "cyl"], "vs"))
+    predictions = pe.predict(est, pe.input_fn(frame, ["drat", "cyl"]))
+    tfestimators_metrics = {"accuracy", "accuracy_baseline", "auc", "auc_precision_recall",
+                            "average_loss", "label/mean", "loss", "prediction/mean",
+                            "global_step"}
+    tfestimators_keys = {"logits", "logistic", "probabilities", "class_ids", "classes"}
+    assert plain_metrics == tfestimators_metrics | {"precision", "recall"}
+    assert plain_keys == tfestimators_keys | {"all_class_ids", "all_classes"}
+    assert set(metrics.columns) == plain_metrics and len(metrics.columns) == 11
+    assert set(predictions.columns) == plain_keys and predictions.shape == (32, 7)
+
+
 def test_boosted_trees_regressor_one_split_by_hand(tmp_path):
     # One tree of depth 1, learning rate 1, squared loss: the root splits where the step is
     # (between the buckets of a < 0 and a >= 0), and each leaf is -sum(g) / sum(h) with

@@ -604,6 +604,29 @@ def test_predict_a_single_tensor_gives_a_predictions_column(tmp_path):
 # export_savedmodel()
 
 
+def test_older_names_get_variable_names_and_value(trained, tmp_path, linear_model_fn):
+    """tfestimators' earlier names (its NAMESPACE before the rename to variable_names() /
+    variable_value()): the checkpoint's variables, as TensorFlow lists them, and errors that
+    name the function called."""
+    est, model_dir, _ = trained
+    assert set(pyestim.get_variable_names(est)) == {
+        name for name, _ in tf.train.list_variables(model_dir)}
+    w = pyestim.get_variable_value(est, "w")
+    assert list(w) == ["w"]
+    np.testing.assert_array_equal(w["w"], tf.train.load_variable(model_dir, "w"))
+    assert pyestim.get_variable_value(est, "global_step") == {"global_step": 10}
+    assert set(pyestim.get_variable_value(est)) == set(pyestim.get_variable_names(est))
+    with pytest.raises(errors.PyestimValueError, match="^Variable not found: foo"):
+        pyestim.get_variable_value(est, "foo")
+    untrained = pyestim.estimator(linear_model_fn, model_dir=tmp_path / "untrained")
+    with pytest.raises(errors.NotTrainedError,
+                       match=r"^'get_variable_names\(\)' must be called on a trained model"):
+        pyestim.get_variable_names(untrained)
+    with pytest.raises(errors.NotTrainedError,
+                       match=r"^'get_variable_value\(\)' must be called on a trained model"):
+        pyestim.get_variable_value(untrained)
+
+
 def test_export_savedmodel(trained, tmp_path):
     est, _, _ = trained
     with pytest.raises(errors.PyestimValueError, match="serving_input_receiver_fn"):

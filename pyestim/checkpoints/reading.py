@@ -76,14 +76,15 @@ def _object_graph_keys(checkpoint, names):
             for attr in node.attributes if attr.full_name and attr.checkpoint_key in names}
 
 
-def variable_names_in(model_dir):
-    """The names of the variables in the latest checkpoint of ``model_dir``."""
-    return engine.list_variables(_trained_checkpoint(model_dir, "variable_names"))
+def variable_names_in(model_dir, caller="variable_names"):
+    """The names of the variables in the latest checkpoint of ``model_dir`` (``caller``: the
+    public function an error names)."""
+    return engine.list_variables(_trained_checkpoint(model_dir, caller))
 
 
-def variable_value_in(model_dir, variable=None):
+def variable_value_in(model_dir, variable=None, caller="variable_value"):
     """See :func:`pyestim.variable_value`."""
-    path = _trained_checkpoint(model_dir, "variable_value")
+    path = _trained_checkpoint(model_dir, caller)
     names = engine.list_variables(path)
     if variable is None:
         return {name: engine.load_variable(path, name) for name in names}

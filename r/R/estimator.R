@@ -184,3 +184,20 @@ variable_names <- function(object) {
 variable_value <- function(object, variable = NULL) {
   py_value(pycall("variable_value", list(object = as_py_estimator(object), variable = variable)))
 }
+
+#' @rdname variable_names
+#' @section Older names: `get_variable_names()` and `get_variable_value()` are tfestimators'
+#'   earlier names of `variable_names()` and `variable_value()` (its NAMESPACE exported them
+#'   before the rename); code written for them runs unchanged, and their errors name them.
+#' @export
+get_variable_names <- function(object) {
+  as.character(unlist(py_value(pycall("get_variable_names",
+                                      list(object = as_py_estimator(object))))))
+}
+
+#' @rdname variable_names
+#' @export
+get_variable_value <- function(object, variable = NULL) {
+  py_value(pycall("get_variable_value", list(object = as_py_estimator(object),
+                                             variable = variable)))
+}

@@ -121,3 +121,22 @@ drat_cyl_weights <- function(fn) {
   values <- variable_value(est)
   unlist(values[sort(setdiff(names(values), "global_step"))])
 }
+
+# A CSV file whose lines starting with # are comments, as a data frame of strings.
+read_comment_csv <- function(path) {
+  lines <- readLines(path, warn = FALSE)
+  lines <- lines[nzchar(trimws(lines)) & !startsWith(trimws(lines), "#")]
+  utils::read.csv(text = lines, stringsAsFactors = FALSE, colClasses = "character",
+                  check.names = FALSE)
+}
+
+# The rows of tests/parity/differences.csv whose difference starts with `prefix`.
+differences_rows <- function(prefix) {
+  path <- file.path(testthat::test_path(), "..", "..", "..", "tests", "parity",
+                    "differences.csv")
+  if (!file.exists(path)) {
+    skip_or_fail("tests/parity/differences.csv is not there (run from the pyestim checkout)")
+  }
+  rows <- read_comment_csv(path)
+  rows[startsWith(rows$difference, prefix), ]
+}

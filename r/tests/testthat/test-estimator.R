@@ -151,6 +151,26 @@ test_that("export_savedmodel() takes tfestimators' overwrite = TRUE, versioned =
                "overwrite", class = "PyestimTypeError")
 })
 
+test_that("get_variable_names() and get_variable_value(), tfestimators' earlier names", {
+  skip_if_no_pyestim()
+  est <- trained_toy()
+  expect_setequal(get_variable_names(est), variable_names(est))
+  expect_true(all(c("global_step", "logits/kernel", "logits/bias") %in% get_variable_names(est)))
+  expect_identical(get_variable_value(est, "global_step"), list(global_step = 20))
+  expect_equal(dim(get_variable_value(est, "logits/kernel")[["logits/kernel"]]), c(4L, 2L))
+  expect_setequal(names(get_variable_value(est)), variable_names(est))
+  expect_gt(length(get_variable_value(est)), 0)  # as tfestimators' test-tf-models.R checks
+  expect_error(get_variable_value(est, "nope"), "Variable not found: nope",
+               class = "PyestimValueError")
+  untrained <- estimator(toy_model_fn, model_dir = tempfile("pyestim-untrained-"))
+  expect_error(get_variable_names(untrained),
+               "Error: 'get_variable_names\\(\\)' must be called on a trained model",
+               class = "NotTrainedError")
+  expect_error(get_variable_value(untrained),
+               "Error: 'get_variable_value\\(\\)' must be called on a trained model",
+               class = "NotTrainedError")
+})
+
 test_that("variable_names() and variable_value() need a trained model", {
   skip_if_no_pyestim()
   est <- estimator(toy_model_fn, model_dir = tempfile("pyestim-untrained-"))

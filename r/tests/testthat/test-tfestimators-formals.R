@@ -5,22 +5,7 @@
 # "tfestimators:"; the test fails on a difference that is not listed and on a listed one that
 # no longer exists.
 
-read_comment_csv <- function(path) {
-  lines <- readLines(path, warn = FALSE)
-  lines <- lines[nzchar(trimws(lines)) & !startsWith(trimws(lines), "#")]
-  utils::read.csv(text = lines, stringsAsFactors = FALSE, colClasses = "character",
-                  check.names = FALSE)
-}
-
-differences_csv <- function() {
-  path <- file.path(testthat::test_path(), "..", "..", "..", "tests", "parity",
-                    "differences.csv")
-  if (!file.exists(path)) {
-    skip_or_fail("tests/parity/differences.csv is not there (run from the pyestim checkout)")
-  }
-  rows <- read_comment_csv(path)
-  rows[startsWith(rows$difference, "tfestimators:"), ]
-}
+differences_csv <- function() differences_rows("tfestimators:")
 
 # "a;b=NULL;..." as a list: names, and each default as source text (NA: no default).
 table_formals <- function(text) {
