@@ -253,9 +253,8 @@ def numpy_input_fn(x, y=None, batch_size=128, num_epochs=1, shuffle=None,
     queue_capacity : int
         Number of examples to keep ready ahead of the model (rounded up to whole batches).
     num_threads : int
-        Accepted for compatibility; the batches are gathered in order by TensorFlow so that
-        the order of examples is reproducible (the arrays are in memory, so threads would add
-        nothing).
+        Accepted for compatibility; reading is single-threaded so that the order of examples
+        is reproducible (the arrays are in memory, so threads would add nothing).
     allow_nonfinite : bool
         Accept features holding NaN, NA or infinite values. By default they are refused
         (:class:`~pyestim.errors.NonFiniteInputError` names the feature, the first row and
