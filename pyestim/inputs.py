@@ -2,10 +2,12 @@
 closures R users write into the zero-argument functions tf.estimator calls.
 
 ``numpy_input_fn`` keeps the signature of ``tf.estimator.inputs.numpy_input_fn`` but is built
-on ``tf.data`` with a Python generator instead of threads feeding a shuffling queue, so that
-with a graph seed (``run_config(tf_random_seed=)``) the order of examples is the same on every
-run. The arrays stay in NumPy: nothing is copied into the graph, and a batch costs one fancy
-index per feature.
+on ``tf.data`` instead of threads feeding a shuffling queue, so that with a graph seed
+(``run_config(tf_random_seed=)``) the order of examples is the same on every run. No Python
+runs per batch: the arrays enter TensorFlow once per iterator (one element of a
+``from_generator`` dataset, never a graph constant), the row indices once per epoch (one
+seeded NumPy permutation, about 65,536 indices per call), and TensorFlow gathers each batch
+(``tf.gather``) and prefetches it.
 """
 
 import collections
@@ -153,8 +155,9 @@ def _collect(x, y):
     return features, single_x, targets, single_y, n
 
 
-#: About this many rows are sliced per call of numpy_input_fn's generator.
-_ROWS_PER_CALL = 4096
+#: At most about this many row indices are computed per call of numpy_input_fn's index
+#: generator (once per epoch for data of up to this many rows).
+_INDICES_PER_CALL = 1 << 16
 
 
 class NumpyInput:
@@ -220,21 +223,28 @@ def _seeded_rng():
     return np.random.RandomState(words)
 
 
-def _index_batches(n, batch_size, num_epochs, shuffle, rng):
-    """Batches of row indices: epochs follow each other without a gap (as the stock queue
-    does); a final short batch only when the number of epochs is finite."""
-    carry = np.empty(0, dtype=np.int64)
-    epoch = 0
+def _index_blocks(n, batch_size, num_epochs, shuffle, rng):
+    """The row indices of the batches, several batches per array (``[k, batch_size]``, about
+    ``_INDICES_PER_CALL`` indices): epochs follow each other without a gap (as the stock queue
+    does), each a fresh ``rng.permutation(n)`` when shuffling; a final short batch
+    (``[1, rows]``) only when the number of epochs is finite. One permutation per epoch and a
+    reshape: no Python runs per batch."""
+    per_block = max(1, _INDICES_PER_CALL // batch_size)
+    pending, size, epoch = [], 0, 0
     while num_epochs is None or epoch < num_epochs:
-        order = rng.permutation(n) if shuffle else np.arange(n, dtype=np.int64)
+        pending.append(rng.permutation(n) if shuffle else np.arange(n, dtype=np.int64))
+        size += n
         epoch += 1
-        stream = np.concatenate([carry, order]) if carry.size else order
-        full = (stream.size // batch_size) * batch_size
-        for start in range(0, full, batch_size):
-            yield stream[start:start + batch_size]
-        carry = stream[full:]
-    if carry.size:
-        yield carry
+        if size < per_block * batch_size and (num_epochs is None or epoch < num_epochs):
+            continue
+        stream = np.concatenate(pending) if len(pending) > 1 else pending[0]
+        full = stream.size // batch_size
+        if full:
+            yield from np.array_split(stream[:full * batch_size].reshape(full, batch_size),
+                                      max(1, full // per_block))
+        pending, size = [stream[full * batch_size:]], stream.size - full * batch_size
+    if size:
+        yield np.concatenate(pending).reshape(1, -1)
 
 
 def numpy_input_fn(x, y=None, batch_size=128, num_epochs=1, shuffle=None,
@@ -297,18 +307,9 @@ def numpy_input_fn(x, y=None, batch_size=128, num_epochs=1, shuffle=None,
     prefetch = max(1, math.ceil(queue_capacity / batch_size))
     rows = batch_size if num_epochs is None else None
     columns = list(features.items()) + (list(targets.items()) if targets else [])
-    # The generator hands TensorFlow several batches per call (a Python call through
-    # from_generator costs far more than slicing one batch), and unbatch() splits them.
-    per_call = max(1, _ROWS_PER_CALL // batch_size)
-
-    def spec(arr):
-        return tf.TensorSpec(shape=(None, rows) + arr.shape[1:], dtype=_tf_dtype(arr))
-
-    f_spec = {k: spec(v) for k, v in features.items()}
-    signature = f_spec["__x__"] if single_x else f_spec
-    if targets:
-        t_spec = {k: spec(v) for k, v in targets.items()}
-        signature = (signature, t_spec["__y__"] if single_y else t_spec)
+    names = [k for k, _ in columns]
+    arrays = tuple(v for _, v in columns)
+    data_signature = tuple(tf.TensorSpec(shape=v.shape, dtype=_tf_dtype(v)) for v in arrays)
 
     def shape(batch):
         f = {k: batch[k] for k in features}
@@ -319,31 +320,26 @@ def numpy_input_fn(x, y=None, batch_size=128, num_epochs=1, shuffle=None,
         return out, (t["__y__"] if single_y else t)
 
     def input_fn():
-        rng = _seeded_rng() if shuffle else None
+        rng = _seeded_rng() if shuffle else None  # first: the op seed counts the graph's ops
 
-        def take(group):
-            """Batches of equal size, stacked: arrays of shape [len(group), size, ...]."""
-            idx = group[0] if len(group) == 1 else np.concatenate(group)
-            lead = (len(group), group[0].size)
-            if not shuffle and int(idx[-1]) - int(idx[0]) + 1 == idx.size:
-                idx = slice(int(idx[0]), int(idx[-1]) + 1)  # in order: a view, no copy
-            return shape({k: v[idx].reshape(lead + v.shape[1:]) for k, v in columns})
+        def index_blocks():
+            return _index_blocks(n, batch_size, num_epochs, shuffle, rng)
 
-        def generate():
-            group = []
-            for idx in _index_batches(n, batch_size, num_epochs, shuffle, rng):
-                if group and idx.size != group[0].size:  # the final short batch
-                    yield take(group)
-                    group = []
-                group.append(idx)
-                if len(group) == per_call:
-                    yield take(group)
-                    group = []
-            if group:
-                yield take(group)
+        def whole_arrays():
+            yield arrays
 
-        dataset = tf.data.Dataset.from_generator(generate, output_signature=signature)
-        return dataset.unbatch().prefetch(prefetch)
+        # The arrays enter TensorFlow once per iterator, as one element (no graph constant,
+        # so no 2 GB limit and nothing written into graph.pbtxt), and the indices once per
+        # epoch; each batch is then gathered by TensorFlow alone, with no Python.
+        indices = tf.data.Dataset.from_generator(
+            index_blocks, output_signature=tf.TensorSpec((None, rows), tf.int64)).unbatch()
+
+        def batches(*data):
+            return indices.map(
+                lambda idx: shape({k: tf.gather(v, idx) for k, v in zip(names, data)}))
+
+        dataset = tf.data.Dataset.from_generator(whole_arrays, output_signature=data_signature)
+        return dataset.flat_map(batches).prefetch(prefetch)
 
     return NumpyInput(n, batch_size, features=None if single_x else dict(features),
                       labels=targets["__y__"] if single_y else None, num_epochs=num_epochs,

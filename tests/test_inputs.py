@@ -5,6 +5,8 @@ eagerly, or inside a graph with a seed and a session (as the estimator does). Ro
 are checked against the arrays fed in, so every expectation comes from the inputs.
 """
 
+import hashlib
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -250,6 +252,110 @@ def test_shuffle_without_a_seed_differs_between_builds():
     eager_first = stream_of_ids(eager_batches(fn))
     eager_second = stream_of_ids(eager_batches(fn))
     assert not np.array_equal(eager_first, eager_second)
+
+
+# --------------------------------------------------------------------------------------------
+# numpy_input_fn: no Python per batch, large arrays
+
+
+def counting_generators(monkeypatch):
+    """Count every value any ``from_generator`` generator yields from now on: each is one
+    call into Python by the pipeline."""
+    counts = []
+    original = tf.data.Dataset.from_generator
+
+    def from_generator(generator, *args, **kwargs):
+        def counted(*gen_args):
+            for value in generator(*gen_args):
+                counts.append(1)
+                yield value
+        return original(counted, *args, **kwargs)
+
+    monkeypatch.setattr(tf.data.Dataset, "from_generator", staticmethod(from_generator))
+    return counts
+
+
+@pytest.mark.parametrize("shuffle", [False, True])
+def test_batches_are_gathered_without_python_per_batch(monkeypatch, shuffle):
+    counts = counting_generators(monkeypatch)
+    x, y = ids(1000)
+    fn = pyestim.numpy_input_fn(x, y, batch_size=100, num_epochs=None, shuffle=shuffle)
+    batches = graph_batches(fn, seed=5, limit=1000)  # 100 epochs
+    assert len(batches) == 1000
+    # One call for the arrays, one per 65,536 indices (655 batches of 100): 1 + 2.
+    assert len(counts) <= 3
+    stream = stream_of_ids(batches)
+    for epoch in stream.reshape(100, 1000):
+        np.testing.assert_array_equal(np.sort(epoch), np.arange(1000))
+
+
+@pytest.mark.parametrize("per_call", [1, 7, 64, 1 << 16])
+@pytest.mark.parametrize("num_epochs", [1, 3, None])
+def test_the_order_does_not_depend_on_how_many_indices_are_made_per_call(
+        monkeypatch, per_call, num_epochs):
+    x, y = ids(23)
+    fn = pyestim.numpy_input_fn(x, y, batch_size=5, num_epochs=num_epochs, shuffle=False)
+    monkeypatch.setattr(pyestim.inputs, "_INDICES_PER_CALL", per_call)
+    batches = graph_batches(fn, limit=30)
+    sizes = [len(t) for _, t in batches]
+    if num_epochs is None:
+        assert sizes == [5] * 30
+    else:
+        total = 23 * num_epochs
+        assert sizes == [5] * (total // 5) + [total % 5]
+    np.testing.assert_array_equal(stream_of_ids(batches),
+                                  np.tile(np.arange(23), num_epochs or 7)[:sum(sizes)])
+    shuffled = pyestim.numpy_input_fn(x, y, batch_size=5, num_epochs=num_epochs, shuffle=True)
+    stream = stream_of_ids(graph_batches(shuffled, seed=3, limit=30))
+    monkeypatch.setattr(pyestim.inputs, "_INDICES_PER_CALL", 1 << 16)
+    np.testing.assert_array_equal(stream, stream_of_ids(graph_batches(shuffled, seed=3,
+                                                                      limit=30)))
+
+
+@pytest.mark.parametrize("num_epochs, sizes, digest", [
+    (None, [32] * 40, "b8561116a42df517"), (3, [32] * 24 + [3], "cd49ca609be3570e")])
+def test_the_seeded_order_is_the_one_pyestim_always_gave(num_epochs, sizes, digest):
+    # Recorded from the reader before this one (a from_generator of batches, pyestim at
+    # fbe3029): the order of examples, and so every parity row, must not move.
+    x, y = ids(257)
+    fn = pyestim.numpy_input_fn(x, y, batch_size=32, num_epochs=num_epochs, shuffle=True)
+    batches = []
+    with tf.Graph().as_default():
+        v1.set_random_seed(42)
+        v1.constant(0.0)  # an op before the input: the op seed counts the graph's ops
+        element = v1.data.make_one_shot_iterator(fn()).get_next()
+        with v1.Session() as session:
+            while len(batches) < 40:
+                try:
+                    batches.append(session.run(element))
+                except tf.errors.OutOfRangeError:
+                    break
+    assert [len(t) for _, t in batches] == sizes
+    stream = stream_of_ids(batches)
+    assert stream[:12].tolist() == [190, 81, 182, 30, 194, 208, 90, 184, 37, 238, 233, 132]
+    assert hashlib.sha256(stream.tobytes()).hexdigest()[:16] == digest
+
+
+def test_large_arrays_stay_out_of_the_graph():
+    # 16 MB of features: as a graph constant they would be in the GraphDef (and so in
+    # graph.pbtxt and every checkpoint's meta graph), with a 2 GB limit on it.
+    x = {"big": np.arange(4_000_000, dtype=np.float32).reshape(40_000, 100)}
+    y = np.arange(40_000, dtype=np.int64)
+    fn = pyestim.numpy_input_fn(x, y, batch_size=1000, num_epochs=1, shuffle=True)
+    with tf.Graph().as_default() as graph:
+        v1.set_random_seed(11)
+        element = v1.data.make_one_shot_iterator(fn()).get_next()
+        assert graph.as_graph_def().ByteSize() < 200_000
+        seen = []
+        with v1.Session() as session:
+            while True:
+                try:
+                    features, labels = session.run(element)
+                except tf.errors.OutOfRangeError:
+                    break
+                np.testing.assert_array_equal(features["big"], x["big"][labels])
+                seen.append(labels)
+    np.testing.assert_array_equal(np.sort(np.concatenate(seen)), np.arange(40_000))
 
 
 def test_single_arrays_and_no_labels():
