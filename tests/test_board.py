@@ -19,7 +19,7 @@ import time
 import urllib.request
 
 import pytest
-from conftest import child_env
+from support.process import child_env
 
 import pyestim
 from pyestim import board, errors
