@@ -6,11 +6,11 @@
 # per step instead of one: a different path to the same optimum). Every process has a deadline
 # and is killed at the end if still alive.
 #
-# A canned estimator only: under a distribution strategy TensorFlow calls the model function in
-# a replica thread of its own while R's thread waits for it, so an R model function cannot run
-# there (pyestim refuses it with RThreadError instead of hanging: test-r-threads.R,
-# docs/distributed.md). The custom-estimator cluster is tested from Python
-# (tests/test_distributed.py).
+# Twice: with a canned estimator, and with a custom estimator built from R whose model function
+# is written in Python (reticulate::py_run_file(), as docs/distributed.md tells R users): under
+# a distribution strategy TensorFlow calls the model function in a replica thread of its own
+# while R's thread waits for it, so an R model function cannot run there (pyestim refuses it
+# with RThreadError instead of hanging: test-r-threads.R).
 
 CLUSTER_TIMEOUT <- 540  # seconds for the whole cluster run
 
@@ -24,15 +24,39 @@ cluster_script <- function(dir) {
     "tf$disable_eager_execution()",
     "strategy <- tf$distribute$experimental$MultiWorkerMirroredStrategy()",
     "source(args[2])",
-    "model <- toy_model(args[4], strategy)",
+    "model <- toy_model(args[4], strategy, args[5])",
     "invisible(train_and_evaluate(model, toy_train_spec(), toy_eval_spec()))",
     "quit(status = 0)"), script)
   script
 }
 
+# A linear model function written in Python (y = x w + bias, squared error, plain gradient
+# descent with TensorFlow 1's optimizer): what an R user passes to estimator() under a strategy.
+toy_python_model_fn <- function(dir) {
+  path <- file.path(dir, "toy_model_fn.py")
+  writeLines(c(
+    "import tensorflow as tf",
+    "import pyestim",
+    "tf1 = tf.compat.v1",
+    "def toy_model_fn(features, labels, mode):",
+    "    x = tf.reshape(tf.cast(features, tf.float32), [-1, 2])  # a custom estimator's matrix: a, b",
+    "    w = tf1.get_variable('toy/weights', [2, 1], initializer=tf1.zeros_initializer())",
+    "    bias = tf1.get_variable('toy/bias', [1], initializer=tf1.zeros_initializer())",
+    "    y = tf.matmul(x, w) + bias",
+    "    if labels is None:",
+    "        return pyestim.estimator_spec(mode, predictions={'y': y})",
+    "    loss = tf1.losses.mean_squared_error(tf.reshape(tf.cast(labels, tf.float32), [-1, 1]), y)",
+    "    train_op = tf1.train.GradientDescentOptimizer(0.1).minimize(",
+    "        loss, global_step=tf1.train.get_global_step())",
+    "    return pyestim.estimator_spec(mode, predictions={'y': y}, loss=loss, train_op=train_op)"),
+    path)
+  path
+}
+
 # The model, data and specs, shared by the cluster's processes and this one.
 toy_definitions <- function(dir) {
   path <- file.path(dir, "toy.R")
+  python <- toy_python_model_fn(dir)
   writeLines(c(
     "toy_data <- function() {",
     "  set.seed(2024)",
@@ -40,9 +64,11 @@ toy_definitions <- function(dir) {
     "  d$y <- 2 * d$a - 3 * d$b + 1",
     "  d",
     "}",
-    "toy_model <- function(model_dir, strategy = NULL) {",
+    "toy_model <- function(model_dir, strategy = NULL, kind = 'canned') {",
     "  config <- run_config(model_dir = model_dir, save_checkpoints_steps = 50,",
     "                      log_step_count_steps = 50, train_distribute = strategy)",
+    sprintf("  if (kind == 'custom') return(estimator(reticulate::py_run_file('%s')$toy_model_fn, config = config))",
+            python),
     "  linear_regressor(feature_columns(column_numeric('a', 'b')),",
     "    optimizer = tf$keras$optimizers$legacy$SGD(learning_rate = 0.1), config = config)",
     "}",
@@ -64,8 +90,12 @@ free_ports <- function(n) {
   }, 0L)
 }
 
-toy_weights <- function(checkpoint) {
+toy_weights <- function(checkpoint, kind) {
   read <- function(name) as.numeric(tf$train$load_variable(checkpoint, name))
+  if (kind == "custom") {
+    w <- read("toy/weights")
+    return(c(a = w[1], b = w[2], bias = read("toy/bias")[1]))
+  }
   c(a = read("linear/linear_model/a/weights")[1], b = read("linear/linear_model/b/weights")[1],
     bias = read("linear/linear_model/bias_weights")[1])
 }
@@ -78,8 +108,7 @@ tf_config_json <- function(cluster, role) {
           paste(jobs, collapse = ", "), role)
 }
 
-test_that("a MultiWorkerMirroredStrategy cluster trains from R as in one process", {
-  skip_if_no_pyestim()
+cluster_matches_one_process <- function(kind) {
   dir <- tempfile("pyestim-cluster-")
   dir.create(dir)
   ports <- free_ports(3)
@@ -102,9 +131,9 @@ test_that("a MultiWorkerMirroredStrategy cluster trains from R as in one process
     config <- file.path(dir, paste0(role, ".json"))
     writeLines(tf_config_json(cluster, role), config)
     # The shell writes the exit status once Rscript ends, so that the test can wait for it.
-    system2("sh", c("-c", shQuote(sprintf("%s %s %s %s %s %s > %s 2>&1; echo $? > %s",
+    system2("sh", c("-c", shQuote(sprintf("%s %s %s %s %s %s %s > %s 2>&1; echo $? > %s",
       shQuote(file.path(R.home("bin"), "Rscript")), shQuote(script), shQuote(config),
-      shQuote(toy), shQuote(pid_file(role)), shQuote(model_dir), shQuote(log_file(role)),
+      shQuote(toy), shQuote(pid_file(role)), shQuote(model_dir), kind, shQuote(log_file(role)),
       shQuote(done_file(role))))), wait = FALSE)
   }
   tails <- function() paste(unlist(lapply(roles, function(role) c(paste("---", role),
@@ -133,14 +162,24 @@ test_that("a MultiWorkerMirroredStrategy cluster trains from R as in one process
   source(toy, local = TRUE)
   withr_tf_config <- Sys.getenv("TF_CONFIG", NA)
   Sys.unsetenv("TF_CONFIG")
-  single <- toy_model(file.path(dir, "single"))
+  single <- toy_model(file.path(dir, "single"), kind = kind)
   train_and_evaluate(single, toy_train_spec(), toy_eval_spec())
   if (!is.na(withr_tf_config)) Sys.setenv(TF_CONFIG = withr_tf_config)
   truth <- c(a = 2, b = -3, bias = 1)
-  distributed <- toy_weights(checkpoint)
-  alone <- toy_weights(latest_checkpoint(file.path(dir, "single")))
+  distributed <- toy_weights(checkpoint, kind)
+  alone <- toy_weights(latest_checkpoint(file.path(dir, "single")), kind)
   within <- function(x, y) all(abs(x - y) <= 0.01)  # absolute: the weights are near 1
   expect_true(within(distributed, truth), info = paste(distributed, collapse = " "))
   expect_true(within(alone, truth), info = paste(alone, collapse = " "))
   expect_true(within(distributed, alone))
+}
+
+test_that("a MultiWorkerMirroredStrategy cluster trains a canned estimator from R as in one process", {
+  skip_if_no_pyestim()
+  cluster_matches_one_process("canned")
+})
+
+test_that("a MultiWorkerMirroredStrategy cluster trains a custom estimator from R (its model function written in Python) as in one process", {
+  skip_if_no_pyestim()
+  cluster_matches_one_process("custom")
 })
