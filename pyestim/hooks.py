@@ -19,7 +19,7 @@ import numpy as np
 import tensorflow as tf
 
 from ._args import as_bool, as_count
-from ._graph import model_loss, steps_done
+from ._graph import model_loss, step_values
 from .history import History
 
 __all__ = ["HistorySaverHook", "ProgressBarHook"]
@@ -28,26 +28,9 @@ SessionRunHook = tf.compat.v1.train.SessionRunHook
 SessionRunArgs = tf.compat.v1.train.SessionRunArgs
 
 
-def _mean_loss(loss):
-    """The model's loss per example, when the graph holds it apart from the loss (else None):
-    the ``average_loss`` a canned head of TensorFlow 1's class writes as a summary (its loss
-    over the sum of the example weights: the batch size when the examples are not weighted),
-    or else the per-example losses a model put first in the LOSSES collection (a tensor of
-    one row per example, as ``tf$losses`` functions with ``reduction = "none"`` add; their mean
-    is taken)."""
-    for summary in tf.compat.v1.get_collection(tf.compat.v1.GraphKeys.SUMMARIES):
-        op = getattr(summary, "op", None)
-        if op is not None and op.name == "average_loss" and op.type == "ScalarSummary":
-            return op.inputs[1]
-    losses = tf.compat.v1.get_collection(tf.compat.v1.GraphKeys.LOSSES)
-    first = losses[0] if losses else None
-    if first is None or first is loss or first.shape.rank == 0:
-        return None
-    return first
-
-
-def _steps_of(results):
-    return int(results["steps"]) if "steps" in results else 1
+def _steps_of(values, fetched):
+    """The steps a run took: the ``steps`` of its :class:`StepValues`, else 1."""
+    return int(values.value(fetched, "steps")) if values.has("steps") else 1
 
 
 class HistorySaverHook(SessionRunHook):
@@ -97,17 +80,15 @@ class HistorySaverHook(SessionRunHook):
         self._last = None
         self._step = None
         self._count = 0  # the steps of this call
-        loss = model_loss()
         self._global_step = tf.compat.v1.train.get_global_step()
-        if loss is None or self._global_step is None:
+        if model_loss() is None or self._global_step is None:
             self._fetches = None
             return
-        self._fetches = {"loss": loss}
-        if steps_done() is not None:
-            self._fetches["steps"] = steps_done()
-        mean = _mean_loss(loss)
-        if mean is not None:
-            self._fetches["mean"] = mean
+        # the loss, its mean and the steps of a run: in the vector every default hook fetches
+        self._values = step_values()
+        per_example = self._values.per_example
+        self._fetches = (self._values.tensor if per_example is None
+                         else {"values": self._values.tensor, "mean": per_example})
 
     def after_create_session(self, session, coord):
         if self._fetches is not None:
@@ -121,14 +102,18 @@ class HistorySaverHook(SessionRunHook):
     def after_run(self, run_context, run_values):
         if self._fetches is None:
             return
-        results = run_values.results
+        fetched, values = run_values.results, self._values
+        mean = None
+        if values.per_example is not None:
+            mean = float(np.asarray(fetched["mean"], dtype=np.float64).mean())
+            fetched = fetched["values"]
         before = self._count
-        self._step += _steps_of(results)
-        self._count += _steps_of(results)
-        total = float(np.asarray(results["loss"], dtype=np.float64).mean())
-        mean = total
-        if "mean" in results:
-            mean = float(np.asarray(results["mean"], dtype=np.float64).mean())
+        steps = _steps_of(values, fetched)
+        self._step += steps
+        self._count += steps
+        total = values.value(fetched, "loss")
+        if mean is None:
+            mean = values.value(fetched, "mean") if values.has("mean") else total
         self._last = (self._step, mean, total)
         if before == 0 or self._count // self.every_n_step > before // self.every_n_step:
             self.history.append(*self._last)
@@ -177,10 +162,10 @@ class ProgressBarHook(SessionRunHook):
         self._clearer = _ClearBarLine(self) if self._on else None
         if self._clearer is not None:
             tf.get_logger().addFilter(self._clearer)
-        loss = model_loss()  # the loss TensorFlow logs, as tfestimators' bar showed it
-        self._fetches = {"loss": loss} if (self._on and loss is not None) else None
-        if self._fetches and steps_done() is not None:
-            self._fetches["steps"] = steps_done()
+        # the loss TensorFlow logs, as tfestimators' bar showed it, from the vector every
+        # default hook fetches
+        self._values = step_values() if self._on and model_loss() is not None else None
+        self._fetches = self._values.tensor if self._values is not None else None
         self._n = 0
         self._start = None
         self._last_draw = 0.0
@@ -196,14 +181,16 @@ class ProgressBarHook(SessionRunHook):
     def before_run(self, run_context):
         if self._start is None:
             self._start = time.monotonic()
-        return SessionRunArgs(self._fetches) if self._fetches else None
+        return SessionRunArgs(self._fetches) if self._fetches is not None else None
 
     def after_run(self, run_context, run_values):
         if not self._on:
             return
-        self._n += _steps_of(run_values.results) if self._fetches else 1
-        if self._fetches:
-            self._loss = float(np.mean(run_values.results["loss"]))
+        if self._fetches is None:
+            self._n += 1
+        else:
+            self._n += _steps_of(self._values, run_values.results)
+            self._loss = self._values.value(run_values.results, "loss")
         now = time.monotonic()
         if now - self._last_draw >= self.min_interval or self._n == self._total:
             self._draw(now)

@@ -45,6 +45,7 @@ import threading
 import tensorflow as tf
 
 from .. import engine
+from .._graph import step_values
 from .._lang import code, idiom, shown
 from ..errors import EndlessInputError, GlobalStepError, RThreadError
 from ..inputs import NumpyInput
@@ -123,18 +124,19 @@ class GlobalStepGuard(tf.compat.v1.train.SessionRunHook):
         self.patience = patience
 
     def begin(self):
-        self._step = tf.compat.v1.train.get_global_step()
+        # the global step, from the vector every default hook of train() fetches
+        self._values = step_values()
+        self._fetch = (tf.compat.v1.train.SessionRunArgs(self._values.tensor)
+                       if self._values.has("step") else None)
         self._last, self._stalled = None, 0
 
     def before_run(self, run_context):
-        if self._step is None:
-            return None
-        return tf.compat.v1.train.SessionRunArgs(self._step)
+        return self._fetch
 
     def after_run(self, run_context, run_values):
-        if self._step is None:
+        if self._fetch is None:
             return
-        value = int(run_values.results)
+        value = int(self._values.value(run_values.results, "step"))
         self._stalled = self._stalled + 1 if value == self._last else 0
         self._last = value
         if self._stalled >= self.patience:

@@ -7,7 +7,7 @@ model's loss (which :func:`pyestim.hook_nan_tensor` also makes, on any tensor) a
 import numpy as np
 import tensorflow as tf
 
-from .._graph import graph_element, model_loss
+from .._graph import graph_element, model_loss, step_values
 from ..errors import NanLossError
 
 __all__ = ["NanLossHook", "FiniteCheckpointListener", "divergence_guards"]
@@ -30,21 +30,29 @@ class NanLossHook(tf.compat.v1.train.NanTensorHook):
 
     def begin(self):
         self._loss_tensor = self._watched
+        self._values = None
         if self._loss_tensor is None:
+            # the model's loss: read from the vector every default hook fetches
             self._loss_tensor = model_loss()
+            if self._loss_tensor is not None:
+                self._values = step_values()
         elif isinstance(self._loss_tensor, str):
             self._loss_tensor = graph_element(self._loss_tensor)
         self._global_step = tf.compat.v1.train.get_global_step()
+        self._fetch = None if self._loss_tensor is None else SessionRunArgs(
+            self._loss_tensor if self._values is None else self._values.tensor)
 
     def before_run(self, run_context):
-        if self._loss_tensor is None:
-            return None
-        return SessionRunArgs(self._loss_tensor)
+        return self._fetch
+
+    def _nan(self, fetched):
+        if self._values is not None:
+            loss = self._values.value(fetched, "loss")
+            return loss != loss
+        return bool(np.any(np.isnan(fetched)))
 
     def after_run(self, run_context, run_values):
-        if self._loss_tensor is None:
-            return
-        if not np.any(np.isnan(run_values.results)):
+        if self._fetch is None or not self._nan(run_values.results):
             return
         # The step is read after the run (the step's own increment has happened), so it is
         # exact whatever order TensorFlow ran the ops of the step in.
