@@ -4,6 +4,7 @@ added to every train(); see docs/reliability.md)."""
 
 import os
 
+import numpy as np
 import pytest
 import tensorflow as tf
 
@@ -13,7 +14,9 @@ from pyestim import errors
 from support.model_dirs import (assert_complete, fixed_model, make_estimator,
                                 sample_data as data, sample_train_input as train_input,
                                 step_of, tree, trained_copy, trained_dir)
-from support.models import global_step_of
+from support.models import global_step_of, nan_at_step_3 as _nan_at_step_3, toy_input
+
+v1 = tf.compat.v1
 
 
 def diverging_model(nan_from):
@@ -66,3 +69,25 @@ def test_a_resumed_run_that_diverges_at_once_leaves_the_directory_as_it_was(trai
     with pytest.raises(errors.NanLossError):
         pyestim.train(est, train_input(*data()), steps=5)
     assert tree(trained) == before
+
+
+def test_hook_nan_tensor_without_failing_on_the_model_loss_fails_as_tf_estimator(
+        tmp_path, linear_model_fn, toy_data):
+    """fail_on_nan_loss=False on the model's own loss cannot turn divergence into a plain
+    stop: tf.estimator always adds its own failing NaN hook on the loss (so did tfestimators,
+    on TensorFlow 1). pyestim does what plain tf.estimator does, naming the step, and keeps
+    the latest checkpoint finite (docs/reliability.md)."""
+    model_fn = _nan_at_step_3(linear_model_fn)
+    plain = tf.estimator.Estimator(model_fn, model_dir=str(tmp_path / "plain"))
+    with pytest.raises(v1.train.NanLossDuringTrainingError):
+        plain.train(toy_input(toy_data), steps=10,
+                    hooks=[v1.train.NanTensorHook("watched_loss:0", fail_on_nan_loss=False)])
+    est = pyestim.estimator(model_fn, model_dir=tmp_path / "m",
+                            config=pyestim.run_config(save_checkpoints_steps=1))
+    with pytest.raises(pyestim.NanLossError, match="at step 3") as info:
+        pyestim.train(est, toy_input(toy_data), steps=10,
+                      hooks=pyestim.hook_nan_tensor("watched_loss", fail_on_nan_loss=False))
+    assert isinstance(info.value, v1.train.NanLossDuringTrainingError)
+    # (only the loss is NaN here: the weights, and so the checkpoints, stay finite)
+    assert global_step_of(tmp_path / "m") <= 3
+    assert np.all(np.isfinite(tf.train.load_variable(str(tmp_path / "m"), "w")))
