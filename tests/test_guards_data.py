@@ -1,10 +1,13 @@
 """guards/data.py (with tf_errors.py and inputs.py): bad data is refused before training,
 naming the problem, and a new model_dir stays absent while an existing one is left byte for
-byte (see docs/reliability.md)."""
+byte (see docs/reliability.md); non-finite features (check_finite()); what an input function
+returns and the feature keys and predict_keys a model reads, as pyestim's errors."""
 
 import os
+import re
 
 import numpy as np
+import pandas as pd
 import pytest
 import tensorflow as tf
 
@@ -16,6 +19,9 @@ from support.model_dirs import (absent_or_empty, fixed_model, make_estimator, on
                                 trained_copy, trained_dir)
 from support.models import global_step_of
 
+
+# --------------------------------------------------------------------------------------------
+# Bad data before training
 
 BAD_INPUTS = {
     # name: (model_fn, params, input builder, expected error, words in the message)
@@ -130,3 +136,90 @@ def test_non_numeric_data_frame_columns_as_features_of_a_custom_model(tmp_path):
 # --------------------------------------------------------------------------------------------
 # 5. Damaged checkpoints
 
+
+
+# --------------------------------------------------------------------------------------------
+# Non-finite features (check_finite())
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_numpy_input_fn_refuses_non_finite_features(toy_data, bad):
+    x = toy_data.x.copy()
+    x[7, 2] = bad
+    x[9, 0] = bad
+    for kwargs in ({"x": {"x": x}}, {"x": x}):
+        with pytest.raises(errors.NonFiniteInputError) as info:
+            pyestim.numpy_input_fn(**kwargs, y=toy_data.y, shuffle=False)
+        message = str(info.value)
+        assert "'x'" in message and "2 non-finite" in message and "row 8 " in message
+        assert "allow_nonfinite" in message
+
+
+def test_input_fn_refuses_non_finite_naming_the_column(toy_data):
+    df = pd.DataFrame({"a": [1.0, 2.0, 3.0, 4.0], "b": [0.5, np.nan, np.nan, 1.0],
+                       "y": [0, 1, 0, 1]})
+    with pytest.raises(errors.NonFiniteInputError, match=r"'b' holds 2 .* row 2 "):
+        pyestim.input_fn(df, ["a", "b"], "y")
+    # labels are not features; other columns are not checked
+    pyestim.input_fn(df, ["a"], "y")
+    # a list of columns and a structured array (R's matrix with column names) too
+    with pytest.raises(errors.NonFiniteInputError, match="'b'"):
+        pyestim.input_fn({"a": [1.0, 2.0], "b": [np.inf, 1.0]}, ["a", "b"])
+
+
+def test_allow_nonfinite_lets_them_through(toy_data):
+    x = toy_data.x.copy()
+    x[0, 0] = np.nan
+    fn = pyestim.numpy_input_fn({"x": x}, shuffle=False, allow_nonfinite=True)
+    assert callable(fn)
+    df = pd.DataFrame({"a": [np.nan, 1.0]})
+    assert callable(pyestim.input_fn(df, "a", allow_nonfinite=True))
+    with pytest.raises(errors.PyestimTypeError, match="allow_nonfinite"):
+        pyestim.numpy_input_fn({"x": x}, shuffle=False, allow_nonfinite="yes")
+
+
+def test_large_finite_values_whose_sum_overflows_are_accepted():
+    x = np.full((4, 3), np.finfo(np.float64).max / 2)
+    assert callable(pyestim.numpy_input_fn({"x": x}, shuffle=False))
+
+
+# --------------------------------------------------------------------------------------------
+# What an input function returns, and the feature keys the model reads
+
+
+def _model_reading_x(features, labels, mode):
+    from pyestim import estimator_spec, tf
+    w = tf.get_variable("w", [6, 2])
+    logits = tf.matmul(features["x"], w)
+    if mode == "infer":
+        return estimator_spec(mode=mode, predictions={"classes": tf.argmax(logits, 1)})
+    loss = tf.losses.sparse_softmax_cross_entropy(labels=labels, logits=logits)
+    return estimator_spec(mode=mode, loss=loss, train_op=tf.train.GradientDescentOptimizer(
+        0.1).minimize(loss, global_step=tf.train.get_global_step()))
+
+
+@pytest.fixture
+def reading_x(tmp_path):
+    return pyestim.estimator(_model_reading_x, model_dir=str(tmp_path / "x"))
+
+
+@pytest.mark.parametrize("returned,shown", [(None, "returned None"),
+                                            (np.zeros((4, 6)), "returned ndarray (a bare")])
+def test_input_fn_returning_none_or_an_array(reading_x, returned, shown):
+    with pytest.raises(errors.InputFnError, match=re.escape(shown)):
+        pyestim.train(reading_x, lambda: returned, steps=1)
+
+
+def test_features_missing_a_key_the_model_reads(reading_x, toy_data):
+    fn = pyestim.numpy_input_fn({"z": toy_data.x}, toy_data.y % 2, shuffle=False)
+    with pytest.raises(errors.FeatureKeyError, match=r"reads feature 'x'.*\['z'\]") as info:
+        pyestim.train(reading_x, fn, steps=1)
+    assert isinstance(info.value, KeyError)
+
+
+def test_unknown_predict_keys(reading_x, toy_data):
+    pyestim.train(reading_x, pyestim.numpy_input_fn({"x": toy_data.x}, toy_data.y % 2,
+                                                    shuffle=False), steps=1)
+    fn = pyestim.numpy_input_fn({"x": toy_data.x}, shuffle=False)
+    with pytest.raises(errors.PyestimValueError, match=r"\['nope'\].*\['classes'\]"):
+        pyestim.predict(reading_x, fn, predict_keys="nope")
