@@ -1,4 +1,5 @@
-"""A training process for test_reliability.py to kill (not a test module).
+"""A training process for the model_dir tests to kill (support.model_dirs.Child runs it
+for test_checkpoints_rollback.py and test_checkpoints_lock.py; not a test module).
 
     python _crash_child.py MODEL_DIR STEPS [--pause EVENT:STEP] [--truncate-index-at-start]
 

@@ -1,10 +1,15 @@
 """One module map: docs/architecture.md names every module of the Python package and every R
-file of the R package, and nothing that does not exist.
+file of the R package, and nothing that does not exist; its test map gives every test file
+``tests/test_*.py`` one row, naming the modules it tests, each of which exists.
 
 The map's tables are read as text: the first column of each row of the sections "Module map
 (Python)" (paths relative to ``pyestim/``) and "Module map (R)" (paths relative to ``r/``),
 every path in backticks there. A new module without a row, or a row whose module was
-removed or renamed, fails with the path named and what to do.
+removed or renamed, fails with the path named and what to do. The section "Test map" is read
+the same way: its first column names test files (relative to ``tests/``), its second the
+modules each tests (``*.py`` in backticks, relative to ``pyestim/``) or a concern in
+parentheses (``(packaging)``); a test file without a row, a row whose file is gone and a row
+naming a module that does not exist fail alike.
 """
 
 import re
@@ -99,3 +104,89 @@ def test_the_readme_leaves_the_map_to_docs():
     rows = [line for line in readme.splitlines() if line.startswith("| `")
             and re.match(r"\| `[\w/]+\.(py|R)`", line)]
     assert not rows, f"README.md has module-map rows of its own: {rows[:3]}"
+
+
+# --------------------------------------------------------------------------------------------
+# The test map: tests/test_*.py -> the modules it tests
+
+MODULE = re.compile(r"^[\w/]+\.py$")
+
+
+def map_rows(lines):
+    """{test file: [module paths and "(concern)"s]} of the table rows of ``lines``."""
+    rows = {}
+    for line in lines:
+        if not line.startswith("|") or set(line.replace("|", "").strip()) <= set("-: "):
+            continue
+        cells = line.split("|")
+        for name in re.findall(r"`([^`]+)`", cells[1]):
+            rows.setdefault(name, []).extend(
+                n for n in re.findall(r"`([^`]+)`", cells[2])
+                if MODULE.match(n) or n.startswith("("))
+    return rows
+
+
+def map_problems(lines, test_files, modules):
+    """What is wrong with the test map's ``lines``, given the files ``tests/test_*.py``
+    (names relative to tests/) and the modules of pyestim/ (relative to pyestim/)."""
+    rows = map_rows(lines)
+    named = [n for line in lines if line.startswith("|")
+             for n in re.findall(r"`([^`]+)`", line.split("|")[1])]
+    problems = [f"tests/{f} has no row in docs/architecture.md's 'Test map': add one (the file "
+                f"in backticks in the first column, the modules it tests, relative to pyestim/ "
+                f"and in backticks, in the second)" for f in sorted(set(test_files) - set(rows))]
+    problems += [f"docs/architecture.md's 'Test map' has a row for tests/{f}, which does not "
+                 f"exist: remove the row, or rename it to the file's new name"
+                 for f in sorted(set(rows) - set(test_files))]
+    problems += [f"docs/architecture.md's 'Test map' names tests/{f} in more than one row: "
+                 f"keep one" for f in sorted({n for n in named if named.count(n) > 1})]
+    for f, covered in sorted(rows.items()):
+        if not covered:
+            problems.append(f"the 'Test map' row of tests/{f} names no module: name the modules "
+                            f"it tests (relative to pyestim/, in backticks) or its concern in "
+                            f"parentheses, e.g. `(packaging)`")
+        problems += [f"the 'Test map' row of tests/{f} names pyestim/{m}, which does not exist: "
+                     f"name the module the tests exercise now" for m in covered
+                     if not m.startswith("(") and m not in modules]
+    return problems
+
+
+def existing_test_files():
+    return {p.name for p in (REPO / "tests").glob("test_*.py")}
+
+
+def test_every_test_file_has_a_row_naming_modules_that_exist():
+    lines = section(MAP.read_text(encoding="utf-8"), "Test map")
+    assert len(map_rows(lines)) > 40, "the 'Test map' has (almost) no rows"
+    problems = map_problems(lines, existing_test_files(), python_modules())
+    assert not problems, "\n".join(problems)
+
+
+PLANTED = ["| test file | tests |", "|---|---|",
+           "| `test_a.py` | `a.py`, the `code()` it calls |",
+           "| `test_gone.py` | `a.py` |",
+           "| `test_b.py` | `b/c.py`, `(R package)` |",
+           "| `test_d.py` | `d.py` |",
+           "| `test_e.py` | plain words |"]
+
+
+def test_a_missing_or_stale_test_map_row_fails_naming_the_file_and_the_fix():
+    problems = map_problems(PLANTED, {"test_a.py", "test_b.py", "test_new.py",
+                                           "test_d.py", "test_e.py"}, {"a.py", "b/c.py"})
+    assert problems == [
+        "tests/test_new.py has no row in docs/architecture.md's 'Test map': add one (the file "
+        "in backticks in the first column, the modules it tests, relative to pyestim/ and in "
+        "backticks, in the second)",
+        "docs/architecture.md's 'Test map' has a row for tests/test_gone.py, which does not "
+        "exist: remove the row, or rename it to the file's new name",
+        "the 'Test map' row of tests/test_d.py names pyestim/d.py, which does not exist: name "
+        "the module the tests exercise now",
+        "the 'Test map' row of tests/test_e.py names no module: name the modules it tests "
+        "(relative to pyestim/, in backticks) or its concern in parentheses, e.g. `(packaging)`"]
+    assert map_rows(PLANTED)["test_b.py"] == ["b/c.py", "(R package)"]
+    assert map_problems(PLANTED[:3] + PLANTED[4:6], {"test_a.py", "test_b.py", "test_d.py"},
+                             {"a.py", "b/c.py", "d.py"}) == []
+    assert map_problems(PLANTED + ["| `test_a.py` | `a.py` |"],
+                             {"test_a.py", "test_b.py", "test_d.py", "test_e.py", "test_gone.py"},
+                             {"a.py", "b/c.py", "d.py"})[:1] == [
+        "docs/architecture.md's 'Test map' names tests/test_a.py in more than one row: keep one"]

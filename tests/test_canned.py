@@ -1,5 +1,7 @@
-"""Canned estimators (linear, DNN, combined, boosted trees), input_fn() on data frames and
-friends, and tfestimators' iris and mtcars examples.
+"""Canned estimators (linear, DNN, combined, boosted trees: canned/linear.py, dnn.py,
+dnn_linear_combined.py, boosted_trees.py) and tfestimators' iris and mtcars examples
+(input_fn() is in test_inputs.py, export_savedmodel() of canned estimators in
+test_canned_base.py).
 
 Expectations are derived independently of the code under test: the weights of a noiseless
 linear model, least squares from NumPy for mtcars, a boosted tree whose leaves are worked out
@@ -306,69 +308,6 @@ def test_boosted_trees_errors():
 
 
 # --------------------------------------------------------------------------------------------
-# input_fn
-
-
-def _first_batch(fn):
-    """The first batch of an input function: input_fn()'s returns tensors in a graph."""
-    with tf.Graph().as_default():
-        it = fn()
-        with tf.compat.v1.Session() as sess:
-            return sess.run(it)
-
-
-def test_input_fn_feeds_factor_codes_and_logs_the_encoding(tf_log):
-    df = pd.DataFrame({"x": [1.0, 2.0, 3.0],
-                       "f": pd.Categorical(["b", "a", "b"], categories=["b", "a"]),
-                       "y": pd.Categorical(["no", "yes", "no"])})
-    make = pe.input_fn(df, ["x", "f"], "y", shuffle=False)
-    assert any("factor column 'f' is fed as 0-based integer codes: b = 0, a = 1" in line
-               and line.startswith("INFO:tensorflow:") for line in tf_log)
-    assert any("'y'" in line and "no = 0, yes = 1" in line for line in tf_log)
-    canned = pe.linear_classifier(pe.feature_columns("x"))
-    features, labels = _first_batch(make(canned))
-    np.testing.assert_array_equal(features["f"], [0, 1, 0])
-    np.testing.assert_array_equal(labels, [0, 1, 0])
-
-
-def test_input_fn_layout_matrix_for_custom_dict_for_canned(linear_model_fn):
-    df = pd.DataFrame({"a": [1.0, 2.0], "b": [3.0, 4.0], "y": [0, 1]})
-    make = pe.input_fn(df, ["a", "b"], "y", shuffle=False)
-    custom = pe.estimator(linear_model_fn)
-    assert not getattr(custom, "canned", False)
-    features, _ = _first_batch(make(custom))
-    np.testing.assert_array_equal(features, [[1.0, 3.0], [2.0, 4.0]])
-    features, _ = _first_batch(make(pe.linear_regressor(pe.feature_columns("a", "b"))))
-    assert sorted(features) == ["a", "b"]
-
-
-def test_input_fn_structured_array_and_plain_matrix():
-    rec = np.array([(1.0, 2.0, 0), (3.0, 4.0, 1)],
-                   dtype=[("x1", "f8"), ("x2", "f8"), ("y", "i8")])
-    features, labels = _first_batch(pe.input_fn(rec, ["x1", "x2"], "y", shuffle=False)(
-        pe.linear_regressor(pe.feature_columns("x1", "x2"))))
-    np.testing.assert_array_equal(features["x2"], [2.0, 4.0])
-    np.testing.assert_array_equal(labels, [0, 1])
-    with pytest.raises(pe.PyestimTypeError, match="without column names"):
-        pe.input_fn(np.ones((3, 2)), ["a"])
-    with pytest.raises(pe.PyestimValueError, match=r"\['z'\] not found"):
-        pe.input_fn(rec, ["z"])
-
-
-def test_input_fn_lists_of_sequences():
-    # tfestimators' input_fn.list example: two examples of three time steps each
-    data = {"feature1": [[[1], [2], [3]], [[4], [5], [6]]],
-            "feature2": [[[7], [8], [9]], [[10], [11], [12]]],
-            "response": [[1, 2, 3], [4, 5, 6]]}
-    make = pe.input_fn(data, ["feature1", "feature2"], "response", batch_size=10, shuffle=False)
-    features, labels = _first_batch(make(pe.linear_regressor(pe.feature_columns("feature1"))))
-    assert features["feature1"].shape == (2, 3, 1) and features["feature1"].dtype == np.int64
-    np.testing.assert_array_equal(labels, [[1, 2, 3], [4, 5, 6]])
-    with pytest.raises(pe.PyestimValueError, match="different lengths"):
-        pe.input_fn({"s": [[1, 2], [3]]}, ["s"])
-
-
-# --------------------------------------------------------------------------------------------
 # tfestimators' examples
 
 
@@ -415,3 +354,4 @@ def test_mtcars_linear_regressor_example(tmp_path):
     assert weights(model)["cyl/weights"] == pytest.approx(beta[2], abs=0.1)
     result = pe.evaluate(model, pe.input_fn(cars, features=["drat", "cyl"], response="mpg"))
     assert result.average_loss[0] == pytest.approx(rmse ** 2, rel=1e-4)
+

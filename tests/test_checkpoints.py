@@ -1,6 +1,7 @@
-"""Reading checkpoints (pyestim/checkpoints.py): latest_checkpoint(), and variable_names() /
-variable_value() of an estimator. Expected values come from plain TensorFlow
-(tf.train.load_variable / list_variables) on conftest.py's ``trained`` softmax regression.
+"""Reading checkpoints (pyestim/checkpoints/reading.py): latest_checkpoint(), and
+variable_names() / variable_value() of an estimator. Expected values come from plain
+TensorFlow (tf.train.load_variable / list_variables) on conftest.py's ``trained`` softmax
+regression.
 """
 
 import os

@@ -1,10 +1,10 @@
-"""The hook_* constructors, session_run_hook() / session_run_args(), the NaN hook, the logging
-hook as the tutorial uses it, and the progress bar.
-
-The losses and classes the hooks see are checked against a NumPy re-computation of the
-softmax regression in conftest.py (zero weights, plain gradient descent), and against the
-weights read back from the checkpoints with tf.train.load_variable.
-"""
+"""hooks.py: the hooks train() attaches. The progress bar (ProgressBarHook): quiet when stdout
+is not a terminal, counting to steps / max_steps, a user's hook_progress_bar() in its place,
+showing the loss TensorFlow logs. The history saver (HistorySaverHook): the recorded steps and
+losses (checked against the loss fetched by a plain TensorFlow hook, against the estimator's
+"Loss for final step" log line, against the ``loss = ...`` lines TensorFlow logs for canned
+heads and custom model functions, and against a NumPy re-computation of the model). (The
+History object is in test_history.py; the hook_* constructors in test_hook_constructors.py.)"""
 
 import io
 import re
@@ -15,429 +15,8 @@ import pytest
 import tensorflow as tf
 
 import pyestim
-from pyestim import errors
 
-from support.models import global_step_of, toy_input
-
-v1 = tf.compat.v1
-
-
-def in_order_batches(n_rows, batch_size, steps):
-    return [np.arange(i * batch_size, (i + 1) * batch_size) % n_rows for i in range(steps)]
-
-
-# --------------------------------------------------------------------------------------------
-# Constructors: type and arguments
-
-
-def test_hook_logging_tensor_takes_an_r_number():
-    hook = pyestim.hook_logging_tensor({"predicted_classes": "predicted_classes"},
-                                       every_n_iter=50.0)
-    assert isinstance(hook, v1.train.LoggingTensorHook)
-    assert hook._tensors == {"predicted_classes": "predicted_classes"}
-    assert hook._timer._every_steps == 50 and type(hook._timer._every_steps) is int
-    assert hook._timer._every_secs is None
-
-
-def test_hook_logging_tensor_other_forms():
-    by_secs = pyestim.hook_logging_tensor(["a", "b"], every_n_secs=2.5)
-    assert by_secs._tag_order == ["a", "b"]
-    assert by_secs._timer._every_secs == 2.5 and by_secs._timer._every_steps is None
-    at_end = pyestim.hook_logging_tensor("loss", at_end=True)
-    assert at_end._tag_order == ["loss"] and at_end._log_at_end is True
-
-    def formatter(values):
-        return "x"
-
-    formatted = pyestim.hook_logging_tensor({"a": "a"}, every_n_iter=1, formatter=formatter)
-    assert formatted._formatter is formatter
-
-
-def test_hook_logging_tensor_needs_exactly_one_trigger():
-    with pytest.raises(errors.PyestimValueError) as both:
-        pyestim.hook_logging_tensor({"a": "a"}, every_n_iter=5, every_n_secs=10)
-    assert "every_n_iter" in str(both.value) and "every_n_secs" in str(both.value)
-    with pytest.raises(errors.PyestimValueError) as neither:
-        pyestim.hook_logging_tensor({"a": "a"})
-    assert "exactly one" in str(neither.value)
-    with pytest.raises(errors.PyestimValueError):
-        pyestim.hook_logging_tensor({"a": "a"}, at_end=False)
-
-
-@pytest.mark.parametrize("kwargs, error", [
-    ({"tensors": 5, "every_n_iter": 1}, errors.HookError),
-    ({"tensors": {"a": "a"}, "every_n_iter": 2.5}, errors.PyestimValueError),
-    ({"tensors": {"a": "a"}, "every_n_iter": 0}, errors.PyestimValueError),
-    ({"tensors": {"a": "a"}, "every_n_secs": -1}, errors.PyestimValueError),
-    ({"tensors": {"a": "a"}, "every_n_secs": "10"}, errors.PyestimValueError),
-    ({"tensors": {"a": "a"}, "every_n_iter": 1, "formatter": "%s"}, errors.HookError),
-    ({"tensors": {"a": "a"}, "at_end": "yes"}, errors.PyestimTypeError),
-])
-def test_hook_logging_tensor_rejects_bad_arguments(kwargs, error):
-    with pytest.raises(error):
-        pyestim.hook_logging_tensor(**kwargs)
-
-
-def test_hook_checkpoint_saver(tmp_path):
-    hook = pyestim.hook_checkpoint_saver(tmp_path, save_steps=100.0)
-    assert isinstance(hook, v1.train.CheckpointSaverHook)
-    assert hook._checkpoint_dir == str(tmp_path)
-    assert hook._save_path == str(tmp_path / "model.ckpt")
-    assert hook._timer._every_steps == 100
-    by_secs = pyestim.hook_checkpoint_saver(str(tmp_path), save_secs=30,
-                                            checkpoint_basename="other.ckpt")
-    assert by_secs._timer._every_secs == 30
-    assert by_secs._save_path == str(tmp_path / "other.ckpt")
-
-
-def test_hook_checkpoint_saver_takes_one_trigger(tmp_path):
-    with pytest.raises(errors.PyestimValueError) as info:
-        pyestim.hook_checkpoint_saver(tmp_path, save_secs=10, save_steps=10)
-    assert "save_secs" in str(info.value) and "save_steps" in str(info.value)
-    with pytest.raises(errors.PyestimValueError):
-        pyestim.hook_checkpoint_saver(tmp_path, save_steps=-3)
-
-
-def test_hook_step_counter():
-    hook = pyestim.hook_step_counter(every_n_steps=10.0)
-    assert isinstance(hook, v1.train.StepCounterHook)
-    assert hook._timer._every_steps == 10
-    by_secs = pyestim.hook_step_counter(every_n_secs=5)
-    assert by_secs._timer._every_secs == 5 and by_secs._timer._every_steps is None
-
-
-def test_hook_stop_at_step():
-    by_count = pyestim.hook_stop_at_step(num_steps=10.0)
-    assert isinstance(by_count, v1.train.StopAtStepHook)
-    assert by_count._num_steps == 10 and by_count._last_step is None
-    by_last = pyestim.hook_stop_at_step(last_step=7)
-    assert by_last._last_step == 7 and by_last._num_steps is None
-    with pytest.raises(errors.PyestimValueError) as both:
-        pyestim.hook_stop_at_step(num_steps=3, last_step=5)
-    assert "num_steps" in str(both.value) and "last_step" in str(both.value)
-    with pytest.raises(errors.PyestimValueError):
-        pyestim.hook_stop_at_step()
-    with pytest.raises(errors.PyestimValueError):
-        pyestim.hook_stop_at_step(num_steps=2.5)
-
-
-def test_hook_summary_saver(tmp_path):
-    with tf.Graph().as_default():
-        op = v1.summary.scalar("x", v1.constant(1.0))
-        hook = pyestim.hook_summary_saver(save_steps=7.0, output_dir=str(tmp_path),
-                                          summary_op=op)
-    assert isinstance(hook, v1.train.SummarySaverHook)
-    assert hook._timer._every_steps == 7
-    assert hook._output_dir == str(tmp_path)
-    assert hook._summary_op is op
-    with pytest.raises(errors.PyestimValueError):
-        pyestim.hook_summary_saver(save_steps=1, save_secs=1, output_dir=str(tmp_path))
-
-
-def test_hook_nan_tensor_and_global_step_waiter():
-    nan = pyestim.hook_nan_tensor("loss", fail_on_nan_loss=False)
-    assert isinstance(nan, v1.train.NanTensorHook)
-    assert nan._fail_on_nan_loss is False
-    assert pyestim.hook_nan_tensor("loss")._fail_on_nan_loss is True
-    with pytest.raises(errors.PyestimTypeError):
-        pyestim.hook_nan_tensor("loss", fail_on_nan_loss="no")
-    waiter = pyestim.hook_global_step_waiter(10.0)
-    assert isinstance(waiter, v1.train.GlobalStepWaiterHook)
-    assert waiter._wait_until_step == 10
-    with pytest.raises(errors.PyestimValueError):
-        pyestim.hook_global_step_waiter(None)
-
-
-def test_history_saver_and_progress_bar_constructors():
-    history = pyestim.hook_history_saver(every_n_step=5.0)
-    assert isinstance(history, v1.train.SessionRunHook)
-    assert history.every_n_step == 5
-    assert isinstance(history.history, pyestim.History) and len(history.history) == 0
-    for bad in (0, -1, 1.5, None):
-        with pytest.raises(errors.PyestimValueError):
-            pyestim.hook_history_saver(every_n_step=bad)
-    bar = pyestim.hook_progress_bar(steps=20.0, enabled=True)
-    assert isinstance(bar, v1.train.SessionRunHook)
-    assert bar.steps == 20 and bar.enabled is True
-    with pytest.raises(errors.PyestimTypeError):
-        pyestim.hook_progress_bar(enabled="yes")
-
-
-# Errors that TensorFlow raises on pyestim's behalf instead of pyestim (errors.py promises
-# that every error pyestim raises on bad input is a pyestim error with a helpful message).
-def test_hook_checkpoint_saver_without_a_trigger_is_a_pyestim_error(tmp_path):
-    with pytest.raises(errors.PyestimValueError):
-        pyestim.hook_checkpoint_saver(tmp_path)
-
-
-def test_hook_checkpoint_saver_needs_a_directory():
-    with pytest.raises(errors.PyestimTypeError):
-        pyestim.hook_checkpoint_saver(None, save_steps=1)
-
-
-def test_hook_summary_saver_without_summary_op_is_a_pyestim_error(tmp_path):
-    with pytest.raises(errors.PyestimValueError):
-        pyestim.hook_summary_saver(save_steps=1, output_dir=str(tmp_path))
-
-
-# --------------------------------------------------------------------------------------------
-# The built-in hooks in training
-
-
-def test_hook_stop_at_step_stops_training(tmp_path, linear_model_fn, toy_data):
-    est = pyestim.estimator(linear_model_fn, model_dir=tmp_path / "m")
-    pyestim.train(est, toy_input(toy_data), hooks=pyestim.hook_stop_at_step(num_steps=3))
-    assert global_step_of(tmp_path / "m") == 3
-    pyestim.train(est, toy_input(toy_data), hooks=pyestim.hook_stop_at_step(last_step=5))
-    assert global_step_of(tmp_path / "m") == 5
-
-
-def test_hook_checkpoint_saver_writes_checkpoints(tmp_path, linear_model_fn, toy_data,
-                                                  numpy_reference):
-    est = pyestim.estimator(linear_model_fn, model_dir=tmp_path / "m")
-    extra = tmp_path / "extra"
-    pyestim.train(est, toy_input(toy_data), steps=4,
-                  hooks=pyestim.hook_checkpoint_saver(extra, save_steps=2))
-    state = tf.train.get_checkpoint_state(str(extra))
-    steps = sorted(int(p.rsplit("-", 1)[1]) for p in state.all_model_checkpoint_paths)
-    assert steps == [0, 2, 4]
-    _, w, b = numpy_reference.gd_losses(toy_data.x, toy_data.y, in_order_batches(200, 50, 4))
-    np.testing.assert_allclose(tf.train.load_variable(str(extra), "w"), w, rtol=1e-4,
-                               atol=1e-6)
-    np.testing.assert_allclose(tf.train.load_variable(str(extra), "b"), b, rtol=1e-4,
-                               atol=1e-6)
-
-
-# --------------------------------------------------------------------------------------------
-# NaN loss
-
-
-def _nan_at_step_3(linear_model_fn):
-    """The spec's loss is NaN in the third step (global step 2 before the step)."""
-
-    def model_fn(features, labels, mode, params):
-        from pyestim import tf as tf1
-        spec = linear_model_fn(features, labels, mode, params)
-        step = tf1.train.get_global_step()
-        loss = tf1.where(step >= 2, tf1.constant(float("nan")), spec.loss)
-        loss = tf1.identity(loss, name="watched_loss")
-        return pyestim.estimator_spec(mode=mode, loss=loss, train_op=spec.train_op)
-
-    return model_fn
-
-
-def test_hook_nan_tensor_stops_with_an_error_at_the_nan_step(tmp_path, linear_model_fn,
-                                                             toy_data, tf_log):
-    calls = []
-    est = pyestim.estimator(_nan_at_step_3(linear_model_fn), model_dir=tmp_path / "m")
-    with pytest.raises(v1.train.NanLossDuringTrainingError) as info:
-        pyestim.train(est, toy_input(toy_data), steps=10,
-                      hooks=[pyestim.hook_nan_tensor("watched_loss"),
-                             pyestim.session_run_hook(after_run=lambda c, v: calls.append(1))])
-    assert "step 3" in info.value.args[0]
-    assert "ERROR:tensorflow:Model diverged with loss = NaN at step 3." in tf_log
-    assert len(calls) == 2  # the third step's after_run callbacks never ran past the NaN hook
-
-
-def test_hook_nan_tensor_error_message_names_the_step(tmp_path, linear_model_fn, toy_data):
-    est = pyestim.estimator(_nan_at_step_3(linear_model_fn), model_dir=tmp_path / "m")
-    with pytest.raises(v1.train.NanLossDuringTrainingError) as info:
-        pyestim.train(est, toy_input(toy_data), steps=10,
-                      hooks=pyestim.hook_nan_tensor("watched_loss"))
-    assert "step 3" in str(info.value)
-
-
-def test_hook_nan_tensor_without_failing_stops_on_a_nan_tensor(tmp_path, linear_model_fn,
-                                                               toy_data):
-    """A monitored tensor other than the spec's loss goes NaN at step 3: training stops."""
-
-    def model_fn(features, labels, mode, params):
-        from pyestim import tf as tf1
-        spec = linear_model_fn(features, labels, mode, params)
-        step = tf1.train.get_global_step()
-        tf1.where(step >= 2, tf1.constant(float("nan")), spec.loss, name="monitored")
-        return spec
-
-    est = pyestim.estimator(model_fn, model_dir=tmp_path / "m")
-    history = pyestim.train(est, toy_input(toy_data), steps=10,
-                            hooks=pyestim.hook_nan_tensor("monitored", fail_on_nan_loss=False))
-    assert global_step_of(tmp_path / "m") == 3
-    assert history.steps == [1, 3]
-
-
-def test_hook_nan_tensor_without_failing_on_the_model_loss_fails_as_tf_estimator(
-        tmp_path, linear_model_fn, toy_data):
-    """fail_on_nan_loss=False on the model's own loss cannot turn divergence into a plain
-    stop: tf.estimator always adds its own failing NaN hook on the loss (so did tfestimators,
-    on TensorFlow 1). pyestim does what plain tf.estimator does, naming the step, and keeps
-    the latest checkpoint finite (docs/reliability.md)."""
-    model_fn = _nan_at_step_3(linear_model_fn)
-    plain = tf.estimator.Estimator(model_fn, model_dir=str(tmp_path / "plain"))
-    with pytest.raises(v1.train.NanLossDuringTrainingError):
-        plain.train(toy_input(toy_data), steps=10,
-                    hooks=[v1.train.NanTensorHook("watched_loss:0", fail_on_nan_loss=False)])
-    est = pyestim.estimator(model_fn, model_dir=tmp_path / "m",
-                            config=pyestim.run_config(save_checkpoints_steps=1))
-    with pytest.raises(pyestim.NanLossError, match="at step 3") as info:
-        pyestim.train(est, toy_input(toy_data), steps=10,
-                      hooks=pyestim.hook_nan_tensor("watched_loss", fail_on_nan_loss=False))
-    assert isinstance(info.value, v1.train.NanLossDuringTrainingError)
-    # (only the loss is NaN here: the weights, and so the checkpoints, stay finite)
-    assert global_step_of(tmp_path / "m") <= 3
-    assert np.all(np.isfinite(tf.train.load_variable(str(tmp_path / "m"), "w")))
-
-
-# --------------------------------------------------------------------------------------------
-# session_run_hook() and session_run_args()
-
-
-def test_session_run_hook_callbacks_run_in_order(tmp_path, linear_model_fn, toy_data):
-    calls = []
-    step_var = []
-
-    def begin():
-        calls.append("begin")
-        step_var.append(v1.train.get_global_step())
-
-    def after_create_session(session, coord):
-        calls.append("after_create_session")
-        assert isinstance(coord, tf.train.Coordinator)
-        step_var.append(int(session.run(step_var[0])))
-
-    def end(session):
-        calls.append("end")
-        step_var.append(int(session.run(step_var[0])))
-
-    hook = pyestim.session_run_hook(
-        begin=begin, after_create_session=after_create_session,
-        before_run=lambda ctx: calls.append("before_run"),
-        after_run=lambda ctx, values: calls.append("after_run"), end=end)
-    est = pyestim.estimator(linear_model_fn, model_dir=tmp_path / "m")
-    pyestim.train(est, toy_input(toy_data), steps=3, hooks=hook)
-    assert calls == (["begin", "after_create_session"] + ["before_run", "after_run"] * 3
-                     + ["end"])
-    assert step_var[1:] == [0, 3]
-
-
-def test_before_run_with_named_args_gives_a_dict(tmp_path, linear_model_fn, toy_data,
-                                                 numpy_reference):
-    tensors = {}
-    results = []
-
-    def model_fn(features, labels, mode, params):
-        spec = linear_model_fn(features, labels, mode, params)
-        tensors["loss"] = spec.loss
-        tensors["labels"] = labels
-        return spec
-
-    hook = pyestim.session_run_hook(
-        before_run=lambda ctx: pyestim.session_run_args(loss=tensors["loss"],
-                                                        labels=tensors["labels"]),
-        after_run=lambda ctx, values: results.append(values.results))
-    est = pyestim.estimator(model_fn, model_dir=tmp_path / "m")
-    pyestim.train(est, toy_input(toy_data), steps=5, hooks=hook)
-
-    assert len(results) == 5
-    assert all(isinstance(r, dict) and set(r) == {"loss", "labels"} for r in results)
-    batches = in_order_batches(200, 50, 5)
-    for r, idx in zip(results, batches):
-        np.testing.assert_array_equal(r["labels"], toy_data.y[idx])
-    expected, _, _ = numpy_reference.gd_losses(toy_data.x, toy_data.y, batches)
-    assert results[0]["loss"] == pytest.approx(np.log(10), rel=1e-6)
-    np.testing.assert_allclose([r["loss"] for r in results], expected, rtol=1e-5)
-
-
-def test_before_run_with_unnamed_args_gives_a_list(tmp_path, linear_model_fn, toy_data):
-    tensors = {}
-    results = []
-
-    def model_fn(features, labels, mode, params):
-        spec = linear_model_fn(features, labels, mode, params)
-        tensors["loss"], tensors["labels"] = spec.loss, labels
-        return spec
-
-    hook = pyestim.session_run_hook(
-        before_run=lambda ctx: pyestim.session_run_args(tensors["loss"], tensors["labels"]),
-        after_run=lambda ctx, values: results.append(values.results))
-    est = pyestim.estimator(model_fn, model_dir=tmp_path / "m")
-    pyestim.train(est, toy_input(toy_data), steps=1, hooks=hook)
-    assert isinstance(results[0], list) and len(results[0]) == 2
-    assert results[0][0] == pytest.approx(np.log(10), rel=1e-6)
-    np.testing.assert_array_equal(results[0][1], toy_data.y[:50])
-
-
-def test_session_run_args_named_and_unnamed_is_an_error():
-    with tf.Graph().as_default():
-        a, b = v1.constant(1.0), v1.constant(2.0)
-        with pytest.raises(errors.PyestimValueError) as info:
-            pyestim.session_run_args(a, loss=b)
-        assert "not both" in str(info.value)
-        assert pyestim.session_run_args(loss=a).fetches == {"loss": a}
-        assert pyestim.session_run_args(a, b).fetches == [a, b]
-
-
-def test_after_run_can_request_a_stop(tmp_path, linear_model_fn, toy_data):
-    def after_run(ctx, values):
-        ctx.request_stop()
-
-    est = pyestim.estimator(linear_model_fn, model_dir=tmp_path / "m")
-    pyestim.train(est, toy_input(toy_data), steps=10,
-                  hooks=pyestim.session_run_hook(after_run=after_run))
-    assert global_step_of(tmp_path / "m") == 1
-
-
-def test_before_run_returning_something_else_is_a_hook_error(tmp_path, linear_model_fn,
-                                                             toy_data):
-    est = pyestim.estimator(linear_model_fn, model_dir=tmp_path / "m")
-    with pytest.raises(errors.HookError) as info:
-        pyestim.train(est, toy_input(toy_data), steps=2,
-                      hooks=pyestim.session_run_hook(before_run=lambda ctx: 42))
-    assert "session_run_args" in str(info.value) and "int" in str(info.value)
-
-
-@pytest.mark.parametrize("callback", ["begin", "after_create_session", "before_run",
-                                      "after_run", "end"])
-def test_session_run_hook_rejects_callbacks_that_are_not_functions(callback):
-    with pytest.raises(errors.HookError) as info:
-        pyestim.session_run_hook(**{callback: "print"})
-    assert callback in str(info.value)
-
-
-# --------------------------------------------------------------------------------------------
-# Logging as in the tutorial
-
-
-def _logged_classes(lines, tag="predicted_classes"):
-    prefix = f"INFO:tensorflow:{tag} = ["
-    found = []
-    for line in lines:
-        if line.startswith(prefix):
-            body = line[len(prefix):line.index("]")]
-            found.append(np.array([int(t) for t in body.split()]))
-    return found
-
-
-def test_logging_hook_prints_predicted_classes_in_train_and_evaluate(
-        tmp_path, linear_model_fn, toy_data, tf_log):
-    hook = pyestim.hook_logging_tensor({"predicted_classes": "predicted_classes"},
-                                       every_n_iter=5)
-    est = pyestim.estimator(linear_model_fn, model_dir=tmp_path / "m")
-    pyestim.train(est, toy_input(toy_data), steps=10, hooks=hook)
-    in_train = _logged_classes(tf_log)
-    assert len(in_train) == 2
-    assert all(len(c) == 50 and c.min() >= 0 and c.max() <= 9 for c in in_train)
-    np.testing.assert_array_equal(in_train[0], np.zeros(50, dtype=int))  # zero weights
-
-    del tf_log[:]
-    pyestim.evaluate(est, toy_input(toy_data, batch_size=20, num_epochs=1), hooks=hook)
-    in_eval = _logged_classes(tf_log)
-    assert len(in_eval) == 2  # batches 1 and 6 of 10
-    model_dir = str(tmp_path / "m")
-    logits = (toy_data.x.astype(np.float64) @ tf.train.load_variable(model_dir, "w")
-              + tf.train.load_variable(model_dir, "b"))
-    expected = np.argmax(logits, axis=1)
-    np.testing.assert_array_equal(in_eval[0], expected[0:20])
-    np.testing.assert_array_equal(in_eval[1], expected[100:120])
+from support.models import toy_input
 
 
 # --------------------------------------------------------------------------------------------
@@ -503,3 +82,340 @@ def test_a_reused_progress_bar_counts_each_call(tmp_path, linear_model_fn, toy_d
     pyestim.train(est, toy_input(toy_data), steps=2, hooks=bar)
     out = capsys.readouterr().out
     assert "2/2 [" in out and "/4 [" not in out
+
+
+# --------------------------------------------------------------------------------------------
+# The history saver: the losses train() returns as a History
+
+
+def in_order_batches(n_rows, batch_size, steps, start=0):
+    return [np.arange(i * batch_size, (i + 1) * batch_size) % n_rows
+            for i in range(start, start + steps)]
+
+
+class LossFetcher(tf.compat.v1.train.SessionRunHook):
+    """A plain TensorFlow hook: fetches a tensor the model function stored and the global
+    step after each step."""
+
+    def __init__(self, tensors):
+        self.tensors = tensors
+        self.values = []
+
+    def before_run(self, run_context):
+        return tf.compat.v1.train.SessionRunArgs(self.tensors["loss"])
+
+    def after_run(self, run_context, run_values):
+        step = run_context.session.run(tf.compat.v1.train.get_global_step())
+        self.values.append((int(step), run_values.results))
+
+
+def test_default_history_records_the_first_every_10th_and_the_last_step_of_a_call(
+        tmp_path, linear_model_fn, toy_data):
+    # tfestimators' saver records the call's step 1 and every 10th step of the call
+    # (R/session_run_hooks_custom.R: should_execute()); pyestim adds the call's last step.
+    est = pyestim.estimator(linear_model_fn, model_dir=tmp_path / "m")
+    first = pyestim.train(est, toy_input(toy_data), steps=25)
+    assert isinstance(first, pyestim.History)
+    assert first.steps == [1, 10, 20, 25]
+    second = pyestim.train(est, toy_input(toy_data), steps=10)
+    # the call's 1st and 10th steps, at the global steps continuing from the checkpoint
+    assert second.steps == [26, 35]
+    assert first.steps == [1, 10, 20, 25]  # each call has its own history
+    single = pyestim.train(est, toy_input(toy_data), steps=1)
+    assert single.steps == [36]  # the first step is the last: recorded once
+    assert len(single.to_dataframe(long=True)) == 2
+
+
+def test_history_saver_every_step_is_returned(tmp_path, linear_model_fn, toy_data,
+                                              numpy_reference):
+    saver = pyestim.hook_history_saver(every_n_step=1)
+    est = pyestim.estimator(linear_model_fn, model_dir=tmp_path / "m")
+    history = pyestim.train(est, toy_input(toy_data), steps=12, hooks=saver)
+    assert history is saver.history
+    assert history.steps == list(range(1, 13))
+    expected, _, _ = numpy_reference.gd_losses(toy_data.x, toy_data.y,
+                                               in_order_batches(200, 50, 12))
+    assert history.mean_losses[0] == pytest.approx(np.log(10), rel=1e-6)
+    np.testing.assert_allclose(history.mean_losses, expected, rtol=1e-5)
+    assert history.total_losses == history.mean_losses  # a single loss
+
+
+def test_a_reused_history_saver_gives_each_call_its_own_history(tmp_path, linear_model_fn,
+                                                                toy_data):
+    saver = pyestim.hook_history_saver(every_n_step=1)
+    est = pyestim.estimator(linear_model_fn, model_dir=tmp_path / "m")
+    first = pyestim.train(est, toy_input(toy_data), steps=3, hooks=saver)
+    second = pyestim.train(est, toy_input(toy_data), steps=2, hooks=saver)
+    assert second.steps == [4, 5]
+    assert first.steps == [1, 2, 3]
+
+
+def test_history_saver_every_3_steps(tmp_path, linear_model_fn, toy_data):
+    est = pyestim.estimator(linear_model_fn, model_dir=tmp_path / "m")
+    history = pyestim.train(est, toy_input(toy_data), steps=10,
+                            hooks=pyestim.hook_history_saver(every_n_step=3.0))
+    assert history.steps == [1, 3, 6, 9, 10]
+
+
+def test_history_saver_every_2_steps_gives_tfestimators_12_long_rows(tmp_path, linear_model_fn,
+                                                                    toy_data):
+    # tfestimators: steps 1 and each 2nd step of the call, 2 metrics each.
+    est = pyestim.estimator(linear_model_fn, model_dir=tmp_path / "m")
+    history = pyestim.train(est, toy_input(toy_data), steps=10,
+                            hooks=pyestim.hook_history_saver(every_n_step=2))
+    assert history.steps == [1, 2, 4, 6, 8, 10]
+    long = history.to_dataframe(long=True)
+    assert len(long) == 12
+    assert list(long["step"]) == [1, 2, 4, 6, 8, 10] * 2
+
+
+def test_history_losses_equal_the_loss_tensor_and_the_final_log_line(
+        tmp_path, linear_model_fn, toy_data, tf_log):
+    tensors = {}
+
+    def model_fn(features, labels, mode, params):
+        spec = linear_model_fn(features, labels, mode, params)
+        tensors["loss"] = spec.loss
+        return spec
+
+    fetcher = LossFetcher(tensors)
+    est = pyestim.estimator(model_fn, model_dir=tmp_path / "m")
+    history = pyestim.train(est, toy_input(toy_data, batch_size=30), steps=15,
+                            hooks=[fetcher, pyestim.hook_history_saver(every_n_step=1)])
+    assert [step for step, _ in fetcher.values] == history.steps
+    assert history.mean_losses == [float(loss) for _, loss in fetcher.values]
+
+    final = [line for line in tf_log if line.startswith("INFO:tensorflow:Loss for final step:")]
+    assert len(final) == 1
+    logged = float(re.search(r"final step: ([0-9.eE+-]+)\.$", final[0]).group(1))
+    assert history.mean_losses[-1] == pytest.approx(logged, rel=1e-6)
+
+
+def test_other_losses_in_the_collection_are_not_the_models_loss(tmp_path, linear_model_fn,
+                                                                toy_data, numpy_reference):
+    # A loss the model adds to the LOSSES collection without adding it into its
+    # estimator_spec()'s loss is not the loss TensorFlow logs and trains: the history records
+    # the model's loss (mean = total: one scalar).
+    def model_fn(features, labels, mode, params):
+        from pyestim import tf as tf1
+        spec = linear_model_fn(features, labels, mode, params)
+        tf1.losses.add_loss(tf1.constant(2.0))  # a second loss in the LOSSES collection
+        return spec
+
+    est = pyestim.estimator(model_fn, model_dir=tmp_path / "m")
+    history = pyestim.train(est, toy_input(toy_data), steps=4,
+                            hooks=pyestim.hook_history_saver(every_n_step=1))
+    expected, _, _ = numpy_reference.gd_losses(toy_data.x, toy_data.y,
+                                               in_order_batches(200, 50, 4))
+    np.testing.assert_allclose(history.total_losses, expected, rtol=1e-5)
+    assert history.mean_losses == history.total_losses
+
+
+# --------------------------------------------------------------------------------------------
+# mean_losses and total_losses against the loss TensorFlow logs (issue 22, point 1)
+
+
+LOGGED = re.compile(r"^INFO:tensorflow:loss = ([^,]+), step = ")
+
+
+def logged_losses(lines):
+    """{step of the call (1, 2, ...): the loss TensorFlow logged}, from the lines of its
+    LoggingTensorHook (``loss = 2864.7, step = 0``) under ``log_step_count_steps=1``: one line
+    per step, in order. (The step it prints is a read of the global step that TensorFlow
+    does not order before the step's increment, so the order of the lines is used.) The
+    values are NumPy's float32 text, which reads back to the same float32."""
+    values = [np.float32(m.group(1)) for m in map(LOGGED.match, lines) if m]
+    return {i + 1: v for i, v in enumerate(values)}
+
+
+def train_logging_every_step(make, data, features, response, tmp_path, tf_log, steps=6,
+                             batch_size=8):
+    est = make(model_dir=str(tmp_path / "m"),
+               config=pyestim.run_config(tf_random_seed=1, log_step_count_steps=1))
+    history = pyestim.train(est, pyestim.input_fn(data, features, response,
+                                                  batch_size=batch_size, num_epochs=None,
+                                                  shuffle=False),
+                            steps=steps, hooks=pyestim.hook_history_saver(every_n_step=1))
+    return history, logged_losses(tf_log)
+
+
+def mtcars_regressor(**kw):
+    return pyestim.linear_regressor(pyestim.column_numeric("drat", "cyl"), **kw)
+
+
+def mtcars_binary(**kw):
+    return pyestim.linear_classifier(pyestim.column_numeric("drat", "cyl"), n_classes=2, **kw)
+
+
+def iris_multiclass(**kw):
+    return pyestim.dnn_classifier([5], pyestim.column_numeric(*IRIS_FEATURES), n_classes=3,
+                                  **kw)
+
+
+IRIS_FEATURES = ["Sepal.Length", "Sepal.Width", "Petal.Length", "Petal.Width"]
+
+
+HEADS = {
+    "regression": (mtcars_regressor, "mtcars", ["drat", "cyl"], "mpg"),
+    "binary": (mtcars_binary, "mtcars", ["drat", "cyl"], "am"),
+    "multi-class": (iris_multiclass, "iris", IRIS_FEATURES, "Species"),
+}
+
+
+@pytest.mark.parametrize("head", sorted(HEADS))
+def test_canned_total_losses_is_the_logged_loss_and_mean_losses_its_mean(head, tmp_path,
+                                                                         tf_log):
+    # TensorFlow 1's canned heads put the per-example losses (batch, 1) first in the LOSSES
+    # collection and log their sum; tfestimators recorded their mean and their sum.
+    from pyestim import datasets
+
+    make, data, features, response = HEADS[head]
+    history, logged = train_logging_every_step(make, getattr(datasets, data)(), features,
+                                               response, tmp_path, tf_log)
+    assert history.steps == [1, 2, 3, 4, 5, 6]
+    assert sorted(logged) == history.steps
+    # the same float32, bit for bit
+    assert [np.float32(v) for v in history.total_losses] == [logged[s] for s in history.steps]
+    # batches of 8 examples, not weighted: the mean is the logged sum over 8
+    np.testing.assert_allclose(history.mean_losses,
+                               [float(logged[s]) / 8 for s in history.steps], rtol=1e-5)
+
+
+@pytest.mark.parametrize("make", ["dnn_regressor", "dnn_classifier"])
+def test_tensorflow_2_classes_average_already(make, tmp_path, tf_log):
+    # A Keras optimizer selects TensorFlow 2's class, whose loss is the mean over the batch:
+    # total_losses is still the logged loss, and mean_losses the same number (to rounding).
+    from pyestim.datasets import mtcars
+
+    def build(**kw):
+        extra = {"n_classes": 2} if make == "dnn_classifier" else {}
+        return getattr(pyestim, make)([3], pyestim.column_numeric("drat", "cyl"),
+                                      optimizer=tf.keras.optimizers.legacy.SGD(0.001),
+                                      **extra, **kw)
+
+    response = "am" if make == "dnn_classifier" else "mpg"
+    history, logged = train_logging_every_step(build, mtcars(), ["drat", "cyl"], response,
+                                               tmp_path, tf_log, steps=3)
+    assert [np.float32(v) for v in history.total_losses] == [logged[s] for s in history.steps]
+    np.testing.assert_allclose(history.mean_losses, history.total_losses, rtol=1e-6)
+
+
+def test_linear_regressor_on_mtcars_first_step_as_in_the_issue(tmp_path, tf_log):
+    # issue 22's example: linear_regressor on mtcars (drat, cyl), batch 8, zero-initialised
+    # weights: the first step's prediction is 0, so the logged loss is the sum of the squared
+    # mpg of the batch (the first 8 rows here, unshuffled: 3336.95; the issue's 2864.7 was a
+    # shuffled batch), and mean_losses is that over 8. (pyestim recorded the mean and the sum
+    # of the per-example losses and their sum: 3336.95 * 9 / 16 and 3336.95 * 9 / 8.)
+    from pyestim.datasets import mtcars
+
+    cars = mtcars()
+    history, logged = train_logging_every_step(mtcars_regressor, cars, ["drat", "cyl"], "mpg",
+                                               tmp_path, tf_log, steps=1)
+    expected = float(np.sum(cars["mpg"].to_numpy()[:8] ** 2))
+    assert expected == pytest.approx(3336.95, abs=1e-6)
+    assert history.total_losses == [pytest.approx(expected, rel=1e-6)]
+    assert history.mean_losses == [pytest.approx(expected / 8, rel=1e-6)]
+    assert np.float32(history.total_losses[0]) == logged[1]
+
+
+def test_custom_model_mean_and_total_are_its_logged_loss(tmp_path, linear_model_fn, toy_data,
+                                                         tf_log):
+    # A custom model function's loss is one scalar: total_losses is it (what TensorFlow
+    # logs), and mean_losses too (the mean of one number).
+    est = pyestim.estimator(linear_model_fn, model_dir=tmp_path / "m",
+                            config=pyestim.run_config(log_step_count_steps=1))
+    history = pyestim.train(est, toy_input(toy_data), steps=5,
+                            hooks=pyestim.hook_history_saver(every_n_step=1))
+    logged = logged_losses(tf_log)
+    assert sorted(logged) == history.steps == [1, 2, 3, 4, 5]
+    assert [np.float32(v) for v in history.total_losses] == [logged[s] for s in history.steps]
+    assert history.mean_losses == history.total_losses
+
+
+def test_custom_model_with_per_example_losses_first(tmp_path, toy_data, tf_log):
+    # A custom model function that, as a canned head, puts its per-example losses first in
+    # the LOSSES collection and returns their sum: total_losses is the sum it logs,
+    # mean_losses their mean.
+    from pyestim import tf as tf1
+
+    def model_fn(features, labels, mode):
+        w = tf1.get_variable("w", [6, 10], initializer=tf1.zeros_initializer())
+        logits = tf1.matmul(features["x"], w)
+        per_example = tf1.losses.sparse_softmax_cross_entropy(
+            labels=labels, logits=logits, reduction=tf1.losses.Reduction.NONE)
+        loss = tf1.reduce_sum(per_example)
+        train_op = tf1.train.GradientDescentOptimizer(0.01).minimize(
+            loss, global_step=tf1.train.get_global_step())
+        return pyestim.estimator_spec(mode=mode, loss=loss, train_op=train_op)
+
+    est = pyestim.estimator(model_fn, model_dir=tmp_path / "m",
+                            config=pyestim.run_config(log_step_count_steps=1))
+    history = pyestim.train(est, toy_input(toy_data), steps=3,
+                            hooks=pyestim.hook_history_saver(every_n_step=1))
+    logged = logged_losses(tf_log)
+    assert [np.float32(v) for v in history.total_losses] == [logged[s] for s in history.steps]
+    # zero weights: the first step's 50 examples each lose log(10)
+    assert history.total_losses[0] == pytest.approx(50 * np.log(10), rel=1e-6)
+    assert history.mean_losses[0] == pytest.approx(np.log(10), rel=1e-6)
+    np.testing.assert_allclose(history.mean_losses,
+                               [float(logged[s]) / 50 for s in history.steps], rtol=1e-5)
+
+
+def test_history_steps_do_not_depend_on_the_op_schedule(tmp_path, toy_data):
+    """Delays the global-step read by 0.3 s (TensorFlow may schedule it that late on its own
+    under load); the step numbers must still be the global steps after each step."""
+    import time
+
+    from pyestim import tf as tf1
+
+    def model_fn(features, labels, mode):
+        w = tf1.get_variable("w", [6, 10], initializer=tf1.zeros_initializer())
+        loss = tf1.losses.sparse_softmax_cross_entropy(
+            labels=labels, logits=tf1.matmul(features["x"], w))
+        train_op = tf1.train.GradientDescentOptimizer(0.5).minimize(
+            loss, global_step=tf1.train.get_global_step())
+        pause = tf1.py_func(lambda: time.sleep(0.3) or np.float32(0), [], tf1.float32,
+                            stateful=True)
+        for read in tf1.get_collection("global_step_read_op_cache"):
+            seen, stack = set(), [read.op]
+            while stack:
+                op = stack.pop()
+                if op in seen:
+                    continue
+                seen.add(op)
+                stack.extend(t.op for t in op.inputs)
+                if op.type not in ("VarHandleOp", "Const"):
+                    op._add_control_input(pause.op)
+        return pyestim.estimator_spec(mode=mode, loss=loss, train_op=train_op)
+
+    config = pyestim.run_config(session_config=pyestim.session_config(
+        inter_op_parallelism_threads=4))
+    est = pyestim.estimator(model_fn, model_dir=tmp_path / "m", config=config)
+    history = pyestim.train(est, toy_input(toy_data), steps=3,
+                            hooks=pyestim.hook_history_saver(every_n_step=1))
+    assert int(tf.train.load_variable(str(tmp_path / "m"), "global_step")) == 3
+    assert history.steps == [1, 2, 3]
+
+
+@pytest.mark.parametrize("head", sorted(HEADS))
+def test_the_progress_bar_shows_the_logged_loss(head, tmp_path, tf_log, capsys):
+    # The bar's loss is the loss TensorFlow logs (for the binary head the first LOSSES tensor
+    # is the batch sum, for the others the per-example losses: neither is what is logged).
+    from pyestim import datasets
+
+    from pyestim.hooks import ProgressBarHook
+
+    make, data, features, response = HEADS[head]
+    est = make(model_dir=str(tmp_path / "m"),
+               config=pyestim.run_config(tf_random_seed=1, log_step_count_steps=1))
+    pyestim.train(est, pyestim.input_fn(getattr(datasets, data)(), features, response,
+                                        batch_size=8, num_epochs=None, shuffle=False),
+                  steps=3, hooks=ProgressBarHook(enabled=True, min_interval=0))  # a draw each step
+    # {step: the loss drawn at it} (the last step may be drawn twice, the same)
+    shown = {int(m.group(1)): float(m.group(2)) for m in re.finditer(
+        r"(\d+)/3 \[[=.]+\] - ETA: [^-]+ - loss: ([-0-9.]+)", capsys.readouterr().out)}
+    logged = logged_losses(tf_log)
+    assert sorted(shown) == sorted(logged) == [1, 2, 3]
+    # the bar prints 4 decimals
+    np.testing.assert_allclose([shown[s] for s in (1, 2, 3)],
+                               [float(logged[s]) for s in (1, 2, 3)], atol=5e-5, rtol=0)

@@ -7,7 +7,10 @@
 * :mod:`support.tflog` -- what TensorFlow's logger writes during a block;
 * :mod:`support.idx` -- the tests' own reader of MNIST's IDX files (independent of pyestim's);
 * :mod:`support.models` -- the toy problem, its softmax regression and its NumPy reference;
-* :mod:`support.checks` -- small probes: ``is_pyestim_error()``, ``recording_hook()``.
+* :mod:`support.checks` -- small probes: ``is_pyestim_error()``, ``recording_hook()``;
+* :mod:`support.model_dirs` -- model directories for the reliability tests: a fixed-shape
+  model, a trained directory (the ``trained`` fixture of the modules that import it), file
+  trees compared byte for byte, tests/_crash_child.py run and read line by line.
 
 How the import works: pytest (rootdir = the checkout, default "prepend" import mode) puts
 ``tests/`` at the front of ``sys.path`` for tests/conftest.py and every test module (tests/

@@ -7,7 +7,9 @@
   same model trained by plain gradient descent in NumPy (``numpy_reference``);
 * :func:`toy_input`: that data through pyestim's numpy_input_fn; :func:`global_step_of`, a
   checkpoint's global step read back by TensorFlow;
-* :func:`trained_cnn`: the tutorial CNN trained a few steps (picture and predictor tests).
+* :func:`trained_cnn`: the tutorial CNN trained a few steps (picture and predictor tests);
+* :func:`nan_at_step_3`: a model function whose loss is NaN from the third step on (the NaN
+  hook's and the divergence guard's tests).
 
 pyestim and TensorFlow are imported inside the functions, so that importing this module
 (a child process, a test's collection) loads neither.
@@ -18,7 +20,7 @@ import types
 import numpy as np
 
 __all__ = ["N_FEATURES", "N_CLASSES", "make_toy_data", "linear_model", "numpy_softmax",
-           "numpy_gd_losses", "toy_input", "global_step_of", "trained_cnn"]
+           "numpy_gd_losses", "toy_input", "global_step_of", "trained_cnn", "nan_at_step_3"]
 
 N_FEATURES = 6
 N_CLASSES = 10
@@ -117,3 +119,18 @@ def trained_cnn(model_dir, data, seed, steps):
     pyestim.train(est, pyestim.numpy_input_fn({"x": data.train_x}, data.train_y, batch_size=50,
                                               num_epochs=None, shuffle=True), steps=steps)
     return est
+
+
+def nan_at_step_3(linear_model_fn):
+    """The spec's loss is NaN in the third step (global step 2 before the step)."""
+
+    def model_fn(features, labels, mode, params):
+        import pyestim
+        from pyestim import tf as tf1
+        spec = linear_model_fn(features, labels, mode, params)
+        step = tf1.train.get_global_step()
+        loss = tf1.where(step >= 2, tf1.constant(float("nan")), spec.loss)
+        loss = tf1.identity(loss, name="watched_loss")
+        return pyestim.estimator_spec(mode=mode, loss=loss, train_op=spec.train_op)
+
+    return model_fn
