@@ -100,10 +100,7 @@ class StepValues:
         self.tensor = None
         if parts:
             with tf.compat.v1.name_scope("pyestim_step_values"):
-                # the mean of a one-value tensor is that value; a loss of unknown shape
-                # (tf.estimator allows one) is averaged, as the hooks did in NumPy
-                self.tensor = tf.stack(
-                    [tf.reduce_mean(tf.cast(t, tf.float64)) for _, t in parts])
+                self.tensor = tf.stack([_as_float64_scalar(t) for _, t in parts])
 
     def has(self, name):
         return name in self.index
@@ -111,6 +108,18 @@ class StepValues:
     def value(self, fetched, name):
         """The number ``name`` of a fetched vector, as a Python float."""
         return float(fetched[self.index[name]])
+
+
+def _as_float64_scalar(tensor):
+    """``tensor`` as one float64 value: itself when it is a scalar, its one value when its
+    shape holds one, else its mean (a loss of unknown shape, which tf.estimator allows, is
+    averaged as the hooks did in NumPy; the mean of one value is that value)."""
+    value = tf.cast(tensor, tf.float64)
+    if tensor.shape.rank == 0:
+        return value
+    if tensor.shape.num_elements() == 1:
+        return tf.reshape(value, [])
+    return tf.reduce_mean(value)
 
 
 def step_values():

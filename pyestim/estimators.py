@@ -31,7 +31,7 @@ from .errors import ModelFnError, PyestimTypeError, PyestimValueError, StepsErro
 from .guards import calls as call_guards
 from .guards.data import check_labels, checked_input_fn
 from .guards.training import divergence_guards
-from .hooks import HistorySaverHook, ProgressBarHook
+from .hooks import HistorySaverHook, ProgressBarHook, SharedFetchHooks
 from .inputs import NumpyInput, resolve_input_fn
 from .model_fn import estimator_spec, model_fn_signature, wrap_model_fn
 from .tf_errors import translated, unknown_predict_keys
@@ -196,7 +196,10 @@ def estimator(model_fn, model_dir=None, config=None, params=None):
 
 
 def _train_hooks(hooks, steps, max_steps):
+    """The caller's hooks plus a history saver and a progress bar unless given; the history
+    saver; and how many of the hooks the caller gave (they come first)."""
     hooks = _hooks.normalize_hooks(hooks)
+    given = len(hooks)
     history = next((h for h in hooks if isinstance(h, HistorySaverHook)), None)
     if history is None:
         history = _hooks.hook_history_saver()
@@ -206,7 +209,7 @@ def _train_hooks(hooks, steps, max_steps):
         bar = _hooks.hook_progress_bar()
         hooks.append(bar)
     bar.call_steps, bar.last_step = steps, max_steps
-    return hooks, history
+    return hooks, history, given
 
 
 def _checked_input(input_fn, est, mode):
@@ -265,11 +268,13 @@ def train(object, input_fn, steps=None, hooks=None, max_steps=None, saving_liste
     est = as_estimator(object)
     call_guards.refuse_r_model_fn(est.model_fn, est.config, "train()", ("train",))
     steps, max_steps = as_steps(steps, max_steps)
-    hooks, history = _train_hooks(hooks, steps, max_steps)
+    hooks, history, given = _train_hooks(hooks, steps, max_steps)
     fn = _checked_input(input_fn, est, ModeKeys.TRAIN)
     check_labels(_labels_of(fn), est.n_classes())
     hooks, listeners = divergence_guards(hooks, as_list(saving_listeners), est.config)
     hooks.append(call_guards.GlobalStepGuard())
+    # pyestim's own hooks fetch one tensor between them: one hook to TensorFlow
+    hooks = hooks[:given] + [SharedFetchHooks(hooks[given:])]
     with call_guards.r_thread_errors(), call_guards.interruptible() as stop_hook, \
             translated(est.model_dir, writing=True) as seen:
         with training_call(est.model_dir) as call:

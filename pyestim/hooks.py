@@ -22,10 +22,11 @@ from ._args import as_bool, as_count
 from ._graph import model_loss, step_values
 from .history import History
 
-__all__ = ["HistorySaverHook", "ProgressBarHook"]
+__all__ = ["HistorySaverHook", "ProgressBarHook", "SharedFetchHooks"]
 
 SessionRunHook = tf.compat.v1.train.SessionRunHook
 SessionRunArgs = tf.compat.v1.train.SessionRunArgs
+SessionRunValues = tf.compat.v1.train.SessionRunValues
 
 
 def _steps_of(values, fetched):
@@ -232,6 +233,68 @@ class ProgressBarHook(SessionRunHook):
             out.write("\n")
             out.flush()
             self._drawn = False
+
+
+class SharedFetchHooks(SessionRunHook):
+    """pyestim's own hooks of one ``train()`` call run as one hook, so that TensorFlow sees a
+    single fetch for all of them.
+
+    ``train()``'s default hooks (the history saver, the progress bar, the NaN guard on the
+    model's loss, the global-step guard) all fetch the same tensor, the graph's
+    :class:`~pyestim._graph.StepValues`. Given to TensorFlow as separate hooks, each fetch is
+    still a separate entry of the structure TensorFlow walks on every ``session.run``; as one
+    hook, the tensor is fetched once and handed to each member. A member fetching something
+    else (a per-example loss) gets its own entry. The members see every callback in their
+    order, as they would as separate hooks placed together: ``begin()``,
+    ``after_create_session()``, ``before_run()`` and ``after_run()`` (with the values of their
+    own fetches, and the run's ``run_context``: a stop request or an exception of a member
+    acts as it would) and ``end()``. Members may not feed tensors or set run options (none of
+    pyestim's hooks does): that raises ``ValueError`` naming the hook.
+    """
+
+    def __init__(self, members):
+        self.members = list(members)
+        self._requests = None
+
+    def begin(self):
+        for hook in self.members:
+            hook.begin()
+
+    def after_create_session(self, session, coord):
+        for hook in self.members:
+            hook.after_create_session(session, coord)
+
+    def before_run(self, run_context):
+        requests = [hook.before_run(run_context) for hook in self.members]
+        fetches = [r.fetches for r in requests if r is not None and r.fetches is not None]
+        for hook, request in zip(self.members, requests):
+            if request is not None and (request.feed_dict or request.options):
+                raise ValueError(f"{type(hook).__name__} feeds tensors or sets run options, "
+                                 "which SharedFetchHooks does not pass on: give it to "
+                                 "train() as a separate hook.")
+        self._requests = requests
+        if not fetches:
+            return None
+        if all(f is fetches[0] for f in fetches):
+            self._shared = fetches[0]
+            return SessionRunArgs(fetches[0])
+        self._shared = None
+        return SessionRunArgs({i: r.fetches for i, r in enumerate(requests)
+                               if r is not None and r.fetches is not None})
+
+    def after_run(self, run_context, run_values):
+        for i, (hook, request) in enumerate(zip(self.members, self._requests)):
+            results = None
+            if request is not None and request.fetches is not None:
+                results = (run_values.results if self._shared is not None
+                           else run_values.results[i])
+            hook.after_run(run_context, SessionRunValues(
+                results=results, options=run_values.options,
+                run_metadata=run_values.run_metadata))
+
+    def end(self, session):
+        for hook in self.members:
+            hook.end(session)
 
 
 class _ClearBarLine(logging.Filter):
