@@ -4,7 +4,9 @@ showing the loss TensorFlow logs. The history saver (HistorySaverHook): the reco
 losses (checked against the loss fetched by a plain TensorFlow hook, against the estimator's
 "Loss for final step" log line, against the ``loss = ...`` lines TensorFlow logs for canned
 heads and custom model functions, and against a NumPy re-computation of the model). (The
-History object is in test_history.py; the hook_* constructors in test_hook_constructors.py.)"""
+History object is in test_history.py; the hook_* constructors in test_hook_constructors.py.)
+SharedFetchHooks, which gives TensorFlow train()'s default hooks as one: its members'
+callbacks and values checked against a counter the runs increment, and train()'s hook list."""
 
 import io
 import re
@@ -15,8 +17,13 @@ import pytest
 import tensorflow as tf
 
 import pyestim
+from pyestim.guards.calls import GlobalStepGuard
+from pyestim.guards.training import NanLossHook
+from pyestim.hooks import HistorySaverHook, ProgressBarHook, SharedFetchHooks
 
 from support.models import toy_input
+
+tf1 = tf.compat.v1
 
 
 # --------------------------------------------------------------------------------------------
@@ -419,3 +426,125 @@ def test_the_progress_bar_shows_the_logged_loss(head, tmp_path, tf_log, capsys):
     # the bar prints 4 decimals
     np.testing.assert_allclose([shown[s] for s in (1, 2, 3)],
                                [float(logged[s]) for s in (1, 2, 3)], atol=5e-5, rtol=0)
+
+
+# --------------------------------------------------------------------------------------------
+# SharedFetchHooks: pyestim's own hooks as one hook
+
+
+class _Recorder(tf1.train.SessionRunHook):
+    """Fetches ``fetch`` (or nothing), records what each callback saw, in a shared log."""
+
+    def __init__(self, name, fetch, log, stop_at=None, feed=None):
+        self.name, self.fetch, self.log, self.stop_at, self.feed = name, fetch, log, stop_at, feed
+
+    def begin(self):
+        self.log.append((self.name, "begin"))
+
+    def after_create_session(self, session, coord):
+        self.log.append((self.name, "session"))
+
+    def before_run(self, run_context):
+        if self.fetch is None:
+            return None
+        return tf1.train.SessionRunArgs(self.fetch, feed_dict=self.feed)
+
+    def after_run(self, run_context, run_values):
+        self.log.append((self.name, run_values.results))
+        if self.stop_at is not None and run_values.results == self.stop_at:
+            run_context.request_stop()
+
+    def end(self, session):
+        self.log.append((self.name, "end"))
+
+
+def _counting_graph():
+    # a counter incremented by each run's train op; "shared" and "other" read it after the
+    # increment, so run n gives n and 10 * n
+    graph = tf.Graph()
+    with graph.as_default():
+        counter = tf1.Variable(0, dtype=tf.int64, name="counter")
+        step = tf1.assign_add(counter, 1)
+        shared = tf.identity(step, name="shared")
+        other = tf.multiply(step, 10, name="other")
+    return graph, step, shared, other
+
+
+def _run(graph, train_op, hooks, runs):
+    with graph.as_default():
+        with tf1.train.MonitoredSession(hooks=hooks) as session:
+            done = 0
+            while not session.should_stop() and done < runs:
+                session.run(train_op)
+                done += 1
+    return done
+
+
+def test_shared_fetch_hooks_fetch_a_shared_tensor_once_and_hand_it_to_each_member():
+    graph, train_op, shared, other = _counting_graph()
+    log = []
+    members = [_Recorder("a", shared, log), _Recorder("b", None, log),
+               _Recorder("c", shared, log)]
+    with graph.as_default():
+        fused = SharedFetchHooks(members)
+        fused.begin()
+        assert fused.before_run(None).fetches is shared  # the tensor itself, not a structure
+    log.clear()
+    assert _run(graph, train_op, [fused], 2) == 2
+    assert log == [("a", "begin"), ("b", "begin"), ("c", "begin"),
+                   ("a", "session"), ("b", "session"), ("c", "session"),
+                   ("a", 1), ("b", None), ("c", 1), ("a", 2), ("b", None), ("c", 2),
+                   ("a", "end"), ("b", "end"), ("c", "end")]
+
+
+def test_shared_fetch_hooks_give_a_member_fetching_another_tensor_its_own_values():
+    graph, train_op, shared, other = _counting_graph()
+    log = []
+    fused = SharedFetchHooks([_Recorder("a", shared, log), _Recorder("b", other, log)])
+    _run(graph, train_op, [fused], 2)
+    assert [entry for entry in log if not isinstance(entry[1], str)] == [
+        ("a", 1), ("b", 10), ("a", 2), ("b", 20)]
+
+
+def test_a_members_stop_request_stops_the_run_loop():
+    graph, train_op, shared, _ = _counting_graph()
+    log = []
+    fused = SharedFetchHooks([_Recorder("a", shared, log, stop_at=3), _Recorder("b", shared, log)])
+    assert _run(graph, train_op, [fused], 10) == 3
+    assert ("b", 3) in log and ("b", 4) not in log  # the stop acts after the run, as usual
+
+
+def test_a_member_feeding_tensors_is_refused_with_its_name():
+    graph, train_op, shared, _ = _counting_graph()
+    with graph.as_default():
+        feeding = _Recorder("a", shared, [], feed={shared: 5})
+        fused = SharedFetchHooks([feeding])
+        with pytest.raises(ValueError, match="_Recorder feeds tensors"):
+            fused.before_run(None)
+
+
+def test_train_gives_tensorflow_its_default_hooks_as_one_hook_after_the_callers(
+        tmp_path, monkeypatch, linear_model_fn, toy_data):
+    from pyestim import engine
+
+    seen = []
+    original = engine.train
+
+    def recording_train(tf_estimator, input_fn, steps, hooks, *args):
+        seen.append(list(hooks))
+        return original(tf_estimator, input_fn, steps, hooks, *args)
+
+    monkeypatch.setattr(engine, "train", recording_train)
+    mine = _Recorder("mine", None, [])
+    est = pyestim.estimator(linear_model_fn, model_dir=tmp_path / "m")
+    history = pyestim.train(est, toy_input(toy_data), steps=3, hooks=mine)
+    assert history.steps == [1, 3]
+    hooks = seen[0]
+    assert hooks[0] is mine
+    fused = [h for h in hooks if isinstance(h, SharedFetchHooks)]
+    assert len(fused) == 1 and hooks[1] is fused[0]
+    assert [type(h) for h in fused[0].members] == [
+        HistorySaverHook, ProgressBarHook, NanLossHook, GlobalStepGuard]
+    # none of them is given to TensorFlow on its own
+    assert not any(isinstance(h, (HistorySaverHook, ProgressBarHook, NanLossHook,
+                                  GlobalStepGuard)) for h in hooks)
