@@ -1,21 +1,24 @@
 """What pyestim's hooks read of the graph being run: the model's loss, its loss per example,
 a tensor by name, the tensor counting the steps of a run, whether a value is a graph tensor at
-all, and :class:`StepValues`, the one small tensor that ``train()``'s default hooks all fetch.
+all, and :class:`StepValues`, the one fetch that ``train()``'s default hooks all share.
 Shared by the hook constructors (:mod:`pyestim.hook_constructors`), the history-saver and
 progress-bar hooks (:mod:`pyestim.hooks`), the NaN guard (:mod:`pyestim.guards.training`) and
 the global-step guard (:mod:`pyestim.guards.calls`).
 
-Why one tensor. Every ``session.run`` of training makes TensorFlow walk the structure of all
+Why one fetch. Every ``session.run`` of training makes TensorFlow walk the structure of all
 the hooks' fetches (``_FetchHandler``) and copy each distinct fetched tensor out; on a small
-model, where a step takes about a millisecond, each default hook fetching its own tensors
+model, where a step takes under a millisecond, each default hook fetching its own tensors
 cost 8-15% of the step (benchmarks/README.md). The default hooks read a handful of scalars of
 the same step (the loss, the loss per example, the global step, the steps a run took), so
-:func:`step_values` packs them, each cast to float64 (exact for float16/32/64 values and for
-steps below 2**53), into one vector built once per graph, and each hook reads its numbers
-from the same fetched array."""
+:func:`step_values` names them once per graph, as one tuple of the graph's own tensors, and
+each hook reads its numbers from the same fetched values. They are the tensors tf.estimator's
+own hooks fetch (its NaN hook the loss; its step counter and checkpoint saver the global
+step's cached read), which TensorFlow fetches once however many hooks ask: no op is added to
+the step, and no value is converted on the way."""
 
 import weakref
 
+import numpy as np
 import tensorflow as tf
 
 from . import engine
@@ -28,6 +31,10 @@ __all__ = ["is_graph_tensor", "graph_element", "model_loss", "mean_loss", "steps
 # graph -> its StepValues (not a graph collection: the meta graph a checkpoint writes would
 # warn that it cannot serialise one)
 _STEP_VALUES = weakref.WeakKeyDictionary()
+# the graph collection of the global step's cached read, which tf.estimator makes before the
+# model function runs and its step counter and checkpoint saver fetch
+# (tensorflow.python.training.training_util's GLOBAL_STEP_READ_KEY)
+_GLOBAL_STEP_READ = "global_step_read_op_cache"
 
 
 def is_graph_tensor(value):
@@ -78,48 +85,40 @@ def mean_loss(loss):
 
 
 class StepValues:
-    """The scalars of a training step that ``train()``'s default hooks read, in one float64
-    vector: ``tensor`` (to fetch) and, by name, their positions in it:
+    """The scalars of a training step that ``train()``'s default hooks read: ``fetches`` (a
+    tuple of the graph's tensors, to fetch; None when there is none) and, by name, their
+    places in it:
 
     - ``"loss"``: the model's loss (:func:`model_loss`; one value, or the mean of a loss of
-      unknown shape);
-    - ``"mean"``: its loss per example (:func:`mean_loss`) when that is a scalar;
+      unknown shape, taken in NumPy);
+    - ``"mean"``: its loss per example (:func:`mean_loss`) when that is one value;
     - ``"step"``: the global step, read with the step's other fetches (TensorFlow does not
       order that read before or after the step's increment);
     - ``"steps"``: the steps the run took (:func:`steps_done`), with ``steps_per_run`` > 1.
 
     A name the graph does not have (no loss, no global step, ...) is absent: ``has(name)``.
     ``per_example`` is the loss per example when it is a tensor of several values (losses a
-    model put first in the LOSSES collection), to be fetched apart: their mean is taken in
-    NumPy, as before, not in the graph.
+    model put first in the LOSSES collection), fetched apart by the history saver, which
+    averages them.
     """
 
     def __init__(self, parts, per_example=None):
         self.index = {name: i for i, (name, _) in enumerate(parts)}
+        # a value is averaged unless its tensor holds one value (float() takes it exactly)
+        self._averaged = {name: t.shape.rank != 0 for name, t in parts}
         self.per_example = per_example
-        self.tensor = None
-        if parts:
-            with tf.compat.v1.name_scope("pyestim_step_values"):
-                self.tensor = tf.stack([_as_float64_scalar(t) for _, t in parts])
+        self.fetches = tuple(t for _, t in parts) or None
 
     def has(self, name):
         return name in self.index
 
     def value(self, fetched, name):
-        """The number ``name`` of a fetched vector, as a Python float."""
-        return float(fetched[self.index[name]])
-
-
-def _as_float64_scalar(tensor):
-    """``tensor`` as one float64 value: itself when it is a scalar, its one value when its
-    shape holds one, else its mean (a loss of unknown shape, which tf.estimator allows, is
-    averaged as the hooks did in NumPy; the mean of one value is that value)."""
-    value = tf.cast(tensor, tf.float64)
-    if tensor.shape.rank == 0:
-        return value
-    if tensor.shape.num_elements() == 1:
-        return tf.reshape(value, [])
-    return tf.reduce_mean(value)
+        """The number ``name`` of the fetched values, as a Python float (exact: a float16,
+        float32 or float64 value, a step below 2**53)."""
+        value = fetched[self.index[name]]
+        if self._averaged[name]:
+            return float(np.asarray(value, dtype=np.float64).mean())
+        return float(value)
 
 
 def step_values():
@@ -141,7 +140,8 @@ def step_values():
             per_example = mean
     step = tf.compat.v1.train.get_global_step()
     if step is not None:
-        parts.append(("step", step))
+        cached = graph.get_collection(_GLOBAL_STEP_READ)
+        parts.append(("step", cached[0] if cached else step))
     if steps_done() is not None:
         parts.append(("steps", steps_done()))
     values = StepValues(parts, per_example)

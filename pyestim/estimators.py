@@ -273,7 +273,7 @@ def train(object, input_fn, steps=None, hooks=None, max_steps=None, saving_liste
     check_labels(_labels_of(fn), est.n_classes())
     hooks, listeners = divergence_guards(hooks, as_list(saving_listeners), est.config)
     hooks.append(call_guards.GlobalStepGuard())
-    # pyestim's own hooks fetch one tensor between them: one hook to TensorFlow
+    # pyestim's own hooks share one fetch between them: one hook to TensorFlow
     hooks = hooks[:given] + [SharedFetchHooks(hooks[given:])]
     with call_guards.r_thread_errors(), call_guards.interruptible() as stop_hook, \
             translated(est.model_dir, writing=True) as seen:

@@ -85,11 +85,11 @@ class HistorySaverHook(SessionRunHook):
         if model_loss() is None or self._global_step is None:
             self._fetches = None
             return
-        # the loss, its mean and the steps of a run: in the vector every default hook fetches
+        # the loss, its mean and the steps of a run: from the fetch every default hook shares
         self._values = step_values()
         per_example = self._values.per_example
-        self._fetches = (self._values.tensor if per_example is None
-                         else {"values": self._values.tensor, "mean": per_example})
+        self._fetches = (self._values.fetches if per_example is None
+                         else {"values": self._values.fetches, "mean": per_example})
 
     def after_create_session(self, session, coord):
         if self._fetches is not None:
@@ -163,10 +163,10 @@ class ProgressBarHook(SessionRunHook):
         self._clearer = _ClearBarLine(self) if self._on else None
         if self._clearer is not None:
             tf.get_logger().addFilter(self._clearer)
-        # the loss TensorFlow logs, as tfestimators' bar showed it, from the vector every
-        # default hook fetches
+        # the loss TensorFlow logs, as tfestimators' bar showed it, from the fetch every
+        # default hook shares
         self._values = step_values() if self._on and model_loss() is not None else None
-        self._fetches = self._values.tensor if self._values is not None else None
+        self._fetches = self._values.fetches if self._values is not None else None
         self._n = 0
         self._start = None
         self._last_draw = 0.0
@@ -240,10 +240,10 @@ class SharedFetchHooks(SessionRunHook):
     single fetch for all of them.
 
     ``train()``'s default hooks (the history saver, the progress bar, the NaN guard on the
-    model's loss, the global-step guard) all fetch the same tensor, the graph's
+    model's loss, the global-step guard) all fetch the same tuple of tensors, the graph's
     :class:`~pyestim._graph.StepValues`. Given to TensorFlow as separate hooks, each fetch is
     still a separate entry of the structure TensorFlow walks on every ``session.run``; as one
-    hook, the tensor is fetched once and handed to each member. A member fetching something
+    hook, they are fetched once and handed to each member. A member fetching something
     else (a per-example loss) gets its own entry. The members see every callback in their
     order, as they would as separate hooks placed together: ``begin()``,
     ``after_create_session()``, ``before_run()`` and ``after_run()`` (with the values of their

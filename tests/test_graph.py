@@ -1,6 +1,6 @@
-"""What the hooks read of the graph (pyestim/_graph.py): the one vector of a step's scalars
+"""What the hooks read of the graph (pyestim/_graph.py): the one fetch of a step's scalars
 (the loss, its mean, the global step, the steps of a run) that train()'s default hooks all
-fetch, its exactness, and the hooks reading it for a loss of unknown shape. (SharedFetchHooks,
+share, its exactness, and the hooks reading it for a loss of unknown shape. (SharedFetchHooks,
 which gives TensorFlow those hooks as one, is tested in test_hooks.py.)"""
 
 import io
@@ -32,7 +32,7 @@ def _graph_with_loss(loss_value, step_value):
     return graph
 
 
-def test_the_default_hooks_fetch_one_and_the_same_tensor():
+def test_the_default_hooks_fetch_one_and_the_same_tuple_of_the_graphs_tensors():
     graph = _graph_with_loss(0.25, 7)
     with graph.as_default():
         hooks = [HistorySaverHook(), NanLossHook(None), GlobalStepGuard(),
@@ -41,13 +41,17 @@ def test_the_default_hooks_fetch_one_and_the_same_tensor():
             hook.begin()
         fetches = [hook.before_run(None).fetches for hook in hooks]
         assert all(f is fetches[0] for f in fetches), fetches
-        assert isinstance(fetches[0], tf.Tensor) and fetches[0].shape == [2]
+        # the loss and the global step themselves: no op added to the step
+        loss = graph.get_tensor_by_name("loss:0")
+        step = tf1.train.get_global_step()
+        assert len(fetches[0]) == 2
+        assert fetches[0][0] is loss and fetches[0][1] is step
         with tf1.Session() as session:
             session.run(tf1.global_variables_initializer())
-            assert session.run(fetches[0]).tolist() == [0.25, 7.0]
+            assert [float(v) for v in session.run(fetches[0])] == [0.25, 7.0]
 
 
-def test_the_vector_holds_float32_losses_and_large_steps_exactly():
+def test_the_values_are_float32_losses_and_large_steps_exactly():
     loss = np.float32(0.1)  # not a float64 number: a float64 computation would change it
     step = 2 ** 40 + 3  # beyond float32's integers
     graph = _graph_with_loss(loss, step)
@@ -56,17 +60,16 @@ def test_the_vector_holds_float32_losses_and_large_steps_exactly():
         assert step_values() is values  # one per graph
         with tf1.Session() as session:
             session.run(tf1.global_variables_initializer())
-            fetched = session.run(values.tensor)
-    assert fetched.dtype == np.float64
+            fetched = session.run(values.fetches)
     assert values.value(fetched, "loss") == float(loss) != 0.1
     assert int(values.value(fetched, "step")) == step
     assert not values.has("mean") and not values.has("steps")
 
 
-def test_a_graph_without_loss_or_global_step_gives_an_empty_vector():
+def test_a_graph_without_loss_or_global_step_gives_nothing_to_fetch():
     with tf.Graph().as_default():
         values = step_values()
-        assert values.tensor is None and not values.has("loss") and not values.has("step")
+        assert values.fetches is None and not values.has("loss") and not values.has("step")
         hooks = [HistorySaverHook(), NanLossHook(None), GlobalStepGuard()]
         for hook in hooks:
             hook.begin()

@@ -15,13 +15,10 @@ import tensorflow as tf
 import pyestim
 from pyestim import errors
 
-from support.models import global_step_of, nan_at_step_3 as _nan_at_step_3, toy_input
+from support.models import (global_step_of, in_order_batches, nan_at_step_3 as _nan_at_step_3,
+                            toy_input)
 
 v1 = tf.compat.v1
-
-
-def in_order_batches(n_rows, batch_size, steps):
-    return [np.arange(i * batch_size, (i + 1) * batch_size) % n_rows for i in range(steps)]
 
 
 # --------------------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from pyestim.guards.calls import GlobalStepGuard
 from pyestim.guards.training import NanLossHook
 from pyestim.hooks import HistorySaverHook, ProgressBarHook, SharedFetchHooks
 
-from support.models import toy_input
+from support.models import in_order_batches, toy_input
 
 tf1 = tf.compat.v1
 
@@ -93,11 +93,6 @@ def test_a_reused_progress_bar_counts_each_call(tmp_path, linear_model_fn, toy_d
 
 # --------------------------------------------------------------------------------------------
 # The history saver: the losses train() returns as a History
-
-
-def in_order_batches(n_rows, batch_size, steps, start=0):
-    return [np.arange(i * batch_size, (i + 1) * batch_size) % n_rows
-            for i in range(start, start + steps)]
 
 
 class LossFetcher(tf.compat.v1.train.SessionRunHook):

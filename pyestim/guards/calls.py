@@ -124,9 +124,9 @@ class GlobalStepGuard(tf.compat.v1.train.SessionRunHook):
         self.patience = patience
 
     def begin(self):
-        # the global step, from the vector every default hook of train() fetches
+        # the global step, from the fetch every default hook of train() shares
         self._values = step_values()
-        self._fetch = (tf.compat.v1.train.SessionRunArgs(self._values.tensor)
+        self._fetch = (tf.compat.v1.train.SessionRunArgs(self._values.fetches)
                        if self._values.has("step") else None)
         self._last, self._stalled = None, 0
 

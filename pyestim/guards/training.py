@@ -32,7 +32,7 @@ class NanLossHook(tf.compat.v1.train.NanTensorHook):
         self._loss_tensor = self._watched
         self._values = None
         if self._loss_tensor is None:
-            # the model's loss: read from the vector every default hook fetches
+            # the model's loss: read from the fetch every default hook shares
             self._loss_tensor = model_loss()
             if self._loss_tensor is not None:
                 self._values = step_values()
@@ -40,7 +40,7 @@ class NanLossHook(tf.compat.v1.train.NanTensorHook):
             self._loss_tensor = graph_element(self._loss_tensor)
         self._global_step = tf.compat.v1.train.get_global_step()
         self._fetch = None if self._loss_tensor is None else SessionRunArgs(
-            self._loss_tensor if self._values is None else self._values.tensor)
+            self._loss_tensor if self._values is None else self._values.fetches)
 
     def before_run(self, run_context):
         return self._fetch

@@ -20,7 +20,8 @@ import types
 import numpy as np
 
 __all__ = ["N_FEATURES", "N_CLASSES", "make_toy_data", "linear_model", "numpy_softmax",
-           "numpy_gd_losses", "toy_input", "global_step_of", "trained_cnn", "nan_at_step_3"]
+           "numpy_gd_losses", "in_order_batches", "toy_input", "global_step_of", "trained_cnn",
+           "nan_at_step_3"]
 
 N_FEATURES = 6
 N_CLASSES = 10
@@ -88,6 +89,13 @@ def numpy_gd_losses(x, y, batches, learning_rate=0.5):
         w -= learning_rate * (xb.T @ grad)
         b -= learning_rate * grad.sum(axis=0)
     return losses, w, b
+
+
+def in_order_batches(n_rows, batch_size, steps, start=0):
+    """The row indices of ``steps`` batches read in order from row ``start * batch_size``,
+    wrapping around ``n_rows`` (what an unshuffled numpy_input_fn feeds)."""
+    return [np.arange(i * batch_size, (i + 1) * batch_size) % n_rows
+            for i in range(start, start + steps)]
 
 
 def toy_input(data, rows=None, batch_size=50, num_epochs=None, shuffle=False, labels=True):
